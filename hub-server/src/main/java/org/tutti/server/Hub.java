@@ -1,0 +1,140 @@
+package org.tutti.server;
+
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tutti.protocol.udp.DatagramValidator;
+import org.tutti.server.config.HubConfig;
+import org.tutti.server.engine.AudioFormat;
+import org.tutti.server.engine.AudioServer;
+import org.tutti.server.engine.EmbeddedClockServer;
+import org.tutti.server.engine.HubEngine;
+import org.tutti.server.engine.HubInputs;
+import org.tutti.server.engine.PeriodTimings;
+import org.tutti.server.engine.SlotLayout;
+import org.tutti.server.mix.MixModel;
+import org.tutti.server.net.HandshakeServer;
+import org.tutti.server.net.NettyOutbox;
+import org.tutti.server.net.Transport;
+import org.tutti.server.net.UdpEndpoints;
+import org.tutti.server.session.SessionManager;
+import org.tutti.server.session.StreamFactory;
+
+/**
+ * A running hub: wires the network, the session manager, the mixer engine and its audio server.
+ *
+ * <p>Threads: one control event loop (handshakes and the conductor), {@code ioThreads} network
+ * loops for audio datagrams, and the audio server's real-time thread. None grow with participants.
+ */
+public final class Hub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("tutti");
+    /** The embedded server's own input and output channels (the "system" ports of a JACK hub). */
+    public static final int HUB_CHANNELS = 2;
+
+    private final HubConfig config;
+    private final Transport transport;
+    private final EventLoopGroup controlGroup;
+    private final EventLoopGroup audioGroup;
+    private final HubEngine engine;
+    private final SessionManager sessions;
+    private final HandshakeServer handshakes;
+    private final PeriodTimings timings;
+    private final AudioServer audioServer;
+
+    private Hub(HubConfig config, AudioServer audioServerOrNull) throws Exception {
+        this.config = config;
+        AudioFormat format = new AudioFormat(config.sampleRate(), config.periodFrames());
+        InetAddress bind = parseBind(config.bindAddress());
+        var inputSource = HubInputs.parse(config.hubInput(), config.sampleRate());
+        this.transport = Transport.select(config.transport());
+        this.controlGroup = transport.newGroup(1, "tutti-control");
+        this.audioGroup = transport.newGroup(config.ioThreads(), "tutti-net");
+        SlotLayout layout = new SlotLayout(config.maxParticipants());
+        this.engine = new HubEngine(layout, config.maxChannels(), format, new NettyOutbox(audioGroup));
+        MixModel mixes = new MixModel(config.patchMode(), config.includeServer(), config.upmix(), layout,
+                config.periodFrames());
+        mixes.hubChannels(HUB_CHANNELS, HUB_CHANNELS);
+        DatagramValidator validator = new DatagramValidator(config.sampleRate(), false,
+                config.requiredResolution() == null ? DatagramValidator.ALL_RESOLUTIONS
+                        : DatagramValidator.maskOf(config.requiredResolution()),
+                config.maxChannels(), DatagramValidator.DEFAULT_MAX_FRAMES);
+        UdpEndpoints udp = new UdpEndpoints(audioGroup, transport, bind, validator, new StreamFactory(config));
+        this.sessions = new SessionManager(config, controlGroup.next(), udp, engine, mixes);
+        this.handshakes = new HandshakeServer(controlGroup, transport, sessions, config.nameWait(),
+                config.handshakeDeadline(), config.maxPendingHandshakes());
+        this.timings = new PeriodTimings(format.periodNanos() / 2);
+        this.audioServer = audioServerOrNull != null ? audioServerOrNull
+                : new EmbeddedClockServer(format, HUB_CHANNELS, HUB_CHANNELS, inputSource,
+                        TimeUnit.MICROSECONDS.toNanos(config.spinMicros()), timings);
+        try {
+            sessions.start();
+            handshakes.bind(bind, config.tcpPort());
+            audioServer.start(engine);
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+        LOG.info("Tutti hub on TCP {} (UDP from {}), {}, patch mode {} ({}){}{}, transport {}",
+                handshakes.localAddress().getPort(), config.udpBasePort(), audioServer.describe(),
+                config.patchMode().number(), config.patchMode().label(),
+                mixes.usesHubInput() ? ", hub input " + config.hubInput() : "", config.upmix() ? ", upmix" : "",
+                transport.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Starts a hub on the embedded clock. */
+    public static Hub start(HubConfig config) throws Exception {
+        return new Hub(config, null);
+    }
+
+    /** Starts a hub driven by {@code audioServer} (tests use a manual clock). */
+    public static Hub start(HubConfig config, AudioServer audioServer) throws Exception {
+        return new Hub(config, audioServer);
+    }
+
+    private static InetAddress parseBind(String address) throws UnknownHostException {
+        return address == null || address.isBlank() ? null : InetAddress.getByName(address);
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    public SessionManager sessions() {
+        return sessions;
+    }
+
+    public HubEngine engine() {
+        return engine;
+    }
+
+    public PeriodTimings timings() {
+        return timings;
+    }
+
+    public HandshakeServer handshakes() {
+        return handshakes;
+    }
+
+    public InetSocketAddress tcpAddress() {
+        return handshakes.localAddress();
+    }
+
+    /** Ends all sessions with exit packets, then stops everything. */
+    @Override
+    public void close() {
+        handshakes.close();
+        try {
+            sessions.shutdown().await(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        audioServer.stop();
+        audioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        controlGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        LOG.info("Tutti hub stopped");
+    }
+}

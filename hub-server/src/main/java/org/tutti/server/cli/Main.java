@@ -1,0 +1,75 @@
+package org.tutti.server.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Properties;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** Entry point of the runnable jar. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Parses, applies the config file if any, runs; returns the exit code. */
+    static int run(String... args) {
+        TuttiCommand command = new TuttiCommand();
+        CommandLine line = new CommandLine(command);
+        line.setCaseInsensitiveEnumValuesAllowed(true);
+        Path configFile = findConfigArgument(args);
+        if (configFile != null) {
+            try {
+                line.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(load(configFile, line)));
+            } catch (IllegalArgumentException | IOException e) {
+                System.err.println("tutti: bad config file " + configFile + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            System.err.println("tutti: " + e.getMessage());
+            org.slf4j.LoggerFactory.getLogger("tutti").error("hub failed", e);
+            return 1;
+        });
+        return line.execute(args);
+    }
+
+    private static Path findConfigArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if ((arg.equals("-c") || arg.equals("--config")) && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+            if (arg.startsWith("--config=")) {
+                return Path.of(arg.substring("--config=".length()));
+            }
+        }
+        return null;
+    }
+
+    /** Loads the file and rejects keys that are not long option names (typos must not pass silently). */
+    private static Properties load(Path file, CommandLine line) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        }
+        Set<String> known = new HashSet<>();
+        for (OptionSpec option : line.getCommandSpec().options()) {
+            known.add(option.longestName().replaceFirst("^-+", ""));
+        }
+        for (String key : properties.stringPropertyNames()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("unknown setting '" + key + "' (keys are long option names, e.g."
+                        + " hubpatch, queue, udpbaseport)");
+            }
+        }
+        return properties;
+    }
+}

@@ -1,0 +1,202 @@
+package org.tutti.server.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.tutti.mixer.PatchMode;
+import org.tutti.protocol.udp.BitResolution;
+import org.tutti.server.Hub;
+import org.tutti.server.config.HubConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code tutti}: the command line. Options shared with {@code jacktrip -S} keep its names and
+ * meanings; every option can also be set in a config file under its long name.
+ */
+@Command(name = "tutti", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "A JackTrip-compatible hub: unmodified JackTrip clients connect as to 'jacktrip -S',",
+            "and every participant gets their own monitor mix. Runs on its own clock; no JACK needed.",
+            ""},
+        footer = {"",
+            "Config file: --config FILE, Java properties with long option names as keys",
+            "(hubpatch=4, queue=3, udpbaseport=61002, ...). Command-line options win.",
+            "Docs: docs/operations.md"})
+public final class TuttiCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Read option defaults from FILE.")
+    Path config;
+
+    @Option(names = {"-S", "--server"}, description = "Accepted for 'jacktrip -S' compatibility; Tutti is always a hub.")
+    boolean server;
+
+    @Option(names = {"-o", "--offset"}, paramLabel = "N", defaultValue = "0",
+            description = "Move the TCP port to 4464+N and the UDP base to 61002+N, as JackTrip does.")
+    int offset;
+
+    @Option(names = {"-B", "--bindport"}, paramLabel = "PORT", description = "TCP handshake port (default 4464 + offset).")
+    Integer bindPort;
+
+    @Option(names = {"-U", "--udpbaseport"}, paramLabel = "PORT",
+            description = "First participant UDP port; participant k gets PORT+k (default 61002 + offset).")
+    Integer udpBasePort;
+
+    @Option(names = {"-p", "--hubpatch"}, paramLabel = "MODE", defaultValue = "0",
+            description = {"Who hears whom (JackTrip's patch modes): 0 hub input to clients (default),",
+                "1 client loopback, 2 everyone but me, 3 reserved (as 5), 4 full mix, 5 no auto patching."})
+    int hubPatch;
+
+    @Option(names = {"-i", "--includeserver"}, description = "With -p 2 or 4, also mix the hub's own input to everyone.")
+    boolean includeServer;
+
+    @Option(names = {"-u", "--upmix"}, description = "Send mono clients' audio to both channels of stereo listeners.")
+    boolean upmix;
+
+    @Option(names = {"-q", "--queue"}, paramLabel = "PACKETS", defaultValue = "4",
+            description = "Jitter-buffer depth in the client's packets (default ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--queue-ms", paramLabel = "MS", defaultValue = "0",
+            description = "Jitter-buffer depth in milliseconds instead of packets.")
+    double queueMillis;
+
+    @Option(names = {"-b", "--bitres"}, paramLabel = "BITS",
+            description = "Require this bit resolution (8, 16, 24, 32) and refuse others, as JackTrip does."
+                    + " Default: accept all four and answer each client in its own.")
+    Integer bitResolution;
+
+    @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", arity = "0..1", fallbackValue = "10",
+            defaultValue = "10", description = "End a session after this much silence (default ${DEFAULT-VALUE}).")
+    double timeoutSeconds;
+
+    @Option(names = "--first-audio-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "End a session with no datagram this long after its handshake (default ${DEFAULT-VALUE}).")
+    double firstAudioTimeoutSeconds;
+
+    @Option(names = {"-r", "--redundancy"}, paramLabel = "R", defaultValue = "1",
+            description = "Accepted for compatibility; like JackTrip's hub, Tutti reads any client's"
+                    + " redundancy and sends R = 1.")
+    int redundancy;
+
+    @Option(names = "--rate", paramLabel = "HZ", defaultValue = "48000", description = "Sample rate (default ${DEFAULT-VALUE}).")
+    int sampleRate;
+
+    @Option(names = "--period", paramLabel = "FRAMES", defaultValue = "128",
+            description = "Frames per period; one packet per participant per period (default ${DEFAULT-VALUE}).")
+    int period;
+
+    @Option(names = "--hub-input", paramLabel = "SPEC", defaultValue = "silence",
+            description = "The hub's own input for -p 0 and -i: silence, tone[:HZ[:DBFS]] or wav:PATH.")
+    String hubInput;
+
+    @Option(names = "--max-participants", paramLabel = "N", defaultValue = "1024",
+            description = "Participant slots (default ${DEFAULT-VALUE}).")
+    int maxParticipants;
+
+    @Option(names = "--max-channels", paramLabel = "N", defaultValue = "64",
+            description = "Largest channel count accepted from a client (default ${DEFAULT-VALUE}).")
+    int maxChannels;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Listen on this address only (default: all).")
+    String bind;
+
+    @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
+            description = "Network transport: auto (epoll on Linux, else nio), epoll, io_uring, nio.")
+    String transport;
+
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
+            description = "Network threads for audio datagrams (default ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Option(names = "--name-wait-ms", paramLabel = "MS", defaultValue = "500",
+            description = "Wait this long for a client's name after its port before treating it as a"
+                    + " legacy 4-byte request (default ${DEFAULT-VALUE}).")
+    long nameWaitMillis;
+
+    @Option(names = "--spin-us", paramLabel = "MICROS", defaultValue = "100",
+            description = "The embedded clock spins this long before each period instead of sleeping"
+                    + " (default ${DEFAULT-VALUE}; 0 = never spin).")
+    int spinMicros;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "state",
+            description = "Where the hub keeps its state (default ${DEFAULT-VALUE}).")
+    Path stateDirectory;
+
+    /** Set by {@link Main} to get at the running hub in tests. */
+    volatile Hub hub;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    HubConfig toConfig() {
+        try {
+            HubConfig.Builder b = HubConfig.builder().portOffset(offset);
+            if (bindPort != null) {
+                b.tcpPort = bindPort;
+                if (udpBasePort == null) {
+                    b.udpBasePort = HubConfig.DEFAULT_UDP_BASE + (bindPort - HubConfig.DEFAULT_TCP_PORT);
+                }
+            }
+            if (udpBasePort != null) {
+                b.udpBasePort = udpBasePort;
+            }
+            b.patchMode = PatchMode.fromNumber(hubPatch);
+            b.includeServer = includeServer;
+            b.upmix = upmix;
+            b.queuePackets = queue;
+            b.queueMillis = queueMillis;
+            if (bitResolution != null) {
+                b.requiredResolution = BitResolution.fromBits(bitResolution);
+                if (b.requiredResolution == null) {
+                    throw new IllegalArgumentException("bit resolution must be 8, 16, 24 or 32: " + bitResolution);
+                }
+            }
+            b.sessionTimeout = seconds("timeout", timeoutSeconds);
+            b.firstAudioTimeout = seconds("first-audio-timeout", firstAudioTimeoutSeconds);
+            b.sampleRate = sampleRate;
+            b.periodFrames = period;
+            b.hubInput = hubInput;
+            b.maxParticipants = maxParticipants;
+            b.maxChannels = maxChannels;
+            b.bindAddress = bind;
+            b.transport = transport.toLowerCase(Locale.ROOT);
+            b.ioThreads = ioThreads;
+            b.nameWait = Duration.ofMillis(nameWaitMillis);
+            b.spinMicros = spinMicros;
+            b.stateDirectory = stateDirectory;
+            if (redundancy < 1) {
+                throw new IllegalArgumentException("redundancy must be at least 1: " + redundancy);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private static Duration seconds(String name, double value) {
+        if (!(value > 0) || value > 86400) {
+            throw new IllegalArgumentException("--" + name + " must be between 0 and 86400 seconds: " + value);
+        }
+        return Duration.ofNanos(Math.round(value * 1e9));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        HubConfig hubConfig = toConfig();
+        hub = Hub.start(hubConfig);
+        Thread shutdown = new Thread(() -> {
+            hub.close();
+            stopped.countDown();
+        }, "tutti-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        stopped.await();
+        return 0;
+    }
+}

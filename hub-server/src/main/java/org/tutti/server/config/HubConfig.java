@@ -1,0 +1,221 @@
+package org.tutti.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.tutti.mixer.PatchMode;
+import org.tutti.protocol.udp.BitResolution;
+
+/**
+ * Every setting of a running hub, validated. Built by the CLI (flags and config file) or by tests.
+ *
+ * @param tcpPort            handshake port (JackTrip: 4464 + offset, or -B)
+ * @param udpBasePort        first participant UDP port (JackTrip: 61002 + offset, or -U)
+ * @param bindAddress        address to listen on for audio and handshakes; null = all
+ * @param maxParticipants    slots (JackTrip allows 1024)
+ * @param requiredResolution null = accept 8/16/24/32 and answer each in its own; else refuse others
+ * @param queuePackets       jitter-buffer target depth in the client's packets
+ * @param queueMillis        if > 0, target depth in ms instead of packets
+ * @param sessionTimeout     silence after which a streaming session ends
+ * @param firstAudioTimeout  time allowed between handshake and first datagram
+ * @param nameWait           how long to wait for the 64 name bytes after the 4 port bytes
+ * @param handshakeDeadline  a TCP connection that has not completed a handshake by then is closed
+ * @param hubInput           "silence", "tone[:HZ[:DBFS]]" or "wav:PATH" for the hub's own input (mode 0, -i)
+ * @param ioThreads          network threads for audio datagrams
+ * @param spinMicros         the embedded clock spins this long before each deadline
+ */
+public record HubConfig(
+        int tcpPort,
+        int udpBasePort,
+        String bindAddress,
+        int sampleRate,
+        int periodFrames,
+        PatchMode patchMode,
+        boolean includeServer,
+        boolean upmix,
+        int maxParticipants,
+        BitResolution requiredResolution,
+        int queuePackets,
+        double queueMillis,
+        Duration sessionTimeout,
+        Duration firstAudioTimeout,
+        Duration nameWait,
+        Duration handshakeDeadline,
+        int maxPendingHandshakes,
+        String hubInput,
+        String transport,
+        int ioThreads,
+        int spinMicros,
+        int maxChannels,
+        int httpPort,
+        String httpBind,
+        Path stateDirectory) {
+
+    public static final int DEFAULT_TCP_PORT = 4464;
+    public static final int DEFAULT_UDP_BASE = 61002;
+
+    public HubConfig {
+        requirePort("TCP port", tcpPort);
+        requirePort("UDP base port", udpBasePort);
+        if (udpBasePort + maxParticipants - 1 > 65535) {
+            throw new IllegalArgumentException("UDP ports " + udpBasePort + "+" + maxParticipants
+                    + " run past 65535: lower --udpbaseport (-U) or --max-participants");
+        }
+        if (maxParticipants < 1 || maxParticipants > 1024) {
+            throw new IllegalArgumentException("max participants must be 1..1024: " + maxParticipants);
+        }
+        if (queuePackets < 1 || queuePackets > 256) {
+            throw new IllegalArgumentException("queue must be 1..256 packets: " + queuePackets);
+        }
+        if (queueMillis < 0 || queueMillis > 2000) {
+            throw new IllegalArgumentException("queue must be 0..2000 ms: " + queueMillis);
+        }
+        if (ioThreads < 1 || ioThreads > 64) {
+            throw new IllegalArgumentException("io threads must be 1..64: " + ioThreads);
+        }
+        if (maxChannels < 1 || maxChannels > 254) {
+            throw new IllegalArgumentException("max channels must be 1..254: " + maxChannels);
+        }
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("HTTP port must be 0..65535 (0 = off): " + httpPort);
+        }
+        new org.tutti.server.engine.AudioFormat(sampleRate, periodFrames);
+    }
+
+    private static void requirePort(String what, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(what + " must be 1..65535: " + port);
+        }
+    }
+
+    /** JackTrip's defaults: 4464, 61002, 48 kHz / 128, mode 0, queue 4, timeouts 10 s. */
+    public static HubConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.tcpPort = tcpPort;
+        b.udpBasePort = udpBasePort;
+        b.bindAddress = bindAddress;
+        b.sampleRate = sampleRate;
+        b.periodFrames = periodFrames;
+        b.patchMode = patchMode;
+        b.includeServer = includeServer;
+        b.upmix = upmix;
+        b.maxParticipants = maxParticipants;
+        b.requiredResolution = requiredResolution;
+        b.queuePackets = queuePackets;
+        b.queueMillis = queueMillis;
+        b.sessionTimeout = sessionTimeout;
+        b.firstAudioTimeout = firstAudioTimeout;
+        b.nameWait = nameWait;
+        b.handshakeDeadline = handshakeDeadline;
+        b.maxPendingHandshakes = maxPendingHandshakes;
+        b.hubInput = hubInput;
+        b.transport = transport;
+        b.ioThreads = ioThreads;
+        b.spinMicros = spinMicros;
+        b.maxChannels = maxChannels;
+        b.httpPort = httpPort;
+        b.httpBind = httpBind;
+        b.stateDirectory = stateDirectory;
+        return b;
+    }
+
+    /** Mutable builder with JackTrip's defaults. */
+    public static final class Builder {
+        public int tcpPort = DEFAULT_TCP_PORT;
+        public int udpBasePort = DEFAULT_UDP_BASE;
+        public String bindAddress;
+        public int sampleRate = 48000;
+        public int periodFrames = 128;
+        public PatchMode patchMode = PatchMode.SERVER_TO_CLIENTS;
+        public boolean includeServer;
+        public boolean upmix;
+        public int maxParticipants = 1024;
+        public BitResolution requiredResolution;
+        public int queuePackets = 4;
+        public double queueMillis;
+        public Duration sessionTimeout = Duration.ofSeconds(10);
+        public Duration firstAudioTimeout = Duration.ofSeconds(10);
+        public Duration nameWait = Duration.ofMillis(500);
+        public Duration handshakeDeadline = Duration.ofSeconds(3);
+        public int maxPendingHandshakes = 512;
+        public String hubInput = "silence";
+        public String transport = "auto";
+        public int ioThreads = 1;
+        public int spinMicros = 100;
+        public int maxChannels = 64;
+        public int httpPort = 0;
+        public String httpBind = "127.0.0.1";
+        public Path stateDirectory = Path.of("state");
+
+        /** JackTrip's {@code -o}: moves the TCP port and, unless set explicitly, the UDP base. */
+        public Builder portOffset(int offset) {
+            tcpPort = DEFAULT_TCP_PORT + offset;
+            udpBasePort = DEFAULT_UDP_BASE + offset;
+            return this;
+        }
+
+        public Builder tcpPort(int port) {
+            tcpPort = port;
+            return this;
+        }
+
+        public Builder udpBasePort(int port) {
+            udpBasePort = port;
+            return this;
+        }
+
+        public Builder patchMode(PatchMode mode) {
+            patchMode = mode;
+            return this;
+        }
+
+        public Builder queuePackets(int packets) {
+            queuePackets = packets;
+            return this;
+        }
+
+        public Builder hubInput(String input) {
+            hubInput = input;
+            return this;
+        }
+
+        public Builder maxParticipants(int max) {
+            maxParticipants = max;
+            return this;
+        }
+
+        public Builder sessionTimeout(Duration timeout) {
+            sessionTimeout = timeout;
+            return this;
+        }
+
+        public Builder firstAudioTimeout(Duration timeout) {
+            firstAudioTimeout = timeout;
+            return this;
+        }
+
+        public Builder httpPort(int port) {
+            httpPort = port;
+            return this;
+        }
+
+        public Builder stateDirectory(Path directory) {
+            stateDirectory = directory;
+            return this;
+        }
+
+        public HubConfig build() {
+            return new HubConfig(tcpPort, udpBasePort, bindAddress, sampleRate, periodFrames, patchMode, includeServer,
+                    upmix, maxParticipants, requiredResolution, queuePackets, queueMillis, sessionTimeout,
+                    firstAudioTimeout, nameWait, handshakeDeadline, maxPendingHandshakes, hubInput, transport,
+                    ioThreads, spinMicros, maxChannels, httpPort, httpBind, stateDirectory);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package org.tutti.server.engine;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default audio server: one real-time thread that ticks at the hub's rate and period on the
+ * monotonic clock. Deadlines are computed as {@code start + n·period}, never by sleeping a period,
+ * so the clock does not drift. It parks until shortly before each deadline and spins the rest, which
+ * keeps period start jitter far below a period at the cost of a little CPU.
+ *
+ * <p>If the thread falls more than {@link #MAX_BEHIND_PERIODS} behind (a stall), it skips ahead
+ * rather than running a burst of periods back to back, and counts the skipped periods.
+ */
+public final class EmbeddedClockServer implements AudioServer {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClockServer.class);
+    static final int MAX_BEHIND_PERIODS = 8;
+
+    private final AudioFormat format;
+    private final int captureChannels;
+    private final int playbackChannels;
+    private final CaptureSource captureSource;
+    private final long spinNanos;
+    private final PeriodTimings timings;
+    private volatile boolean running;
+    private Thread thread;
+
+    /** Fills the server's capture channels each period (silence, a tone, a WAV file). */
+    public interface CaptureSource {
+        void fill(float[][] capture, int frames);
+    }
+
+    /**
+     * @param spinNanos how long before each deadline to stop parking and spin (0 = park only)
+     */
+    public EmbeddedClockServer(AudioFormat format, int captureChannels, int playbackChannels,
+                               CaptureSource captureSource, long spinNanos, PeriodTimings timings) {
+        this.format = format;
+        this.captureChannels = captureChannels;
+        this.playbackChannels = playbackChannels;
+        this.captureSource = captureSource;
+        this.spinNanos = spinNanos;
+        this.timings = timings;
+    }
+
+    @Override
+    public AudioFormat format() {
+        return format;
+    }
+
+    @Override
+    public String describe() {
+        return "embedded clock, " + format;
+    }
+
+    @Override
+    public long latePeriods() {
+        return timings.latePeriods();
+    }
+
+    @Override
+    public void start(AudioClient client) throws InterruptedException {
+        client.configure(format, captureChannels, playbackChannels);
+        CountDownLatch started = new CountDownLatch(1);
+        running = true;
+        thread = new Thread(() -> run(client, started), "tutti-engine");
+        thread.setPriority(Thread.MAX_PRIORITY);
+        thread.setDaemon(true);
+        thread.start();
+        started.await();
+    }
+
+    private void run(AudioClient client, CountDownLatch started) {
+        int frames = format.periodFrames();
+        float[][] capture = new float[captureChannels][frames];
+        float[][] playback = new float[playbackChannels][frames];
+        long start = System.nanoTime();
+        long n = 0;
+        started.countDown();
+        try {
+            while (running) {
+                long deadline = format.periodStart(start, n);
+                waitUntil(deadline);
+                long begin = System.nanoTime();
+                long behind = (begin - deadline) / format.periodNanos();
+                if (behind > MAX_BEHIND_PERIODS) {
+                    timings.skipped(behind);
+                    n += behind;
+                    deadline = format.periodStart(start, n);
+                }
+                captureSource.fill(capture, frames);
+                client.process(deadline, capture, playback, frames);
+                timings.record(begin - deadline, System.nanoTime() - begin);
+                n++;
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("audio engine thread failed; the hub stops mixing", e);
+            throw e;
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private void waitUntil(long deadline) {
+        while (running) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            if (remaining > spinNanos) {
+                LockSupport.parkNanos(remaining - spinNanos);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.tutti.server.engine;
+
+/**
+ * Period start lateness and processing time, recorded by the audio thread without locks or
+ * allocation into fixed log-spaced buckets, read by metrics. Each bucket counter has one writer.
+ */
+public final class PeriodTimings {
+    /** Bucket upper bounds in nanoseconds: 10 µs … ~10 s, three per decade. */
+    private static final long[] BOUNDS = bounds();
+
+    private final long[] startLateness = new long[BOUNDS.length + 1];
+    private final long[] processing = new long[BOUNDS.length + 1];
+    private volatile long periods;
+    private volatile long latePeriods;
+    private volatile long skippedPeriods;
+    private volatile long lastProcessingNanos;
+    private volatile long maxLatenessNanos;
+    private double latenessSumSeconds;
+    private double processingSumSeconds;
+    private final long lateThresholdNanos;
+
+    public PeriodTimings(long lateThresholdNanos) {
+        this.lateThresholdNanos = lateThresholdNanos;
+    }
+
+    private static long[] bounds() {
+        long[] b = new long[19];
+        double value = 10_000;
+        for (int i = 0; i < b.length; i++) {
+            b[i] = Math.round(value);
+            value *= Math.cbrt(10.0);
+        }
+        return b;
+    }
+
+    /** Upper bounds of the buckets, in seconds (the last bucket is +Inf). */
+    public static double[] boundsSeconds() {
+        double[] seconds = new double[BOUNDS.length];
+        for (int i = 0; i < BOUNDS.length; i++) {
+            seconds[i] = BOUNDS[i] / 1e9;
+        }
+        return seconds;
+    }
+
+    public void record(long latenessNanos, long processingNanos) {
+        long lateness = Math.max(0, latenessNanos);
+        startLateness[bucket(lateness)]++;
+        processing[bucket(processingNanos)]++;
+        latenessSumSeconds += lateness / 1e9;
+        processingSumSeconds += processingNanos / 1e9;
+        lastProcessingNanos = processingNanos;
+        if (lateness > maxLatenessNanos) {
+            maxLatenessNanos = lateness;
+        }
+        if (lateness > lateThresholdNanos) {
+            latePeriods++;
+        }
+        periods++;
+    }
+
+    /** Periods dropped entirely because the clock fell too far behind. */
+    public void skipped(long count) {
+        skippedPeriods += count;
+    }
+
+    private static int bucket(long nanos) {
+        for (int i = 0; i < BOUNDS.length; i++) {
+            if (nanos <= BOUNDS[i]) {
+                return i;
+            }
+        }
+        return BOUNDS.length;
+    }
+
+    public long periods() {
+        return periods;
+    }
+
+    public long latePeriods() {
+        return latePeriods;
+    }
+
+    public long skippedPeriods() {
+        return skippedPeriods;
+    }
+
+    public long lastProcessingNanos() {
+        return lastProcessingNanos;
+    }
+
+    public long maxLatenessNanos() {
+        return maxLatenessNanos;
+    }
+
+    public double latenessSumSeconds() {
+        return latenessSumSeconds;
+    }
+
+    public double processingSumSeconds() {
+        return processingSumSeconds;
+    }
+
+    /** Copies the lateness bucket counts (non-cumulative) into {@code target}. */
+    public void latenessBuckets(long[] target) {
+        System.arraycopy(startLateness, 0, target, 0, startLateness.length);
+    }
+
+    public void processingBuckets(long[] target) {
+        System.arraycopy(processing, 0, target, 0, processing.length);
+    }
+
+    public static int bucketCount() {
+        return BOUNDS.length + 1;
+    }
+
+    /** Approximate quantile of start lateness from the buckets (upper bound of the bucket). */
+    public double latenessQuantileSeconds(double q) {
+        return quantile(startLateness, q);
+    }
+
+    public double processingQuantileSeconds(double q) {
+        return quantile(processing, q);
+    }
+
+    private static double quantile(long[] counts, double q) {
+        long total = 0;
+        for (long c : counts) {
+            total += c;
+        }
+        if (total == 0) {
+            return 0;
+        }
+        long rank = (long) Math.ceil(q * total);
+        long seen = 0;
+        for (int i = 0; i < counts.length; i++) {
+            seen += counts[i];
+            if (seen >= rank) {
+                return i < BOUNDS.length ? BOUNDS[i] / 1e9 : Double.POSITIVE_INFINITY;
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+}

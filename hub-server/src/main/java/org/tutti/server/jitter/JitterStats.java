@@ -1,0 +1,98 @@
+package org.tutti.server.jitter;
+
+/**
+ * Counters of one jitter buffer. Each field has exactly one writer thread (noted per field) and is
+ * read by the control plane and metrics without locks; a read may be one period stale.
+ */
+public final class JitterStats {
+    // Written by the network (receive) thread.
+    volatile long received;
+    volatile long duplicates;
+    volatile long late;
+    volatile long outOfOrder;
+    volatile long recovered;
+    volatile long resyncs;
+    volatile long droppedAhead;
+    /** RFC 3550 interarrival jitter estimate, seconds. */
+    volatile double jitterSeconds;
+
+    // Written by the audio thread.
+    volatile long played;
+    volatile long lost;
+    volatile long underruns;
+    volatile long overruns;
+    volatile long concealedFrames;
+    volatile int depthFrames;
+
+    public long received() {
+        return received;
+    }
+
+    public long duplicates() {
+        return duplicates;
+    }
+
+    /** Packets that arrived after their time had passed. */
+    public long late() {
+        return late;
+    }
+
+    /** Packets that arrived after a newer one but still in time. */
+    public long outOfOrder() {
+        return outOfOrder;
+    }
+
+    /** Packets taken from redundancy slots that had not arrived on their own. */
+    public long recovered() {
+        return recovered;
+    }
+
+    /** Times the sequence jumped so far that the buffer re-based itself. */
+    public long resyncs() {
+        return resyncs;
+    }
+
+    /** Packets too far ahead of the play position to store. */
+    public long droppedAhead() {
+        return droppedAhead;
+    }
+
+    public double jitterSeconds() {
+        return jitterSeconds;
+    }
+
+    /** Packets played from the buffer. */
+    public long played() {
+        return played;
+    }
+
+    /** Packets missing when their turn came (concealed). */
+    public long lost() {
+        return lost;
+    }
+
+    /** Periods in which the buffer ran dry. */
+    public long underruns() {
+        return underruns;
+    }
+
+    /** Packets dropped because the buffer held too much. */
+    public long overruns() {
+        return overruns;
+    }
+
+    public long concealedFrames() {
+        return concealedFrames;
+    }
+
+    /** Buffered audio ahead of the play position at the last read, in frames. */
+    public int depthFrames() {
+        return depthFrames;
+    }
+
+    /** lost / (played + lost), 0 when nothing was due yet. */
+    public double lossRatio() {
+        long due = played + lost;
+        return due == 0 ? 0.0 : (double) lost / due;
+    }
+}

@@ -1,0 +1,143 @@
+package org.tutti.server.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import org.tutti.protocol.udp.BitResolution;
+import org.tutti.protocol.udp.DatagramCheck;
+import org.tutti.protocol.udp.DatagramValidator;
+import org.tutti.protocol.udp.PacketHeader;
+import org.tutti.protocol.udp.Redundancy;
+import org.tutti.server.engine.ParticipantStream;
+import org.tutti.server.engine.StreamFormat;
+import org.tutti.server.session.Participant;
+import org.tutti.server.session.SessionEvents;
+import org.tutti.server.session.StreamFactory;
+
+/**
+ * Receives one participant's datagrams: validate, learn the client's address from the first one
+ * (then connect the socket so only that address is heard), and feed every packet — including
+ * redundancy slots — to its jitter buffer. Releases each datagram where it is read.
+ */
+public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapter {
+    /** One scratch copy per network thread: datagrams are copied here and decoded from a heap buffer. */
+    private static final FastThreadLocal<ByteBuffer> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuffer initialValue() {
+            return ByteBuffer.allocate(65536);
+        }
+    };
+
+    private final Participant participant;
+    private final DatagramValidator validator;
+    private final SessionEvents events;
+    private final StreamFactory streams;
+    private final PacketHeader header = new PacketHeader();
+    private final PacketHeader slotHeader = new PacketHeader();
+    private boolean exitReported;
+    private boolean refusalReported;
+
+    public ParticipantDatagramHandler(Participant participant, DatagramValidator validator, SessionEvents events,
+                                      StreamFactory streams) {
+        this.participant = participant;
+        this.validator = validator;
+        this.events = events;
+        this.streams = streams;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket packet)) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            ByteBuf content = packet.content();
+            int length = content.readableBytes();
+            ByteBuffer scratch = SCRATCH.get();
+            content.getBytes(content.readerIndex(), scratch.array(), 0, length);
+            receive(ctx, scratch, length, packet.sender(), System.nanoTime());
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void receive(ChannelHandlerContext ctx, ByteBuffer data, int length, InetSocketAddress source, long now) {
+        Participant.State state = participant.state();
+        if (state == Participant.State.ENDING || state == Participant.State.ENDED) {
+            return;
+        }
+        var counters = participant.counters();
+        counters.datagram(length);
+        DatagramCheck check = validator.check(data, 0, length, header);
+        counters.check(check);
+        if (check == DatagramCheck.EXIT) {
+            if (!exitReported) {
+                exitReported = true;
+                events.clientExit(participant);
+            }
+            return;
+        }
+        if (check.fatal()) {
+            if (!refusalReported) {
+                refusalReported = true;
+                events.refused(participant, check, source, header.samplingRateCode(), header.bitResolution());
+            }
+            return;
+        }
+        if (check != DatagramCheck.OK) {
+            reportMalformed(check.description(), counters.count(check), source);
+            return;
+        }
+        ParticipantStream stream = participant.stream();
+        if (stream == null) {
+            stream = streams.create(participant.slot(), StreamFormat.of(header), ctx.channel());
+            participant.startStream(source, stream, now);
+            // From now on the kernel delivers only this client's datagrams, and we send without an address.
+            ctx.channel().connect(source);
+            events.streamStarted(participant);
+        } else if (!stream.format().matches(header)) {
+            counters.formatChange();
+            reportMalformed("format differs from the session's (" + stream.format().describe() + ")",
+                    counters.formatChanges(), source);
+            return;
+        }
+        participant.heard(now);
+        if (stream.jitter() == null) {
+            return;
+        }
+        StreamFormat format = stream.format();
+        int packetSize = format.packetSize();
+        int slots = Redundancy.slotCount(length, packetSize);
+        BitResolution resolution = format.resolution();
+        stream.jitter().offer(header.sequenceNumber(), data, 0, resolution, format.channelsSent(), now, false);
+        for (int slot = 1; slot < slots; slot++) {
+            int at = Redundancy.slotOffset(slot, packetSize);
+            slotHeader.wrap(data, at);
+            if (!Redundancy.isEmptySlot(slotHeader) && format.matches(slotHeader)) {
+                stream.jitter().offer(slotHeader.sequenceNumber(), data, at, resolution, format.channelsSent(), now,
+                        true);
+            }
+        }
+    }
+
+    private void reportMalformed(String what, long count, InetSocketAddress source) {
+        if (count == 1 || count == 10 || count == 100 || count == 1000 || count % 10000 == 0) {
+            events.malformed(participant, what, count, source);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // ICMP "port unreachable" after a client vanished shows up here; the session timeout ends it.
+        participant.counters().socketError();
+        long errors = participant.counters().socketErrors();
+        if (errors == 1 || errors % 1000 == 0) {
+            events.socketError(participant, cause);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.tutti.server.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.tutti.protocol.udp.DatagramValidator;
+import org.tutti.protocol.udp.ExitPacket;
+import org.tutti.server.session.Participant;
+import org.tutti.server.session.SessionEvents;
+import org.tutti.server.session.StreamFactory;
+
+/**
+ * Binds each participant's UDP port on the audio event loops and sends exit packets.
+ */
+public final class UdpEndpoints {
+    /** Big enough for any datagram; larger ones would be truncated and fail validation. */
+    private static final int MAX_DATAGRAM = 65536;
+    private static final byte[] EXIT = ExitPacket.bytes();
+
+    private final EventLoopGroup group;
+    private final Transport transport;
+    private final InetAddress bindAddress;
+    private final DatagramValidator validator;
+    private final StreamFactory streams;
+
+    public UdpEndpoints(EventLoopGroup group, Transport transport, InetAddress bindAddress, DatagramValidator validator,
+                        StreamFactory streams) {
+        this.group = group;
+        this.transport = transport;
+        this.bindAddress = bindAddress;
+        this.validator = validator;
+        this.streams = streams;
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /** Binds {@code port} for {@code participant}; the future fails if the port is taken. */
+    public ChannelFuture bind(int port, Participant participant, SessionEvents events) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channelFactory(transport.datagramChannelFactory())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .option(ChannelOption.SO_RCVBUF, 256 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 256 * 1024)
+                .option(ChannelOption.IP_TOS, 0xB8) // DSCP EF, as JackTrip 1.7.0 marks audio
+                .handler(new ParticipantDatagramHandler(participant, validator, events, streams));
+        InetSocketAddress local = bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
+        return bootstrap.bind(local);
+    }
+
+    /**
+     * Sends the exit packet twice to {@code to} from {@code channel} (its event loop runs it), then
+     * closes the channel. A connected channel sends to its peer; an unconnected one to {@code to}.
+     */
+    public ChannelFuture sendExitAndClose(Channel channel, InetSocketAddress to) {
+        if (to == null || !channel.isActive()) {
+            return channel.close();
+        }
+        DatagramChannel datagrams = (DatagramChannel) channel;
+        for (int i = 0; i < ExitPacket.REPEAT; i++) {
+            if (datagrams.isConnected() && to.equals(datagrams.remoteAddress())) {
+                channel.write(Unpooled.wrappedBuffer(EXIT));
+            } else {
+                channel.write(new DatagramPacket(Unpooled.wrappedBuffer(EXIT), to));
+            }
+        }
+        channel.flush();
+        return channel.close();
+    }
+}

@@ -1,0 +1,25 @@
+package org.tutti.server.session;
+
+import java.net.InetSocketAddress;
+import org.tutti.protocol.udp.DatagramCheck;
+
+/**
+ * What the network thread tells the control plane about a participant's datagrams. Implementations
+ * hop to the conductor thread; the network thread never waits.
+ */
+public interface SessionEvents {
+    /** The first valid datagram arrived; {@link Participant#stream()} is ready. */
+    void streamStarted(Participant participant);
+
+    /** The client sent its exit packet. */
+    void clientExit(Participant participant);
+
+    /** A datagram the session cannot accept at all (sample rate, bit resolution). */
+    void refused(Participant participant, DatagramCheck check, InetSocketAddress source, int rateCode, int bits);
+
+    /** A malformed datagram; called for the 1st, 10th, 100th … of each kind so logs stay readable. */
+    void malformed(Participant participant, String what, long count, InetSocketAddress source);
+
+    /** The participant's socket reported an error. */
+    void socketError(Participant participant, Throwable cause);
+}

@@ -1,0 +1,442 @@
+package org.tutti.server.session;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tutti.mixer.plan.MixPlan;
+import org.tutti.protocol.handshake.HandshakeRequest;
+import org.tutti.protocol.udp.DatagramCheck;
+import org.tutti.protocol.udp.SampleRate;
+import org.tutti.server.config.HubConfig;
+import org.tutti.server.engine.EngineSnapshot;
+import org.tutti.server.engine.HubEngine;
+import org.tutti.server.engine.ParticipantStream;
+import org.tutti.server.mix.MixModel;
+import org.tutti.server.net.UdpEndpoints;
+
+/**
+ * The conductor: owns membership. Admits handshakes (slot, UDP port, name), starts streams when
+ * their first datagram arrives, ends sessions (exit, timeout, refusal, kick, reconnect, shutdown),
+ * and publishes a new {@link EngineSnapshot} after every change. Every method runs on the conductor
+ * thread; events from network threads hop there first.
+ */
+public final class SessionManager implements SessionEvents {
+    private static final Logger LOG = LoggerFactory.getLogger("tutti.sessions");
+    private static final long TICK_MILLIS = 100;
+    /** How long an ending session waits for the engine to drop it before sending exit anyway. */
+    private static final long ENGINE_ACK_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** A same-named session from the same host that has been silent this long is a dead predecessor. */
+    private static final long RECONNECT_SILENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final HubConfig config;
+    private final EventExecutor conductor;
+    private final UdpEndpoints udp;
+    private final HubEngine engine;
+    private final MixModel mixes;
+    private final Participant[] slots;
+    private final boolean[] slotBusy;
+    private final NameRegistry names = new NameRegistry();
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private long nextId = 1;
+    private long generation;
+    private MixPlan plan = MixPlan.EMPTY;
+    private ScheduledFuture<?> ticker;
+    private boolean shuttingDown;
+
+    public SessionManager(HubConfig config, EventExecutor conductor, UdpEndpoints udp, HubEngine engine, MixModel mixes) {
+        this.config = config;
+        this.conductor = conductor;
+        this.udp = udp;
+        this.engine = engine;
+        this.mixes = mixes;
+        this.slots = new Participant[config.maxParticipants()];
+        this.slotBusy = new boolean[config.maxParticipants()];
+    }
+
+    public EventExecutor conductor() {
+        return conductor;
+    }
+
+    public void addListener(SessionListener listener) {
+        listeners.add(listener);
+    }
+
+    public void start() {
+        ticker = conductor.scheduleAtFixedRate(this::checkTimeouts, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    // ------------------------------------------------------------------ admission
+
+    /**
+     * Admits a handshake: finds the lowest free slot whose port binds, names the participant and
+     * completes with the UDP port to reply with. Fails when the hub is full.
+     */
+    public Future<Integer> admit(HandshakeRequest request, InetSocketAddress tcpPeer) {
+        Promise<Integer> reply = conductor.newPromise();
+        conductor.execute(() -> {
+            if (shuttingDown) {
+                reply.tryFailure(new IllegalStateException("hub is shutting down"));
+                return;
+            }
+            tryBind(request, tcpPeer, 0, reply);
+        });
+        return reply;
+    }
+
+    private void tryBind(HandshakeRequest request, InetSocketAddress tcpPeer, int fromSlot, Promise<Integer> reply) {
+        int slot = lowestFreeSlot(fromSlot);
+        if (slot < 0) {
+            LOG.warn("refused {} from {}: all {} participant slots are in use", displayName(request), tcpPeer,
+                    slots.length);
+            reply.tryFailure(new IllegalStateException("hub full"));
+            return;
+        }
+        slotBusy[slot] = true;
+        int port = config.udpBasePort() + slot;
+        String name = chooseName(request, tcpPeer);
+        Participant participant = new Participant(nextId++, slot, port, name, tcpPeer, request, System.nanoTime());
+        ChannelFuture bound = udp.bind(port, participant, this);
+        bound.addListener(f -> conductor.execute(() -> {
+            if (!f.isSuccess()) {
+                slotBusy[slot] = false;
+                LOG.warn("UDP port {} is in use by another process; skipping slot {} ({})", port, slot,
+                        f.cause().getMessage());
+                tryBind(request, tcpPeer, slot + 1, reply);
+                return;
+            }
+            Channel channel = bound.channel();
+            if (shuttingDown || !reply.setUncancellable()) {
+                channel.close().addListener(c -> conductor.execute(() -> slotBusy[slot] = false));
+                return;
+            }
+            participant.channel(channel);
+            slots[slot] = participant;
+            adoptName(participant);
+            reply.trySuccess(port);
+            LOG.debug("handshake {} from {} (reported UDP port {}): slot {}, UDP {}", participant.name(), tcpPeer,
+                    request.clientUdpPort(), slot, port);
+        }));
+    }
+
+    private int lowestFreeSlot(int from) {
+        for (int i = from; i < slotBusy.length; i++) {
+            if (!slotBusy[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String displayName(HandshakeRequest request) {
+        return request.name().isEmpty() ? "(unnamed)" : request.name();
+    }
+
+    private String chooseName(HandshakeRequest request, InetSocketAddress tcpPeer) {
+        String requested = NameRegistry.sanitize(request.name());
+        return requested.isEmpty() ? NameRegistry.fromAddress(tcpPeer.getAddress()) : requested;
+    }
+
+    /**
+     * Takes the requested name. If an active session holds it and looks like this client's earlier
+     * run (same host, and same reported port or already silent), this session takes over the name
+     * and will replace it; otherwise the name gets a suffix.
+     */
+    private void adoptName(Participant participant) {
+        String base = participant.name();
+        Participant holder = names.get(base);
+        if (holder != null && isSameClient(holder, participant)) {
+            participant.replaces(holder);
+            names.claim(base, participant);
+            return;
+        }
+        String unique = names.unique(base);
+        participant.name(unique);
+        names.claim(unique, participant);
+    }
+
+    private boolean isSameClient(Participant older, Participant newer) {
+        if (!older.tcpPeer().getAddress().equals(newer.tcpPeer().getAddress())) {
+            return false;
+        }
+        boolean samePort = older.request().clientUdpPort() == newer.request().clientUdpPort();
+        boolean silent = System.nanoTime() - older.lastHeardNanos() > RECONNECT_SILENCE_NANOS;
+        return samePort || silent || older.state() == Participant.State.AWAITING_AUDIO;
+    }
+
+    // ------------------------------------------------------------------ events from the network
+
+    @Override
+    public void streamStarted(Participant participant) {
+        conductor.execute(() -> onStreamStarted(participant));
+    }
+
+    private void onStreamStarted(Participant participant) {
+        if (participant.state() != Participant.State.AWAITING_AUDIO) {
+            return;
+        }
+        InetSocketAddress address = participant.address();
+        // The JackTrip rule, without its bug: whoever streamed from this address before is gone,
+        // and must not get an exit packet that would now reach the new session.
+        for (Participant other : active()) {
+            if (other != participant && address.equals(other.address())) {
+                end(other, SessionEndReason.REPLACED);
+            }
+        }
+        Participant older = participant.replaces();
+        if (older != null && older.active()) {
+            end(older, SessionEndReason.REPLACED);
+        }
+        participant.replaces(null);
+        participant.state(Participant.State.STREAMING);
+        participant.streamingSince(System.currentTimeMillis());
+        publishSnapshot();
+        LOG.info("join  {} from {}: {} (slot {}, UDP {})", participant.name(), format(address),
+                participant.stream().format().describe(), participant.slot(), participant.udpPort());
+        for (SessionListener listener : listeners) {
+            listener.joined(participant);
+        }
+    }
+
+    @Override
+    public void clientExit(Participant participant) {
+        conductor.execute(() -> end(participant, SessionEndReason.CLIENT_EXIT));
+    }
+
+    @Override
+    public void refused(Participant participant, DatagramCheck check, InetSocketAddress source, int rateCode, int bits) {
+        conductor.execute(() -> {
+            if (!participant.active()) {
+                return;
+            }
+            SessionEndReason reason;
+            String detail;
+            if (check == DatagramCheck.SAMPLE_RATE_MISMATCH) {
+                reason = SessionEndReason.SAMPLE_RATE_MISMATCH;
+                SampleRate rate = SampleRate.fromCode(rateCode);
+                String theirs = rate == null || rate == SampleRate.UNDEFINED ? "rate code " + rateCode
+                        : rate.hertz() + " Hz";
+                detail = "client sends " + theirs + ", the hub runs at " + config.sampleRate() + " Hz";
+            } else {
+                reason = SessionEndReason.BIT_RESOLUTION_MISMATCH;
+                detail = "client sends " + bits + "-bit, the hub requires " + config.requiredResolution().bits()
+                        + "-bit (-b)";
+            }
+            participantAddressIfUnknown(participant, source);
+            LOG.warn("refused {} from {}: {}", participant.name(), format(source), detail);
+            end(participant, reason, source);
+        });
+    }
+
+    private static void participantAddressIfUnknown(Participant participant, InetSocketAddress source) {
+        // Nothing to do: the refusal goes to the datagram's source explicitly.
+    }
+
+    @Override
+    public void malformed(Participant participant, String what, long count, InetSocketAddress source) {
+        LOG.warn("malformed datagram #{} for {} from {}: {} (dropped; the session goes on)", count,
+                participant.name(), format(source), what);
+    }
+
+    @Override
+    public void socketError(Participant participant, Throwable cause) {
+        LOG.info("UDP error for {} ({} so far): {}", participant.name(), participant.counters().socketErrors(),
+                cause.toString());
+    }
+
+    // ------------------------------------------------------------------ ending sessions
+
+    /** Ends a session (conductor thread). Idempotent. */
+    public void end(Participant participant, SessionEndReason reason) {
+        end(participant, reason, participant.address());
+    }
+
+    private void end(Participant participant, SessionEndReason reason, InetSocketAddress exitTo) {
+        if (!participant.active()) {
+            return;
+        }
+        boolean wasStreaming = participant.state() == Participant.State.STREAMING;
+        participant.state(Participant.State.ENDING);
+        participant.endReason(reason);
+        names.release(participant.name(), participant);
+        if (wasStreaming) {
+            publishSnapshot();
+        }
+        long published = generation;
+        long deadline = System.nanoTime() + ENGINE_ACK_TIMEOUT_NANOS;
+        whenEngineApplied(published, deadline, () -> finish(participant, reason, exitTo, wasStreaming));
+    }
+
+    private void whenEngineApplied(long target, long deadline, Runnable then) {
+        if (!engine.running() || engine.appliedGeneration() >= target || System.nanoTime() > deadline) {
+            then.run();
+            return;
+        }
+        conductor.schedule(() -> whenEngineApplied(target, deadline, then), 1, TimeUnit.MILLISECONDS);
+    }
+
+    private void finish(Participant participant, SessionEndReason reason, InetSocketAddress exitTo,
+                        boolean wasStreaming) {
+        InetSocketAddress target = reason.sendsExit() && exitTo != null && !ownedByOther(exitTo, participant)
+                ? exitTo : null;
+        Channel channel = participant.channel();
+        ChannelFuture closed = udp.sendExitAndClose(channel, target);
+        closed.addListener(f -> conductor.execute(() -> release(participant)));
+        String where = participant.address() != null ? format(participant.address())
+                : format(participant.tcpPeer()) + " (TCP)";
+        String verb = reason.refusal() ? "refused" : "leave";
+        if (!reason.refusal()) {
+            LOG.info("{} {} from {}: {}{}", verb, participant.name(), where, reason.description(),
+                    wasStreaming ? "" : " (never streamed)");
+        }
+        for (SessionListener listener : listeners) {
+            listener.left(participant, reason);
+        }
+    }
+
+    private boolean ownedByOther(InetSocketAddress address, Participant except) {
+        for (Participant other : active()) {
+            if (other != except && address.equals(other.address())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void release(Participant participant) {
+        participant.state(Participant.State.ENDED);
+        ParticipantStream stream = participant.stream();
+        if (stream != null && stream.sender() != null) {
+            stream.sender().close();
+        }
+        if (slots[participant.slot()] == participant) {
+            slots[participant.slot()] = null;
+            slotBusy[participant.slot()] = false;
+        }
+    }
+
+    private void checkTimeouts() {
+        long now = System.nanoTime();
+        for (Participant participant : active()) {
+            long silent = now - participant.lastHeardNanos();
+            if (participant.state() == Participant.State.AWAITING_AUDIO) {
+                if (silent > config.firstAudioTimeout().toNanos()) {
+                    end(participant, SessionEndReason.NO_AUDIO);
+                }
+            } else if (participant.state() == Participant.State.STREAMING && sendsAudio(participant)
+                    && silent > config.sessionTimeout().toNanos()) {
+                end(participant, SessionEndReason.SILENCE_TIMEOUT);
+            }
+        }
+    }
+
+    /** JackTrip never times out a client that sends no channels (it has no receiver to notice). */
+    private static boolean sendsAudio(Participant participant) {
+        ParticipantStream stream = participant.stream();
+        return stream != null && stream.format().channelsSent() > 0;
+    }
+
+    /** Kicks a participant by name; false when nobody has that name. */
+    public boolean kick(String name) {
+        Participant participant = names.get(name);
+        if (participant == null) {
+            return false;
+        }
+        end(participant, SessionEndReason.KICKED);
+        return true;
+    }
+
+    /** Ends every session with exit packets; the future completes when all sockets are closed. */
+    public Future<Void> shutdown() {
+        Promise<Void> done = conductor.newPromise();
+        conductor.execute(() -> {
+            shuttingDown = true;
+            if (ticker != null) {
+                ticker.cancel(false);
+            }
+            for (Participant participant : active()) {
+                end(participant, SessionEndReason.HUB_SHUTDOWN);
+            }
+            awaitAllReleased(done, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+        });
+        return done;
+    }
+
+    private void awaitAllReleased(Promise<Void> done, long deadline) {
+        boolean any = false;
+        for (Participant participant : slots) {
+            any |= participant != null;
+        }
+        if (!any || System.nanoTime() > deadline) {
+            done.trySuccess(null);
+            return;
+        }
+        conductor.schedule(() -> awaitAllReleased(done, deadline), 5, TimeUnit.MILLISECONDS);
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    /** Rebuilds the mix and the engine snapshot from the streaming participants (conductor thread). */
+    public void publishSnapshot() {
+        List<ParticipantStream> streams = new ArrayList<>();
+        for (Participant participant : slots) {
+            if (participant != null && participant.state() == Participant.State.STREAMING
+                    && participant.stream() != null) {
+                streams.add(participant.stream());
+            }
+        }
+        streams.sort(Comparator.comparingInt(ParticipantStream::slot));
+        plan = mixes.compile(streams, plan);
+        int size = engine.layout().size();
+        float[][][] sources = new float[size][][];
+        float[][][] outputs = new float[size][][];
+        for (ParticipantStream stream : streams) {
+            if (stream.jitter() != null) {
+                sources[stream.slot()] = stream.input();
+            }
+            outputs[stream.slot()] = stream.output();
+        }
+        generation++;
+        engine.publish(new EngineSnapshot(generation, streams.toArray(new ParticipantStream[0]), plan, sources,
+                outputs));
+    }
+
+    // ------------------------------------------------------------------ queries (conductor thread)
+
+    /** Active sessions in slot order. */
+    public List<Participant> active() {
+        List<Participant> list = new ArrayList<>();
+        for (Participant participant : slots) {
+            if (participant != null && participant.active()) {
+                list.add(participant);
+            }
+        }
+        return list;
+    }
+
+    public Participant byName(String name) {
+        return names.get(name);
+    }
+
+    public MixPlan plan() {
+        return plan;
+    }
+
+    static String format(InetSocketAddress address) {
+        if (address == null) {
+            return "?";
+        }
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}
