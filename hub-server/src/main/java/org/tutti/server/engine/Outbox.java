@@ -10,8 +10,7 @@ public interface Outbox {
     Outbox NONE = snapshot -> {
         for (ParticipantStream stream : snapshot.streams()) {
             if (stream.sender() != null) {
-                var packet = stream.sender().take();
-                if (packet != null) {
+                for (var packet = stream.sender().take(); packet != null; packet = stream.sender().take()) {
                     packet.release();
                 }
             }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.tutti.protocol.handshake.AuthCode;
 import org.tutti.protocol.handshake.ClientName;
 import org.tutti.protocol.handshake.HandshakeRequest;
 import org.tutti.protocol.handshake.ParseStatus;
@@ -16,8 +17,10 @@ import org.tutti.protocol.handshake.ParseStatus;
  * Frames a client's handshake: the 68-byte request, the legacy 4-byte one, or the auth marker.
  *
  * <p>Unlike JackTrip, it waits {@code nameWait} for a name that arrives in a later segment before
- * treating a 4-byte request as legacy. Bytes that cannot be a JackTrip request (more than one
- * request's worth, control characters or junk after the name's NUL) are rejected as garbage.
+ * treating a 4-byte request as legacy. Bytes that cannot be a JackTrip request are rejected as
+ * garbage at once: a port field above 65535 other than the auth marker (JackTrip masks it; no real
+ * client sends one, but "GET " and TLS hellos do), more than one request's worth, control
+ * characters in the name, or junk after the name's NUL.
  */
 public final class HandshakeDecoder extends ByteToMessageDecoder {
     /** Emitted when the client sent 65536 (wants to authenticate). */
@@ -49,6 +52,13 @@ public final class HandshakeDecoder extends ByteToMessageDecoder {
         int length = in.readableBytes();
         ByteBuffer view = ByteBuffer.allocate(Math.min(length, HandshakeRequest.LENGTH + 1));
         in.getBytes(in.readerIndex(), view.array(), 0, view.capacity());
+        if (length >= HandshakeRequest.PORT_LENGTH) {
+            int value = in.getIntLE(in.readerIndex());
+            if ((value & 0xFFFF0000) != 0 && value != AuthCode.OK.wireValue()) {
+                finish(in, out, new Garbage(String.format("port field 0x%08x is not a port", value)));
+                return;
+            }
+        }
         HandshakeRequest[] request = new HandshakeRequest[1];
         ParseStatus status = HandshakeRequest.parse(view, 0, view.capacity(), request);
         switch (status) {
@@ -62,6 +72,11 @@ public final class HandshakeDecoder extends ByteToMessageDecoder {
                         : new Garbage("bytes after the auth marker"));
                 return;
             case PORT_ONLY:
+                String partial = nameProblem(view, length - HandshakeRequest.PORT_LENGTH);
+                if (partial != null) {
+                    finish(in, out, new Garbage(partial));
+                    return;
+                }
                 if (legacyTimer == null) {
                     legacyTimer = ctx.executor().schedule(() -> legacyTimeout(ctx), nameWait.toNanos(),
                             TimeUnit.NANOSECONDS);
@@ -69,7 +84,7 @@ public final class HandshakeDecoder extends ByteToMessageDecoder {
                 return;
             case COMPLETE:
                 String problem = length > HandshakeRequest.LENGTH ? "more bytes than a handshake ("
-                        + length + ")" : nameProblem(view);
+                        + length + ")" : nameProblem(view, ClientName.FIELD_LENGTH);
                 finish(in, out, problem == null ? request[0] : new Garbage(problem));
                 return;
             default:
@@ -78,10 +93,10 @@ public final class HandshakeDecoder extends ByteToMessageDecoder {
     }
 
     /** A real client zero-fills after the name and never sends control characters. */
-    private static String nameProblem(ByteBuffer view) {
+    private static String nameProblem(ByteBuffer view, int nameBytes) {
         int at = HandshakeRequest.PORT_LENGTH;
         boolean afterNul = false;
-        for (int i = 0; i < ClientName.FIELD_LENGTH; i++) {
+        for (int i = 0; i < nameBytes; i++) {
             int b = view.get(at + i) & 0xFF;
             if (afterNul) {
                 if (b != 0) {

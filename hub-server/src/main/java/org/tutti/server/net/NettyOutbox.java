@@ -51,14 +51,17 @@ public final class NettyOutbox implements Outbox {
                 if (channel.eventLoop() != loop) {
                     continue;
                 }
-                ByteBuf packet = stream.sender().take();
-                if (packet == null) {
-                    continue;
+                boolean wrote = false;
+                for (ByteBuf packet = stream.sender().take(); packet != null; packet = stream.sender().take()) {
+                    if (channel.isActive()) {
+                        channel.write(packet, channel.voidPromise());
+                        wrote = true;
+                    } else {
+                        packet.release();
+                    }
                 }
-                if (channel.isActive()) {
-                    channel.writeAndFlush(packet, channel.voidPromise());
-                } else {
-                    packet.release();
+                if (wrote) {
+                    channel.flush();
                 }
             }
         }

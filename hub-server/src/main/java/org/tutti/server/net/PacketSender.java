@@ -3,7 +3,6 @@ package org.tutti.server.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicReference;
 import org.tutti.protocol.udp.PacketHeader;
 import org.tutti.protocol.udp.PacketLayout;
 import org.tutti.protocol.udp.PayloadCodec;
@@ -11,8 +10,11 @@ import org.tutti.server.engine.StreamFormat;
 
 /**
  * Encodes one participant's mix into a packet each period (audio thread) and hands it to the
- * network thread. A small ring of direct buffers is allocated once; each buffer is retained while
- * in flight and reused once the network thread has released it, so nothing is allocated per packet.
+ * network thread. A small ring of direct buffers is allocated once and doubles as a FIFO between the
+ * two threads: the audio thread publishes packets in order, the network thread sends every published
+ * packet in order, so a network thread that runs a period late catches up without a sequence gap
+ * (JackTrip clients with redundancy replay stale data on a gap). Each buffer is retained while in
+ * flight and reused once released; nothing is allocated per packet.
  */
 public final class PacketSender {
     private static final int RING = 4;
@@ -20,14 +22,15 @@ public final class PacketSender {
     private final ByteBuf[] ring = new ByteBuf[RING];
     private final ByteBuffer[] views = new ByteBuffer[RING];
     private final PacketHeader header = new PacketHeader();
-    private final AtomicReference<ByteBuf> pending = new AtomicReference<>();
     private final StreamFormat format;
     private final int frames;
     private final int channels;
     private final int packetSize;
-    private int next;
     private int sequence;
-    private volatile long sent;
+    /** Packets published by the audio thread; the next one goes to ring[published % RING]. */
+    private volatile long published;
+    /** Packets taken by the network thread (network thread only). */
+    private long taken;
     private volatile long skipped;
 
     /**
@@ -51,10 +54,13 @@ public final class PacketSender {
 
     /** Packets handed to the network thread. */
     public long sent() {
-        return sent;
+        return published;
     }
 
-    /** Periods whose packet was dropped because the network thread had not sent the earlier ones yet. */
+    /**
+     * Periods without a packet because the network thread was a whole ring behind. The sequence
+     * number is not advanced for them, so the client sees a late packet, never a gap.
+     */
     public long skipped() {
         return skipped;
     }
@@ -65,7 +71,8 @@ public final class PacketSender {
      * @param wallMicros the timestamp for the header (µs since the epoch)
      */
     public void stage(float[][] mix, long wallMicros) {
-        int slot = next;
+        long count = published;
+        int slot = (int) (count % RING);
         ByteBuf buffer = ring[slot];
         if (buffer.refCnt() != 1) {
             skipped++;
@@ -84,27 +91,25 @@ public final class PacketSender {
         PayloadCodec.encode(mix, 0, channels, frames, format.resolution(), view, 0);
         buffer.setIndex(0, packetSize);
         buffer.retain();
-        ByteBuf replaced = pending.getAndSet(buffer);
-        if (replaced != null) {
-            replaced.release();
-            skipped++;
-        }
-        next = (slot + 1) % RING;
         sequence = (sequence + 1) & 0xFFFF;
-        sent++;
+        published = count + 1;
     }
 
-    /** The packet waiting to be written, or null (network thread). The caller owns one reference. */
+    /**
+     * The oldest packet not yet taken, or null (network thread). The caller owns one reference and
+     * must write or release it; call until null to drain.
+     */
     public ByteBuf take() {
-        return pending.getAndSet(null);
+        if (taken >= published) {
+            return null;
+        }
+        ByteBuf buffer = ring[(int) (taken % RING)];
+        taken++;
+        return buffer;
     }
 
     /** Frees the ring (control plane, after the engine and network thread are done with it). */
     public void close() {
-        ByteBuf left = pending.getAndSet(null);
-        if (left != null) {
-            left.release();
-        }
         for (ByteBuf buffer : ring) {
             if (buffer.refCnt() > 0) {
                 buffer.release(buffer.refCnt());

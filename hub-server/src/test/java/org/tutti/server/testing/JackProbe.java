@@ -1,0 +1,142 @@
+package org.tutti.server.testing;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.jaudiolibs.jnajack.Jack;
+import org.jaudiolibs.jnajack.JackClient;
+import org.jaudiolibs.jnajack.JackException;
+import org.jaudiolibs.jnajack.JackOptions;
+import org.jaudiolibs.jnajack.JackPort;
+import org.jaudiolibs.jnajack.JackPortFlags;
+import org.jaudiolibs.jnajack.JackPortType;
+import org.jaudiolibs.jnajack.JackStatus;
+import org.tutti.server.jack.NativeEnvironment;
+
+/**
+ * A JACK client of the test itself (through jnajack): plays exact float signals into a JackTrip
+ * client's send ports and records its receive ports, sample for sample, so assertions need no
+ * external tools and no estimation.
+ */
+public final class JackProbe implements AutoCloseable {
+    private final JackServer server;
+    private final JackClient client;
+    private final JackPort[] outputs;
+    private final JackPort[] inputs;
+    private final Signal[] signals;
+    private final float[][] recording;
+    private volatile boolean recordingOn;
+    private volatile int recorded;
+    private volatile long frame;
+
+    private JackProbe(JackServer server, JackClient client, JackPort[] outputs, JackPort[] inputs, int capacity) {
+        this.server = server;
+        this.client = client;
+        this.outputs = outputs;
+        this.inputs = inputs;
+        this.signals = new Signal[outputs.length];
+        java.util.Arrays.fill(signals, Signal.SILENCE);
+        this.recording = new float[inputs.length][capacity];
+    }
+
+    /**
+     * @param outputs ports that play (out_1 …)
+     * @param inputs  ports that record (in_1 …)
+     * @param seconds longest recording kept
+     */
+    public static JackProbe open(JackServer server, String name, int outputs, int inputs, double seconds)
+            throws JackException {
+        Jack jack = Jack.getInstance();
+        EnumSet<JackStatus> status = EnumSet.noneOf(JackStatus.class);
+        JackClient client;
+        synchronized (JackProbe.class) {
+            // libjack picks the server from the native environment when the client opens.
+            NativeEnvironment.set("JACK_DEFAULT_SERVER", server.name());
+            client = jack.openClient(name, EnumSet.of(JackOptions.JackNoStartServer, JackOptions.JackUseExactName),
+                    status);
+        }
+        JackPort[] out = new JackPort[outputs];
+        for (int i = 0; i < outputs; i++) {
+            out[i] = client.registerPort("out_" + (i + 1), JackPortType.AUDIO, JackPortFlags.JackPortIsOutput);
+        }
+        JackPort[] in = new JackPort[inputs];
+        for (int i = 0; i < inputs; i++) {
+            in[i] = client.registerPort("in_" + (i + 1), JackPortType.AUDIO, JackPortFlags.JackPortIsInput);
+        }
+        JackProbe probe = new JackProbe(server, client, out, in, (int) (seconds * server.sampleRate()));
+        client.setProcessCallback((c, frames) -> probe.process(frames));
+        client.activate();
+        return probe;
+    }
+
+    private boolean process(int frames) {
+        long start = frame;
+        for (int i = 0; i < outputs.length; i++) {
+            FloatBuffer buffer = outputs[i].getFloatBuffer();
+            Signal signal = signals[i];
+            for (int n = 0; n < frames; n++) {
+                buffer.put(n, signal.at(start + n));
+            }
+        }
+        if (recordingOn) {
+            int at = recorded;
+            int count = Math.min(frames, recording.length == 0 ? 0 : recording[0].length - at);
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i].getFloatBuffer().get(recording[i], at, Math.max(0, count));
+            }
+            recorded = at + Math.max(0, count);
+        }
+        frame = start + frames;
+        return true;
+    }
+
+    public String name() {
+        return client.getName();
+    }
+
+    public void play(int output, Signal signal) {
+        signals[output] = signal;
+    }
+
+    /** Connects out_{output+1} to {@code destination} (e.g. "jtA:send_1"). */
+    public void connectOutput(int output, String destination) throws JackException {
+        Jack.getInstance().connect(client, outputs[output].getName(), destination);
+    }
+
+    /** Connects {@code source} (e.g. "jtA:receive_1") to in_{input+1}. */
+    public void connectInput(int input, String source) throws JackException {
+        Jack.getInstance().connect(client, source, inputs[input].getName());
+    }
+
+    public void startRecording() {
+        recorded = 0;
+        recordingOn = true;
+    }
+
+    /** Records for {@code millis} and returns what arrived, one array per input. */
+    public float[][] record(long millis) {
+        startRecording();
+        JackServer.sleep(millis);
+        return stopRecording();
+    }
+
+    public float[][] stopRecording() {
+        recordingOn = false;
+        int length = recorded;
+        List<float[]> copy = new ArrayList<>();
+        for (float[] channel : recording) {
+            copy.add(java.util.Arrays.copyOf(channel, length));
+        }
+        return copy.toArray(new float[0][]);
+    }
+
+    public JackServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

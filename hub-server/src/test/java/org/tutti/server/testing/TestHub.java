@@ -1,0 +1,76 @@
+package org.tutti.server.testing;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.tutti.server.Hub;
+import org.tutti.server.config.HubConfig;
+import org.tutti.server.engine.AudioServer;
+import org.tutti.server.session.Participant;
+
+/** A hub in this JVM on free loopback ports, closed after the test. */
+public final class TestHub implements AutoCloseable {
+    private final Hub hub;
+
+    private TestHub(Hub hub) {
+        this.hub = hub;
+    }
+
+    public static TestHub start(Consumer<HubConfig.Builder> settings) throws Exception {
+        return start(settings, null);
+    }
+
+    public static TestHub start(Consumer<HubConfig.Builder> settings, AudioServer server) throws Exception {
+        HubConfig.Builder builder = HubConfig.builder();
+        builder.tcpPort = Ports.freeTcp();
+        builder.udpBasePort = Ports.freeUdpRange(32);
+        builder.maxParticipants = 32;
+        builder.bindAddress = "127.0.0.1";
+        builder.stateDirectory = java.nio.file.Files.createTempDirectory("tutti-state");
+        settings.accept(builder);
+        return new TestHub(server == null ? Hub.start(builder.build()) : Hub.start(builder.build(), server));
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public int tcpPort() {
+        return hub.tcpAddress().getPort();
+    }
+
+    public int udpBasePort() {
+        return hub.config().udpBasePort();
+    }
+
+    /** Runs {@code query} on the conductor thread (where session state lives) and returns its result. */
+    public <T> T onConductor(Callable<T> query) throws Exception {
+        return hub.sessions().conductor().submit(query).get(5, TimeUnit.SECONDS);
+    }
+
+    public java.util.List<Participant> participants() throws Exception {
+        return onConductor(() -> hub.sessions().active());
+    }
+
+    public Participant participant(String name) throws Exception {
+        return onConductor(() -> hub.sessions().byName(name));
+    }
+
+    /** Polls {@code condition} until true or the timeout; fails with {@code message}. */
+    public static void await(Duration timeout, String message, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Boolean.TRUE.equals(condition.call())) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("timed out after " + timeout.toMillis() + " ms: " + message);
+    }
+
+    @Override
+    public void close() {
+        hub.close();
+    }
+}
