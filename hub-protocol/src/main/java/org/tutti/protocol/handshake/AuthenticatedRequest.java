@@ -56,6 +56,9 @@ public record AuthenticatedRequest(int clientUdpPort, String name, String userna
     public int encode(ByteBuffer buffer, int offset) {
         byte[] user = username.getBytes(StandardCharsets.UTF_8);
         byte[] pass = password.getBytes(StandardCharsets.UTF_8);
+        if (user.length > MAX_CREDENTIAL_BYTES || pass.length > MAX_CREDENTIAL_BYTES) {
+            throw new IllegalArgumentException("credentials longer than " + MAX_CREDENTIAL_BYTES + " bytes");
+        }
         LittleEndian.putInt(buffer, offset, clientUdpPort);
         ClientName.encode(name, buffer, offset + HandshakeRequest.PORT_LENGTH);
         LittleEndian.putInt(buffer, offset + USERNAME_LENGTH_OFFSET, user.length);

@@ -26,7 +26,7 @@ public final class HandshakeReply {
         return LENGTH;
     }
 
-    /** Reads a reply: a port (1..65535), or a negative number when it is an auth code. */
+    /** Reads a reply as sent: a port (1..65535) or an {@link AuthCode} value (65536 and up). */
     public static int read(ByteBuffer buffer, int offset) {
         return LittleEndian.getInt(buffer, offset);
     }

@@ -15,7 +15,7 @@ public enum DatagramCheck {
     BIT_RESOLUTION_MISMATCH(true, "bit resolution not accepted by this hub"),
     NO_FRAMES(false, "buffer size is 0"),
     TOO_MANY_FRAMES(false, "buffer size above the hub's limit"),
-    NO_CHANNELS(false, "packet carries no channels"),
+    NO_CHANNELS(false, "packet neither carries nor asks for any channel"),
     TOO_MANY_CHANNELS(false, "channel count above the hub's limit"),
     SIZE_MISMATCH(false, "length is not a whole number of packets of the size the header declares");
 

@@ -81,7 +81,8 @@ public final class DatagramValidator {
             return DatagramCheck.TOO_MANY_FRAMES;
         }
         int channels = header.channelsCarried();
-        if (channels == 0) {
+        if (channels == 0 && header.channelsWanted() == 0) {
+            // A receive-only sender (byte 15 = 255) is fine as long as it wants something.
             return DatagramCheck.NO_CHANNELS;
         }
         if (channels > maxChannels || header.channelsWanted() > maxChannels) {

@@ -24,22 +24,30 @@ public final class Redundancy {
     }
 
     /**
-     * JackTrip's receive rule: if slot 0 follows {@code lastSequence} directly, play slot 0 only;
-     * otherwise look in slots 1..R−1 for {@code lastSequence + 1} and play from there down to slot 0.
+     * JackTrip's receive rule ({@code UdpDataProtocol::receivePacketRedundancy}): if slot 0 follows
+     * {@code lastSequence} directly, play slot 0 only; otherwise look in slots 1..R−1 for
+     * {@code lastSequence + 1} and play from there down to slot 0. When no slot continues the
+     * sequence (R or more packets lost), every slot is played, oldest first. One difference: slots
+     * the sender has not filled yet (all zeros at start-up) are never played, even when their
+     * sequence number 0 happens to follow 65535.
      *
-     * @return the oldest slot to play (play it first, then each lower slot), or 0 when no older
-     *         slot continues the sequence
+     * @return the oldest slot to play (play it first, then each lower slot)
      */
     public static int oldestSlotToPlay(ByteBuffer buffer, int datagramOffset, int slots, int packetSize,
                                        int lastSequence, PacketHeader scratch) {
         int wanted = (lastSequence + 1) & 0xFFFF;
+        int oldestFilled = 0;
         for (int slot = 0; slot < slots; slot++) {
             scratch.wrap(buffer, datagramOffset + slotOffset(slot, packetSize));
-            if (scratch.sequenceNumber() == wanted && !isEmptySlot(scratch)) {
+            if (isEmptySlot(scratch)) {
+                continue;
+            }
+            if (scratch.sequenceNumber() == wanted) {
                 return slot;
             }
+            oldestFilled = slot;
         }
-        return 0;
+        return oldestFilled;
     }
 
     /** A slot the sender has not filled yet: header all zeros (no real packet has 0 frames). */

@@ -51,9 +51,13 @@ public enum SampleRate {
 
     /**
      * The code a real JackTrip sender puts on the wire at {@code hertz}. Identical to
-     * {@link #fromHertz} except that JackTrip compares 192 kHz against 19200, so it sends 7.
+     * {@link #fromHertz} except that JackTrip compares the 192 kHz entry against 19200: a 192 kHz
+     * sender sends 7, and one at 19101–19299 Hz sends 6.
      */
     public static int jackTripCodeFor(int hertz) {
+        if (Math.abs(hertz - 19200) < TOLERANCE_HZ) {
+            return SR192.code;
+        }
         SampleRate rate = fromHertz(hertz);
         return rate == SR192 ? UNDEFINED.code : rate.code;
     }
