@@ -1,0 +1,245 @@
+package org.tutti.server.jitter;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+import org.tutti.mixer.dsp.FadeRepeatConcealer;
+import org.tutti.protocol.udp.BitResolution;
+import org.tutti.protocol.udp.PacketHeader;
+import org.tutti.protocol.udp.PacketLayout;
+import org.tutti.protocol.udp.PayloadCodec;
+
+class JitterBufferTest {
+    static final int RATE = 48000;
+    static final int FRAMES = 128;
+
+    /** A buffer of 1-channel, 128-frame packets with the given target depth. */
+    private static JitterBuffer buffer(int frames, int target) {
+        return new JitterBuffer(1, frames, RATE, 64, target, 2, new FadeRepeatConcealer(1, Math.max(frames, FRAMES)));
+    }
+
+    /** A 16-bit packet whose every sample is {@code (seq % 1000) / 32768}, so played audio names its packet. */
+    private static ByteBuffer packet(int seq, int frames) {
+        ByteBuffer buffer = ByteBuffer.allocate(PacketLayout.packetSize(frames, 1, 2));
+        new PacketHeader().wrap(buffer, 0).sequenceNumber(seq).bufferSize(frames).samplingRateCode(3)
+                .bitResolution(16).channelsWanted(1).channelsCarried(1);
+        float[][] audio = new float[1][frames];
+        java.util.Arrays.fill(audio[0], marker(seq));
+        PayloadCodec.encode(audio, 0, 1, frames, BitResolution.BIT16, buffer, 0);
+        return buffer;
+    }
+
+    private static float marker(int seq) {
+        return (1 + seq % 1000) / 32768f; // never 0, so silence is distinguishable
+    }
+
+    private static JitterBuffer.Offer offer(JitterBuffer jb, int seq) {
+        return offer(jb, seq, FRAMES, false);
+    }
+
+    private static JitterBuffer.Offer offer(JitterBuffer jb, int seq, int frames, boolean redundant) {
+        return jb.offer(seq, packet(seq, frames), 0, BitResolution.BIT16, 1, System.nanoTime(), redundant);
+    }
+
+    private static float[] read(JitterBuffer jb, int periodFrames) {
+        float[][] out = new float[1][periodFrames];
+        jb.read(out, periodFrames);
+        return out[0];
+    }
+
+    @Test
+    void staysSilentUntilTheTargetDepthHasArrived() {
+        JitterBuffer jb = buffer(FRAMES, 3);
+        offer(jb, 0);
+        offer(jb, 1);
+        assertArrayEquals(new float[FRAMES], read(jb, FRAMES), "two of three packets: still prefilling");
+        offer(jb, 2);
+        assertEquals(marker(0), read(jb, FRAMES)[0], "starts with the oldest of the target depth");
+        assertEquals(0, jb.stats().underruns());
+    }
+
+    @Test
+    void playsPacketsInSequenceOrderWhateverTheArrivalOrder() {
+        JitterBuffer jb = buffer(FRAMES, 4);
+        for (int seq : new int[] {0, 2, 1, 3, 5, 4, 6, 7}) {
+            offer(jb, seq);
+        }
+        // Target 4: playback starts at the oldest of the newest four, 4..7.
+        for (int seq = 4; seq <= 7; seq++) {
+            assertEquals(marker(seq), read(jb, FRAMES)[FRAMES - 1], "seq " + seq);
+        }
+        assertEquals(2, jb.stats().outOfOrder(), "1 after 2 and 4 after 5");
+        assertEquals(0, jb.stats().lost());
+    }
+
+    @Test
+    void duplicatesAreCountedAndIgnored() {
+        JitterBuffer jb = buffer(FRAMES, 1);
+        assertEquals(JitterBuffer.Offer.STORED, offer(jb, 10));
+        assertEquals(JitterBuffer.Offer.DUPLICATE, offer(jb, 10));
+        assertEquals(1, jb.stats().duplicates());
+        assertEquals(1, jb.stats().received());
+    }
+
+    @Test
+    void lostPacketIsConcealedNotSilentAndCounted() {
+        JitterBuffer jb = buffer(FRAMES, 2);
+        offer(jb, 0);
+        offer(jb, 1);
+        read(jb, FRAMES); // plays 0
+        offer(jb, 3); // 2 never arrives
+        read(jb, FRAMES); // plays 1
+        float[] concealed = read(jb, FRAMES);
+        assertNotEquals(0f, concealed[0], "the gap is filled from what came before, not silence");
+        assertTrue(Math.abs(concealed[FRAMES - 1]) < Math.abs(concealed[0]), "and fades out");
+        assertEquals(1, jb.stats().lost());
+        assertEquals(FRAMES, jb.stats().concealedFrames());
+        assertEquals(marker(3), read(jb, FRAMES)[FRAMES - 1], "then the next packet plays");
+        assertEquals(0.0 + 1.0 / 4, jb.stats().lossRatio(), 1e-9, "1 of 4 packets due was missing");
+    }
+
+    @Test
+    void packetArrivingAfterItsTurnIsLate() {
+        JitterBuffer jb = buffer(FRAMES, 1);
+        offer(jb, 0);
+        offer(jb, 2);
+        read(jb, FRAMES); // starts at 2 (target 1): 0 and 1 are history
+        read(jb, FRAMES);
+        assertEquals(JitterBuffer.Offer.LATE, offer(jb, 1));
+        assertEquals(1, jb.stats().late());
+    }
+
+    @Test
+    void emptyBufferIsAnUnderrunThatWaitsInsteadOfSkipping() {
+        JitterBuffer jb = buffer(FRAMES, 1);
+        offer(jb, 0);
+        assertEquals(marker(0), read(jb, FRAMES)[0]);
+        read(jb, FRAMES); // nothing there
+        read(jb, FRAMES);
+        assertEquals(2, jb.stats().underruns());
+        assertEquals(0, jb.stats().lost(), "a late network is not a loss");
+        offer(jb, 1);
+        assertEquals(marker(1), read(jb, FRAMES)[FRAMES - 1], "seq 1 still plays when it comes");
+    }
+
+    @Test
+    void tooMuchBufferedAudioDropsTheOldest() {
+        JitterBuffer jb = buffer(FRAMES, 2); // slack 2: more than 4 packets ahead is an overrun
+        offer(jb, 0);
+        offer(jb, 1);
+        read(jb, FRAMES);
+        for (int seq = 2; seq < 12; seq++) {
+            offer(jb, seq); // a burst
+        }
+        float[] next = read(jb, FRAMES);
+        assertEquals(marker(10), next[FRAMES - 1], "trimmed back to the target depth: the newest 2 remain");
+        assertEquals(9, jb.stats().overruns(), "packets 1..9 were dropped");
+        assertTrue(jb.stats().depthFrames() <= 2 * FRAMES);
+    }
+
+    @Test
+    void sequenceNumbersWrapAround() {
+        JitterBuffer jb = buffer(FRAMES, 2);
+        for (int seq : new int[] {65534, 65535, 0, 1, 2}) {
+            offer(jb, seq);
+        }
+        // target 2 from the newest (2): 1, 2
+        assertEquals(marker(1), read(jb, FRAMES)[0]);
+        assertEquals(marker(2), read(jb, FRAMES)[0]);
+        assertEquals(0, jb.stats().outOfOrder() + jb.stats().late() + jb.stats().lost());
+    }
+
+    @Test
+    void wrapAroundWithAGapIsStillALossOfOne() {
+        JitterBuffer jb = buffer(FRAMES, 1);
+        offer(jb, 65535);
+        read(jb, FRAMES);
+        offer(jb, 1); // 0 is missing across the wrap
+        read(jb, FRAMES);
+        read(jb, FRAMES);
+        assertEquals(1, jb.stats().lost());
+    }
+
+    @Test
+    void redundantSlotFillsAHoleAndIsCountedAsRecovered() {
+        JitterBuffer jb = buffer(FRAMES, 2);
+        offer(jb, 0);
+        offer(jb, 2); // 1 lost on the way...
+        offer(jb, 1, FRAMES, true); // ...but slot 1 of the datagram carrying 2 had it
+        assertEquals(1, jb.stats().recovered());
+        assertEquals(JitterBuffer.Offer.DUPLICATE, offer(jb, 2, FRAMES, true));
+        assertEquals(0, jb.stats().duplicates(), "redundant copies of received packets are expected, not duplicates");
+        // Target 2 from the newest (2): playback starts at 1, the recovered packet.
+        assertEquals(marker(1), read(jb, FRAMES)[0], "the recovered packet plays in its turn");
+        assertEquals(marker(2), read(jb, FRAMES)[0]);
+        assertEquals(0, jb.stats().lost());
+    }
+
+    @Test
+    void smallerClientPacketsAreReblockedIntoHubPeriods() {
+        JitterBuffer jb = buffer(64, 4);
+        for (int seq = 0; seq < 8; seq++) {
+            offer(jb, seq, 64, false);
+        }
+        float[] period = read(jb, FRAMES);
+        assertEquals(marker(4), period[0], "first half from one 64-frame packet");
+        assertEquals(marker(5), period[64], "second half from the next");
+        assertEquals(2, jb.stats().played());
+    }
+
+    @Test
+    void largerClientPacketsSpanSeveralHubPeriods() {
+        JitterBuffer jb = buffer(256, 1);
+        offer(jb, 0, 256, false);
+        assertEquals(marker(0), read(jb, FRAMES)[0]);
+        assertEquals(marker(0), read(jb, FRAMES)[FRAMES - 1], "second half of the same packet");
+        assertEquals(1, jb.stats().played());
+        assertEquals(0, jb.stats().underruns());
+    }
+
+    @Test
+    void senderThatRestartsItsSequenceIsFollowedAfterABriefResync() {
+        JitterBuffer jb = buffer(FRAMES, 1);
+        for (int seq = 30000; seq < 30010; seq++) {
+            offer(jb, seq);
+            read(jb, FRAMES);
+        }
+        for (int seq = 0; seq < 40; seq++) {
+            offer(jb, seq);
+            read(jb, FRAMES);
+        }
+        assertEquals(1, jb.stats().resyncs());
+        offer(jb, 40);
+        assertEquals(marker(40), read(jb, FRAMES)[FRAMES - 1], "playing the new sequence");
+    }
+
+    @Test
+    void packetsFarAheadOfThePlayPositionAreDroppedNotStoredOverOlderOnes() {
+        JitterBuffer jb = buffer(FRAMES, 1);
+        offer(jb, 0);
+        read(jb, FRAMES);
+        assertEquals(JitterBuffer.Offer.TOO_FAR_AHEAD, offer(jb, 1 + jb.capacity()));
+        assertEquals(1, jb.stats().droppedAhead());
+        read(jb, FRAMES); // the reader jumps to the new position
+        assertEquals(JitterBuffer.Offer.STORED, offer(jb, 2 + jb.capacity()));
+    }
+
+    @Test
+    void interarrivalJitterFollowsRfc3550() {
+        JitterBuffer jb = buffer(FRAMES, 1);
+        long period = 128L * 1_000_000_000L / RATE;
+        long t = 0;
+        for (int seq = 0; seq < 400; seq++) {
+            // every other packet 1 ms late
+            long arrival = t + (seq % 2 == 0 ? 0 : 1_000_000);
+            jb.offer(seq, packet(seq, FRAMES), 0, BitResolution.BIT16, 1, arrival, false);
+            t += period;
+        }
+        // |D| alternates around 1 ms, so J converges to about 1 ms.
+        assertEquals(0.001, jb.stats().jitterSeconds(), 0.0002);
+    }
+}
