@@ -16,8 +16,16 @@ import org.tutti.server.engine.HubEngine;
 import org.tutti.server.engine.HubInputs;
 import org.tutti.server.engine.PeriodTimings;
 import org.tutti.server.engine.SlotLayout;
+import org.tutti.mixer.PatchMode;
+import org.tutti.server.mix.MixBook;
 import org.tutti.server.mix.MixModel;
+import org.tutti.server.mix.Preset;
+import org.tutti.server.api.HttpApiServer;
+import org.tutti.server.api.Tokens;
 import org.tutti.server.net.HandshakeServer;
+import org.tutti.server.state.SavedState;
+import org.tutti.server.state.StatePersister;
+import org.tutti.server.state.StateStore;
 import org.tutti.server.net.NettyOutbox;
 import org.tutti.server.net.Transport;
 import org.tutti.server.net.UdpEndpoints;
@@ -44,19 +52,30 @@ public final class Hub implements AutoCloseable {
     private final HandshakeServer handshakes;
     private final PeriodTimings timings;
     private final AudioServer audioServer;
+    private final MixBook mixBook;
+    private final StateStore stateStore;
+    private final StatePersister persister;
+    private final Tokens tokens;
+    private final HttpApiServer api;
 
     private Hub(HubConfig config, AudioServer audioServerOrNull) throws Exception {
         this.config = config;
         AudioFormat format = new AudioFormat(config.sampleRate(), config.periodFrames());
         InetAddress bind = parseBind(config.bindAddress());
         var inputSource = HubInputs.parse(config.hubInput(), config.sampleRate());
+        this.mixBook = new MixBook(Preset.of(config.patchMode(), config.includeServer()));
+        this.stateStore = new StateStore(config.stateDirectory());
+        this.tokens = Tokens.load(config.stateDirectory());
+        restoreState();
+        this.persister = new StatePersister(stateStore);
         this.transport = Transport.select(config.transport());
         this.controlGroup = transport.newGroup(1, "tutti-control");
         this.audioGroup = transport.newGroup(config.ioThreads(), "tutti-net");
         SlotLayout layout = new SlotLayout(config.maxParticipants());
         this.engine = new HubEngine(layout, config.maxChannels(), format, new NettyOutbox(audioGroup));
-        MixModel mixes = new MixModel(config.patchMode(), config.includeServer(), config.upmix(), layout,
-                config.periodFrames());
+        boolean hubOutput = config.patchMode() == PatchMode.SERVER_TO_CLIENTS
+                || config.includeServer() && config.patchMode().acceptsIncludeServer();
+        MixModel mixes = new MixModel(mixBook, config.upmix(), hubOutput, layout, config.periodFrames());
         mixes.hubChannels(HUB_CHANNELS, HUB_CHANNELS);
         DatagramValidator validator = new DatagramValidator(config.sampleRate(), false,
                 config.requiredResolution() == null ? DatagramValidator.ALL_RESOLUTIONS
@@ -70,19 +89,41 @@ public final class Hub implements AutoCloseable {
         this.audioServer = audioServerOrNull != null ? audioServerOrNull
                 : new EmbeddedClockServer(format, HUB_CHANNELS, HUB_CHANNELS, inputSource,
                         TimeUnit.MICROSECONDS.toNanos(config.spinMicros()), timings);
+        this.api = config.httpPort() > 0 ? new HttpApiServer(sessions, engine, tokens, config.sampleRate(),
+                this::saveState) : null;
         try {
             sessions.start();
             handshakes.bind(bind, config.tcpPort());
+            if (api != null) {
+                api.bind(controlGroup, transport.serverChannelFactory(), InetAddress.getByName(config.httpBind()),
+                        config.httpPort(), null);
+            }
             audioServer.start(engine);
         } catch (Exception | Error e) {
             close();
             throw e;
         }
-        LOG.info("Tutti hub on TCP {} (UDP from {}), {}, patch mode {} ({}){}{}, transport {}",
+        LOG.info("Tutti hub on TCP {} (UDP from {}), {}, patch mode {} ({}){}{}, transport {}{}",
                 handshakes.localAddress().getPort(), config.udpBasePort(), audioServer.describe(),
                 config.patchMode().number(), config.patchMode().label(),
                 mixes.usesHubInput() ? ", hub input " + config.hubInput() : "", config.upmix() ? ", upmix" : "",
-                transport.name().toLowerCase(java.util.Locale.ROOT));
+                transport.name().toLowerCase(java.util.Locale.ROOT),
+                api == null ? ", control API off" : ", control API on http://" + config.httpBind() + ":"
+                        + api.localAddress().getPort());
+    }
+
+    private void restoreState() {
+        stateStore.load().ifPresent(state -> {
+            mixBook.restore(state.defaultPreset(), state.listeners(), state.operatorMix(), state.mixMaster());
+            tokens.restore(state.participantTokens());
+            LOG.info("restored {} personal mixes from {}", state.listeners().size(), stateStore.file());
+        });
+    }
+
+    /** Queues the current mixes and tokens for writing (conductor thread). */
+    private void saveState() {
+        persister.submit(new SavedState(SavedState.VERSION, mixBook.defaultPreset(), mixBook.master(),
+                mixBook.operatorMix(), mixBook.all(), tokens.participantHashes()));
     }
 
     /** Starts a hub on the embedded clock. */
@@ -111,6 +152,10 @@ public final class Hub implements AutoCloseable {
         return engine;
     }
 
+    public MixBook mixBook() {
+        return mixBook;
+    }
+
     public PeriodTimings timings() {
         return timings;
     }
@@ -123,16 +168,31 @@ public final class Hub implements AutoCloseable {
         return handshakes.localAddress();
     }
 
+    /** The control API's address, or null when it is off. */
+    public InetSocketAddress apiAddress() {
+        return api == null ? null : api.localAddress();
+    }
+
+    public HttpApiServer api() {
+        return api;
+    }
+
     /** Ends all sessions with exit packets, then stops everything. */
     @Override
     public void close() {
         handshakes.close();
+        if (api != null) {
+            api.close();
+        }
         try {
             sessions.shutdown().await(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         audioServer.stop();
+        if (persister != null) {
+            persister.close();
+        }
         audioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         controlGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         LOG.info("Tutti hub stopped");

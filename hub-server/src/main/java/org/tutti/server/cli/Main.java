@@ -21,17 +21,12 @@ public final class Main {
 
     /** Parses, applies the config file if any, runs; returns the exit code. */
     static int run(String... args) {
-        TuttiCommand command = new TuttiCommand();
-        CommandLine line = new CommandLine(command);
-        line.setCaseInsensitiveEnumValuesAllowed(true);
-        Path configFile = findConfigArgument(args);
-        if (configFile != null) {
-            try {
-                line.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(load(configFile, line)));
-            } catch (IllegalArgumentException | IOException e) {
-                System.err.println("tutti: bad config file " + configFile + ": " + e.getMessage());
-                return 2;
-            }
+        CommandLine line;
+        try {
+            line = commandLine(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("tutti: " + e.getMessage());
+            return 2;
         }
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
             System.err.println("tutti: " + e.getMessage());
@@ -39,6 +34,27 @@ public final class Main {
             return 1;
         });
         return line.execute(args);
+    }
+
+    /** The command line with the config file (if {@code --config} names one) as the source of defaults. */
+    static CommandLine commandLine(String... args) {
+        CommandLine line = new CommandLine(new TuttiCommand());
+        Path configFile = findConfigArgument(args);
+        if (configFile != null) {
+            try {
+                line.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(load(configFile, line)));
+            } catch (IllegalArgumentException | IOException e) {
+                throw new IllegalArgumentException("bad config file " + configFile + ": " + e.getMessage(), e);
+            }
+        }
+        return line;
+    }
+
+    /** Parses {@code args} (and the config file) into a hub configuration without starting anything. */
+    static org.tutti.server.config.HubConfig parse(String... args) {
+        CommandLine line = commandLine(args);
+        line.parseArgs(args);
+        return ((TuttiCommand) line.getCommand()).toConfig();
     }
 
     private static Path findConfigArgument(String[] args) {

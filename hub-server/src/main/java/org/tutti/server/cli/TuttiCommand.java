@@ -127,6 +127,14 @@ public final class TuttiCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}; 0 = never spin).")
     int spinMicros;
 
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Control API and /metrics port (default ${DEFAULT-VALUE}; 0 = off).")
+    int httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address the control API listens on (default ${DEFAULT-VALUE}: this machine only).")
+    String httpBind;
+
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "state",
             description = "Where the hub keeps its state (default ${DEFAULT-VALUE}).")
     Path stateDirectory;
@@ -162,6 +170,7 @@ public final class TuttiCommand implements Callable<Integer> {
             b.firstAudioTimeout = seconds("first-audio-timeout", firstAudioTimeoutSeconds);
             b.sampleRate = sampleRate;
             b.periodFrames = period;
+            org.tutti.server.engine.HubInputs.parse(hubInput, sampleRate); // fail now, not at start-up
             b.hubInput = hubInput;
             b.maxParticipants = maxParticipants;
             b.maxChannels = maxChannels;
@@ -171,6 +180,8 @@ public final class TuttiCommand implements Callable<Integer> {
             b.nameWait = Duration.ofMillis(nameWaitMillis);
             b.spinMicros = spinMicros;
             b.stateDirectory = stateDirectory;
+            b.httpPort = httpPort;
+            b.httpBind = httpBind;
             if (redundancy < 1) {
                 throw new IllegalArgumentException("redundancy must be at least 1: " + redundancy);
             }

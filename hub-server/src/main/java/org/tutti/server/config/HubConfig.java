@@ -55,11 +55,11 @@ public record HubConfig(
 
     public HubConfig {
         requirePort("TCP port", tcpPort);
-        requirePort("UDP base port", udpBasePort);
         if (udpBasePort + maxParticipants - 1 > 65535) {
             throw new IllegalArgumentException("UDP ports " + udpBasePort + "+" + maxParticipants
                     + " run past 65535: lower --udpbaseport (-U) or --max-participants");
         }
+        requirePort("UDP base port", udpBasePort);
         if (maxParticipants < 1 || maxParticipants > 1024) {
             throw new IllegalArgumentException("max participants must be 1..1024: " + maxParticipants);
         }
@@ -150,7 +150,7 @@ public record HubConfig(
         public int ioThreads = 1;
         public int spinMicros = 100;
         public int maxChannels = 64;
-        public int httpPort = 0;
+        public int httpPort = 8080;
         public String httpBind = "127.0.0.1";
         public Path stateDirectory = Path.of("state");
 

@@ -7,4 +7,7 @@ public interface SessionListener {
 
     default void left(Participant participant, SessionEndReason reason) {
     }
+
+    default void renamed(Participant participant, String oldName) {
+    }
 }

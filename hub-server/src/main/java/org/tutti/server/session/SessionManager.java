@@ -8,7 +8,6 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -232,14 +231,9 @@ public final class SessionManager implements SessionEvents {
                 detail = "client sends " + bits + "-bit, the hub requires " + config.requiredResolution().bits()
                         + "-bit (-b)";
             }
-            participantAddressIfUnknown(participant, source);
             LOG.warn("refused {} from {}: {}", participant.name(), format(source), detail);
             end(participant, reason, source);
         });
-    }
-
-    private static void participantAddressIfUnknown(Participant participant, InetSocketAddress source) {
-        // Nothing to do: the refusal goes to the datagram's source explicitly.
     }
 
     @Override
@@ -346,6 +340,33 @@ public final class SessionManager implements SessionEvents {
         return stream != null && stream.format().channelsSent() > 0;
     }
 
+    /**
+     * Renames a participant (conductor thread): its name, its mix settings and its place as a source
+     * in everyone else's mix move along.
+     *
+     * @throws IllegalArgumentException if the new name is not allowed or already taken
+     */
+    public void rename(Participant participant, String newName) {
+        String clean = NameRegistry.sanitize(newName);
+        if (clean.isEmpty() || !clean.equals(newName)) {
+            throw new IllegalArgumentException("names must be 1-" + NameRegistry.MAX_LENGTH
+                    + " characters without ':', control characters or surrounding spaces");
+        }
+        if (names.taken(clean) && names.get(clean) != participant) {
+            throw new IllegalStateException("the name '" + clean + "' is taken");
+        }
+        String old = participant.name();
+        names.release(old, participant);
+        participant.name(clean);
+        names.claim(clean, participant);
+        mixes.book().rename(old, clean);
+        LOG.info("rename {} -> {}", old, clean);
+        for (SessionListener listener : listeners) {
+            listener.renamed(participant, old);
+        }
+        publishSnapshot();
+    }
+
     /** Kicks a participant by name; false when nobody has that name. */
     public boolean kick(String name) {
         Participant participant = names.get(name);
@@ -389,14 +410,10 @@ public final class SessionManager implements SessionEvents {
     /** Rebuilds the mix and the engine snapshot from the streaming participants (conductor thread). */
     public void publishSnapshot() {
         List<ParticipantStream> streams = new ArrayList<>();
-        for (Participant participant : slots) {
-            if (participant != null && participant.state() == Participant.State.STREAMING
-                    && participant.stream() != null) {
-                streams.add(participant.stream());
-            }
+        for (Participant participant : streaming()) {
+            streams.add(participant.stream());
         }
-        streams.sort(Comparator.comparingInt(ParticipantStream::slot));
-        plan = mixes.compile(streams, plan);
+        plan = mixes.compile(members(), plan);
         int size = engine.layout().size();
         float[][][] sources = new float[size][][];
         float[][][] outputs = new float[size][][];
@@ -412,6 +429,33 @@ public final class SessionManager implements SessionEvents {
     }
 
     // ------------------------------------------------------------------ queries (conductor thread)
+
+    /** Streaming participants in slot order. */
+    public List<Participant> streaming() {
+        List<Participant> list = new ArrayList<>();
+        for (Participant participant : slots) {
+            if (participant != null && participant.state() == Participant.State.STREAMING
+                    && participant.stream() != null) {
+                list.add(participant);
+            }
+        }
+        return list;
+    }
+
+    /** The streaming participants as the mixer sees them. */
+    public List<MixModel.Member> members() {
+        List<MixModel.Member> members = new ArrayList<>();
+        for (Participant participant : streaming()) {
+            var format = participant.stream();
+            members.add(new MixModel.Member(participant.name(), participant.slot(), format.input().length,
+                    format.output().length));
+        }
+        return members;
+    }
+
+    public MixModel mixes() {
+        return mixes;
+    }
 
     /** Active sessions in slot order. */
     public List<Participant> active() {

@@ -28,6 +28,7 @@ public final class TestHub implements AutoCloseable {
         builder.maxParticipants = 32;
         builder.bindAddress = "127.0.0.1";
         builder.stateDirectory = java.nio.file.Files.createTempDirectory("tutti-state");
+        builder.httpPort = Ports.freeTcp();
         settings.accept(builder);
         return new TestHub(server == null ? Hub.start(builder.build()) : Hub.start(builder.build(), server));
     }
@@ -38,6 +39,16 @@ public final class TestHub implements AutoCloseable {
 
     public int tcpPort() {
         return hub.tcpAddress().getPort();
+    }
+
+    /** The control API's base URL, e.g. http://127.0.0.1:12345 */
+    public String apiUrl() {
+        return "http://127.0.0.1:" + hub.apiAddress().getPort();
+    }
+
+    /** The operator token the hub generated in its state directory. */
+    public String operatorToken() throws java.io.IOException {
+        return java.nio.file.Files.readString(hub.config().stateDirectory().resolve("operator.token")).strip();
     }
 
     public int udpBasePort() {

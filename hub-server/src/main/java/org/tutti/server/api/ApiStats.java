@@ -1,0 +1,11 @@
+package org.tutti.server.api;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** API request outcomes, for metrics. */
+public final class ApiStats {
+    public final LongAdder ok = new LongAdder();
+    public final LongAdder clientErrors = new LongAdder();
+    public final LongAdder unauthorized = new LongAdder();
+    public final LongAdder serverErrors = new LongAdder();
+}
