@@ -93,10 +93,12 @@ public final class Hub implements AutoCloseable {
                 this::saveState) : null;
         try {
             sessions.start();
-            handshakes.bind(bind, config.tcpPort());
+            listen("the handshake port (TCP " + config.tcpPort() + "; change it with -B or -o)",
+                    () -> handshakes.bind(bind, config.tcpPort()));
             if (api != null) {
-                api.bind(controlGroup, transport.serverChannelFactory(), InetAddress.getByName(config.httpBind()),
-                        config.httpPort(), null);
+                listen("the control API port (TCP " + config.httpPort() + "; change it with --http-port)",
+                        () -> api.bind(controlGroup, transport.serverChannelFactory(),
+                                InetAddress.getByName(config.httpBind()), config.httpPort(), null));
             }
             audioServer.start(engine);
         } catch (Exception | Error e) {
@@ -110,6 +112,30 @@ public final class Hub implements AutoCloseable {
                 transport.name().toLowerCase(java.util.Locale.ROOT),
                 api == null ? ", control API off" : ", control API on http://" + config.httpBind() + ":"
                         + api.localAddress().getPort());
+    }
+
+    private interface Binding {
+        void bind() throws Exception;
+    }
+
+    /** Binds, turning "address in use" into a message that says which port and what to do. */
+    private static void listen(String what, Binding binding) throws Exception {
+        try {
+            binding.bind();
+        } catch (Exception e) {
+            if (e instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("in use")) {
+                throw new HubStartException("cannot listen on " + what + ": " + e.getMessage()
+                        + " (is another hub running?)", e);
+            }
+            throw e;
+        }
+    }
+
+    /** A start-up failure whose message says everything; no stack trace needed. */
+    public static final class HubStartException extends Exception {
+        HubStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private void restoreState() {

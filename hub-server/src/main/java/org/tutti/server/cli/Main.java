@@ -30,7 +30,9 @@ public final class Main {
         }
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
             System.err.println("tutti: " + e.getMessage());
-            org.slf4j.LoggerFactory.getLogger("tutti").error("hub failed", e);
+            if (!(e instanceof org.tutti.server.Hub.HubStartException)) {
+                org.slf4j.LoggerFactory.getLogger("tutti").error("hub failed", e);
+            }
             return 1;
         });
         return line.execute(args);
