@@ -22,6 +22,7 @@ import org.tutti.server.mix.MixModel;
 import org.tutti.server.mix.Preset;
 import org.tutti.server.api.HttpApiServer;
 import org.tutti.server.api.Tokens;
+import org.tutti.server.metrics.HubMetrics;
 import org.tutti.server.net.HandshakeServer;
 import org.tutti.server.state.SavedState;
 import org.tutti.server.state.StatePersister;
@@ -57,6 +58,7 @@ public final class Hub implements AutoCloseable {
     private final StatePersister persister;
     private final Tokens tokens;
     private final HttpApiServer api;
+    private final HubMetrics metrics;
 
     private Hub(HubConfig config, AudioServer audioServerOrNull) throws Exception {
         this.config = config;
@@ -91,6 +93,8 @@ public final class Hub implements AutoCloseable {
                         TimeUnit.MICROSECONDS.toNanos(config.spinMicros()), timings);
         this.api = config.httpPort() > 0 ? new HttpApiServer(sessions, engine, tokens, config.sampleRate(),
                 this::saveState) : null;
+        this.metrics = new HubMetrics(config, sessions, engine, timings, handshakes.stats(),
+                api == null ? null : api.stats());
         try {
             sessions.start();
             listen("the handshake port (TCP " + config.tcpPort() + "; change it with -B or -o)",
@@ -98,7 +102,7 @@ public final class Hub implements AutoCloseable {
             if (api != null) {
                 listen("the control API port (TCP " + config.httpPort() + "; change it with --http-port)",
                         () -> api.bind(controlGroup, transport.serverChannelFactory(),
-                                InetAddress.getByName(config.httpBind()), config.httpPort(), null));
+                                InetAddress.getByName(config.httpBind()), config.httpPort(), metrics::scrape));
             }
             audioServer.start(engine);
         } catch (Exception | Error e) {
@@ -203,6 +207,10 @@ public final class Hub implements AutoCloseable {
         return api;
     }
 
+    public HubMetrics metrics() {
+        return metrics;
+    }
+
     /** Ends all sessions with exit packets, then stops everything. */
     @Override
     public void close() {
@@ -218,6 +226,9 @@ public final class Hub implements AutoCloseable {
         audioServer.stop();
         if (persister != null) {
             persister.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         audioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         controlGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

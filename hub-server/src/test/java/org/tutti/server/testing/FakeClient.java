@@ -93,6 +93,31 @@ public final class FakeClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Streams silence at real-time pace for {@code packets} packets, leaving out (as lost on the way)
+     * the ones {@code lose} picks by packet number.
+     */
+    public void stream(int packets, java.util.function.IntPredicate lose, int sampleRate) throws IOException {
+        float[][] silence = new float[channelsSent][frames];
+        long period = frames * 1_000_000_000L / sampleRate;
+        long next = System.nanoTime();
+        for (int i = 0; i < packets; i++) {
+            if (lose.test(i)) {
+                skip();
+            } else {
+                send(silence);
+            }
+            next += period;
+            long wait = next - System.nanoTime();
+            if (wait > 200_000) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait - 100_000);
+            }
+            while (System.nanoTime() < next) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
     /** Skips a sequence number (a lost packet). */
     public void skip() {
         sequence = (sequence + 1) & 0xFFFF;

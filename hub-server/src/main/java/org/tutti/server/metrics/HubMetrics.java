@@ -1,0 +1,124 @@
+package org.tutti.server.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.tutti.server.api.ApiStats;
+import org.tutti.server.config.HubConfig;
+import org.tutti.server.engine.HubEngine;
+import org.tutti.server.engine.PeriodTimings;
+import org.tutti.server.net.HandshakeStats;
+import org.tutti.server.session.Participant;
+import org.tutti.server.session.SessionEndReason;
+import org.tutti.server.session.SessionListener;
+import org.tutti.server.session.SessionManager;
+
+/**
+ * The hub's Prometheus metrics (Micrometer, simpleclient registry), served at {@code /metrics}:
+ * per-participant series, engine period timing histograms, kernel UDP drops, handshakes, API
+ * requests, sessions, and the JVM.
+ */
+public final class HubMetrics implements AutoCloseable {
+    /** Participants beyond this many get no per-participant series. */
+    public static final int DEFAULT_MAX_PARTICIPANT_SERIES = 512;
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final KernelUdpDrops drops;
+    private final AtomicInteger streaming = new AtomicInteger();
+    private final java.util.Map<SessionEndReason, LongAdder> ended = new java.util.EnumMap<>(SessionEndReason.class);
+
+    public HubMetrics(HubConfig config, SessionManager sessions, HubEngine engine, PeriodTimings timings,
+                      HandshakeStats handshakes, ApiStats api) {
+        drops = new KernelUdpDrops(config.udpBasePort(), config.udpBasePort() + config.maxParticipants() - 1);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        registry.getPrometheusRegistry().register(new EngineHistograms(timings));
+        Gauge.builder("tutti.participants", streaming, AtomicInteger::get)
+                .description("Participants streaming audio").register(registry);
+        FunctionCounter.builder("tutti.engine.periods", timings, PeriodTimings::periods)
+                .description("Audio periods processed").register(registry);
+        FunctionCounter.builder("tutti.engine.late.periods", timings, PeriodTimings::latePeriods)
+                .description("Periods that started more than half a period after their deadline").register(registry);
+        FunctionCounter.builder("tutti.engine.skipped.periods", timings, PeriodTimings::skippedPeriods)
+                .description("Periods skipped because the engine fell far behind").register(registry);
+        FunctionCounter.builder("tutti.udp.kernel.receive.drops", drops, KernelUdpDrops::total)
+                .description("Datagrams the kernel dropped on the hub's participant sockets (receive buffer full)")
+                .register(registry);
+        handshakeCounter(handshakes.accepted, "accepted");
+        handshakeCounter(handshakes.refused, "refused");
+        handshakeCounter(handshakes.authNotRequired, "auth_not_required");
+        handshakeCounter(handshakes.garbage, "garbage");
+        handshakeCounter(handshakes.timedOut, "timed_out");
+        handshakeCounter(handshakes.overLimit, "over_limit");
+        handshakeCounter(handshakes.errors, "error");
+        if (api != null) {
+            apiCounter(api.ok, "ok");
+            apiCounter(api.clientErrors, "client_error");
+            apiCounter(api.unauthorized, "unauthorized");
+            apiCounter(api.serverErrors, "server_error");
+        }
+        for (SessionEndReason reason : SessionEndReason.values()) {
+            LongAdder count = new LongAdder();
+            ended.put(reason, count);
+            FunctionCounter.builder("tutti.sessions.ended", count, LongAdder::sum)
+                    .description("Sessions ended, by reason").tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry);
+        }
+        sessions.addListener(new SessionListener() {
+            @Override
+            public void joined(Participant participant) {
+                streaming.incrementAndGet();
+            }
+
+            @Override
+            public void left(Participant participant, SessionEndReason reason) {
+                if (participant.streamingSinceMillis() > 0) {
+                    streaming.decrementAndGet();
+                }
+                ended.get(reason).increment();
+            }
+        });
+        sessions.addListener(new ParticipantMetrics(registry, engine, drops, config.sampleRate(),
+                config.periodFrames(), DEFAULT_MAX_PARTICIPANT_SERIES));
+    }
+
+    private void handshakeCounter(LongAdder adder, String outcome) {
+        FunctionCounter.builder("tutti.handshakes", adder, LongAdder::sum).description("TCP handshakes, by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private void apiCounter(LongAdder adder, String outcome) {
+        FunctionCounter.builder("tutti.api.requests", adder, LongAdder::sum)
+                .description("Control API requests, by outcome").tag("outcome", outcome).register(registry);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,123 @@
+package org.tutti.server.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.tutti.mixer.PatchMode;
+import org.tutti.server.session.Participant;
+import org.tutti.server.testing.ApiClient;
+import org.tutti.server.testing.FakeClient;
+import org.tutti.server.testing.Ports;
+import org.tutti.server.testing.TestHub;
+
+/** /metrics: the series exist, follow Prometheus conventions, count what happened, and go away. */
+class MetricsTest {
+
+    private static String scrape(TestHub hub) throws Exception {
+        ApiClient.Response response = new ApiClient(hub.apiUrl(), null).get("/metrics");
+        assertEquals(200, response.status());
+        return response.text();
+    }
+
+    /** The value of {@code name{participant="p"}} in a scrape, or NaN. */
+    static double value(String scrape, String name, String participant) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\{[^}]*participant=\"" + Pattern.quote(participant)
+                + "\"[^}]*\\} (\\S+)$", Pattern.MULTILINE).matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    @Test
+    void participantSeriesCountLossAndVanishWhenTheyLeave() throws Exception {
+        try (TestHub hub = TestHub.start(b -> {
+                b.patchMode(PatchMode.CLIENT_LOOPBACK);
+                b.queuePackets(2);
+            });
+             FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "lossy")) {
+            float[][] silence = new float[2][128];
+            long period = 128L * 1_000_000_000L / 48000;
+            long next = System.nanoTime();
+            for (int i = 0; i < 400; i++) {
+                if (i % 20 == 7) {
+                    client.skip(); // 5% never sent
+                } else {
+                    client.send(silence);
+                }
+                next += period;
+                while (System.nanoTime() < next) {
+                    Thread.onSpinWait();
+                }
+            }
+            Thread.sleep(100);
+            String text = scrape(hub);
+            double lost = value(text, "tutti_participant_packets_lost_total", "lossy");
+            double played = value(text, "tutti_participant_packets_played_total", "lossy");
+            assertTrue(lost >= 18 && lost <= 21, "lost " + lost + "\n" + text);
+            assertEquals(0.05, lost / (lost + played), 0.01);
+            assertEquals(0.05, value(text, "tutti_participant_loss_ratio", "lossy"), 0.01);
+            assertTrue(value(text, "tutti_participant_packets_received_total", "lossy") >= 375);
+            assertTrue(value(text, "tutti_participant_jitter_seconds", "lossy") >= 0);
+            assertTrue(value(text, "tutti_participant_added_latency_seconds", "lossy") > 0);
+            assertTrue(text.contains("tutti_participants 1.0"), "streaming count");
+
+            client.sendExit();
+            TestHub.await(Duration.ofSeconds(2), "left", () -> hub.participants().isEmpty());
+            String after = scrape(hub);
+            assertFalse(after.contains("participant=\"lossy\""), "series removed when the participant leaves");
+            assertTrue(after.contains("tutti_participants 0.0"));
+            assertTrue(after.contains("tutti_sessions_ended_total{reason=\"client_exit\",} 1.0"), after);
+        }
+    }
+
+    @Test
+    void hubSeriesAreThere() throws Exception {
+        try (TestHub hub = TestHub.start(b -> { })) {
+            Thread.sleep(200);
+            String text = scrape(hub);
+            for (String series : List.of("tutti_engine_period_processing_seconds_bucket",
+                    "tutti_engine_period_start_lateness_seconds_bucket", "tutti_engine_period_start_lateness_seconds_count",
+                    "tutti_engine_late_periods_total", "tutti_udp_kernel_receive_drops_total",
+                    "tutti_handshakes_total{outcome=\"garbage\",}", "jvm_gc_max_data_size_bytes", "jvm_memory_used_bytes",
+                    "tutti_api_requests_total")) {
+                assertTrue(text.contains(series), series + " missing");
+            }
+            Matcher count = Pattern.compile("^tutti_engine_period_processing_seconds_count (\\S+)$", Pattern.MULTILINE)
+                    .matcher(text);
+            assertTrue(count.find() && Double.parseDouble(count.group(1)) > 10, "the engine is ticking");
+        }
+    }
+
+    @Test
+    void namesFollowPrometheusConventions() throws Exception {
+        try (TestHub hub = TestHub.start(b -> { });
+             FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "x")) {
+            client.sendSilence(3);
+            TestHub.await(Duration.ofSeconds(2), "streaming", () -> hub.participant("x") != null
+                    && hub.participant("x").state() == Participant.State.STREAMING);
+            String text = scrape(hub);
+            Pattern typeLine = Pattern.compile("^# TYPE (\\S+) (\\S+)$", Pattern.MULTILINE);
+            Matcher m = typeLine.matcher(text);
+            int tutti = 0;
+            while (m.find()) {
+                String name = m.group(1);
+                String type = m.group(2);
+                if (!name.startsWith("tutti_")) {
+                    continue;
+                }
+                tutti++;
+                if (type.equals("counter")) {
+                    assertTrue(name.endsWith("_total"), "counter without _total: " + name);
+                }
+                assertFalse(name.contains("millis") || name.contains("_ms") || name.contains("micro"),
+                        "base units only: " + name);
+                assertTrue(name.matches("[a-z_]+"), name);
+            }
+            assertTrue(tutti > 25, "tutti series: " + tutti);
+        }
+    }
+}
