@@ -88,14 +88,14 @@ public final class MixCompiler {
         if (channels == 0 || master == 0f) {
             return new ListenerMix(listener.slot(), channels, null, 0f, Routes.NONE);
         }
+        Routes direct = direct(listener, sources, master);
         if (bus != null) {
             Routes delta = delta(listener, bus.width(), sources, master);
-            int directCost = directRouteCount(listener, sources);
-            if (Math.min(channels, bus.width()) + delta.size() <= directCost) {
+            if (Math.min(channels, bus.width()) + delta.size() <= direct.size()) {
                 return new ListenerMix(listener.slot(), channels, bus, master, delta);
             }
         }
-        return new ListenerMix(listener.slot(), channels, null, 0f, direct(listener, sources, master));
+        return new ListenerMix(listener.slot(), channels, null, 0f, direct);
     }
 
     /** Routes that turn {@code master · bus} into what the listener wants. */
@@ -135,17 +135,6 @@ public final class MixCompiler {
             expand(source, listener.effectiveGain(source.slot()), listener.channels(), master, routes);
         }
         return routes.build();
-    }
-
-    private int directRouteCount(ListenerSpec listener, Map<Integer, SourceSpec> sources) {
-        int count = 0;
-        for (SourceSpec source : sources.values()) {
-            SourceGain gain = listener.effectiveGain(source.slot());
-            if (!gain.silent()) {
-                count += Math.max(1, Math.min(source.channels(), listener.channels()));
-            }
-        }
-        return count;
     }
 
     /**

@@ -50,8 +50,8 @@ public final class Limiter {
             float peak = 0f;
             for (int c = 0; c < channels; c++) {
                 float x = buffer[c][n];
-                if (x != x) {
-                    buffer[c][n] = 0f; // NaN from a broken source must not reach the encoder
+                if (!Float.isFinite(x)) {
+                    buffer[c][n] = 0f; // NaN or ±∞ from a broken source must not reach the encoder
                     continue;
                 }
                 peak = Math.max(peak, Math.abs(x));
@@ -61,7 +61,9 @@ public final class Limiter {
                 gain = needed;
             } else if (gain < 1f) {
                 gain += (1f - gain) * releasePerSample;
-                if (gain > 0.99999f) {
+                // Near 1 the step falls below float precision and the gain would stall just short of
+                // it; snap while the step is still representable so the limiter goes fully transparent.
+                if (1f - gain < 1e-4f) {
                     gain = 1f;
                 }
                 gain = Math.min(gain, needed);
@@ -69,7 +71,8 @@ public final class Limiter {
             if (gain != 1f) {
                 limitedSamples++;
                 for (int c = 0; c < channels; c++) {
-                    buffer[c][n] *= gain;
+                    // ceiling / peak · x can round one step above the ceiling: clamp the last bit.
+                    buffer[c][n] = Math.max(-ceiling, Math.min(ceiling, buffer[c][n] * gain));
                 }
             }
         }
@@ -81,7 +84,7 @@ public final class Limiter {
             float[] x = buffer[c];
             for (int n = 0; n < frames; n++) {
                 float a = Math.abs(x[n]);
-                // NaN compares false: force the slow path, which scrubs it.
+                // NaN compares false and ∞ is above any ceiling: both take the slow path, which scrubs them.
                 if (!(a <= peak)) {
                     peak = a != a ? Float.POSITIVE_INFINITY : a;
                 }

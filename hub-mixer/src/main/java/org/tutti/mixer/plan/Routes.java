@@ -84,9 +84,13 @@ public final class Routes {
         return text.append(']').toString();
     }
 
-    /** Collects routes; entries with the same (source, channel, out) are summed, zeros dropped. */
+    /**
+     * Collects routes; entries with the same (source, channel, out) are summed, zeros dropped. Routes
+     * come out sorted by that key, so equal mixes compare equal however they were built (which is
+     * what lets the compiler reuse unchanged plans).
+     */
     public static final class Builder {
-        private final java.util.LinkedHashMap<Long, Float> entries = new java.util.LinkedHashMap<>();
+        private final java.util.TreeMap<Long, Float> entries = new java.util.TreeMap<>();
 
         public Builder add(int sourceSlot, int sourceChannel, int outChannel, float gain) {
             long key = ((long) sourceSlot << 32) | ((long) (sourceChannel & 0xFFFF) << 16) | (outChannel & 0xFFFF);
