@@ -22,6 +22,8 @@ import org.tutti.server.mix.MixModel;
 import org.tutti.server.mix.Preset;
 import org.tutti.server.api.HttpApiServer;
 import org.tutti.server.api.Tokens;
+import org.tutti.server.jack.JackSupervisor;
+import org.tutti.server.jack.ParticipantPorts;
 import org.tutti.server.metrics.HubMetrics;
 import org.tutti.server.net.HandshakeServer;
 import org.tutti.server.state.SavedState;
@@ -60,11 +62,22 @@ public final class Hub implements AutoCloseable {
     private final HttpApiServer api;
     private final HubMetrics metrics;
 
-    private Hub(HubConfig config, AudioServer audioServerOrNull) throws Exception {
+    private Hub(HubConfig requested, AudioServer audioServerOrNull) throws Exception {
+        InetAddress bind = parseBind(requested.bindAddress());
+        var inputSource = HubInputs.parse(requested.hubInput(), requested.sampleRate());
+        this.timings = new PeriodTimings(new AudioFormat(requested.sampleRate(), requested.periodFrames())
+                .periodNanos() / 2);
+        JackSupervisor jack = requested.jack() && audioServerOrNull == null ? joinJack(requested, timings) : null;
+        HubConfig config = requested;
+        if (jack != null) {
+            // With JACK, the rate and period are JACK's; participants must match its rate.
+            HubConfig.Builder b = requested.toBuilder();
+            b.sampleRate = jack.format().sampleRate();
+            b.periodFrames = jack.format().periodFrames();
+            config = b.build();
+        }
         this.config = config;
         AudioFormat format = new AudioFormat(config.sampleRate(), config.periodFrames());
-        InetAddress bind = parseBind(config.bindAddress());
-        var inputSource = HubInputs.parse(config.hubInput(), config.sampleRate());
         this.mixBook = new MixBook(Preset.of(config.patchMode(), config.includeServer()));
         this.stateStore = new StateStore(config.stateDirectory());
         this.tokens = Tokens.load(config.stateDirectory());
@@ -87,22 +100,31 @@ public final class Hub implements AutoCloseable {
         this.sessions = new SessionManager(config, controlGroup.next(), udp, engine, mixes);
         this.handshakes = new HandshakeServer(controlGroup, transport, sessions, config.nameWait(),
                 config.handshakeDeadline(), config.maxPendingHandshakes());
-        this.timings = new PeriodTimings(format.periodNanos() / 2);
-        this.audioServer = audioServerOrNull != null ? audioServerOrNull
-                : new EmbeddedClockServer(format, HUB_CHANNELS, HUB_CHANNELS, inputSource,
-                        TimeUnit.MICROSECONDS.toNanos(config.spinMicros()), timings);
+        if (jack != null) {
+            ParticipantPorts ports = new ParticipantPorts(sessions, layout.participants(), config.periodFrames(),
+                    config.jackAliases());
+            sessions.addListener(ports);
+            sessions.returns(ports);
+            jack.ports(ports);
+            this.audioServer = jack;
+        } else {
+            this.audioServer = audioServerOrNull != null ? audioServerOrNull
+                    : new EmbeddedClockServer(format, HUB_CHANNELS, HUB_CHANNELS, inputSource,
+                            TimeUnit.MICROSECONDS.toNanos(config.spinMicros()), timings);
+        }
         this.api = config.httpPort() > 0 ? new HttpApiServer(sessions, engine, tokens, config.sampleRate(),
                 this::saveState) : null;
         this.metrics = new HubMetrics(config, sessions, engine, timings, handshakes.stats(),
                 api == null ? null : api.stats());
         try {
             sessions.start();
-            listen("the handshake port (TCP " + config.tcpPort() + "; change it with -B or -o)",
-                    () -> handshakes.bind(bind, config.tcpPort()));
+            HubConfig settings = config;
+            listen("the handshake port (TCP " + settings.tcpPort() + "; change it with -B or -o)",
+                    () -> handshakes.bind(bind, settings.tcpPort()));
             if (api != null) {
-                listen("the control API port (TCP " + config.httpPort() + "; change it with --http-port)",
+                listen("the control API port (TCP " + settings.httpPort() + "; change it with --http-port)",
                         () -> api.bind(controlGroup, transport.serverChannelFactory(),
-                                InetAddress.getByName(config.httpBind()), config.httpPort(), metrics::scrape));
+                                InetAddress.getByName(settings.httpBind()), settings.httpPort(), metrics::scrape));
             }
             audioServer.start(engine);
         } catch (Exception | Error e) {
@@ -116,6 +138,20 @@ public final class Hub implements AutoCloseable {
                 transport.name().toLowerCase(java.util.Locale.ROOT),
                 api == null ? ", control API off" : ", control API on http://" + config.httpBind() + ":"
                         + api.localAddress().getPort());
+    }
+
+    private static JackSupervisor joinJack(HubConfig config, PeriodTimings timings) throws HubStartException {
+        boolean systemPorts = config.patchMode() == PatchMode.SERVER_TO_CLIENTS
+                || config.includeServer() && config.patchMode().acceptsIncludeServer();
+        try {
+            return JackSupervisor.connect(new JackSupervisor.Settings(config.jackServer(), config.jackClientName(),
+                    HUB_CHANNELS, systemPorts, TimeUnit.MICROSECONDS.toNanos(config.spinMicros())), timings);
+        } catch (org.jaudiolibs.jnajack.JackException | RuntimeException | UnsatisfiedLinkError e) {
+            String server = config.jackServer() == null ? "the default JACK server" : "JACK server '"
+                    + config.jackServer() + "'";
+            throw new HubStartException("cannot join " + server + " (" + e.getMessage() + "). Is it running?"
+                    + " Start it (e.g. jackd -d alsa) or run Tutti without --jack", e);
+        }
     }
 
     private interface Binding {

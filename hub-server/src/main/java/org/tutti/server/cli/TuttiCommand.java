@@ -135,6 +135,21 @@ public final class TuttiCommand implements Callable<Integer> {
             description = "Address the control API listens on (default ${DEFAULT-VALUE}: this machine only).")
     String httpBind;
 
+    @Option(names = "--jack", description = "Run on a JACK server: one JACK client, ports per participant;"
+            + " rate and period come from JACK (see docs/jack.md).")
+    boolean jack;
+
+    @Option(names = "--jack-server", paramLabel = "NAME", description = "JACK server to join (default: the default server).")
+    String jackServer;
+
+    @Option(names = "--jack-name", paramLabel = "NAME", defaultValue = "tutti",
+            description = "Tutti's JACK client name (default ${DEFAULT-VALUE}).")
+    String jackName;
+
+    @Option(names = "--jack-aliases", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also name participant ports as JackTrip does (alice:receive_1); default on.")
+    boolean jackAliases;
+
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "state",
             description = "Where the hub keeps its state (default ${DEFAULT-VALUE}).")
     Path stateDirectory;
@@ -182,6 +197,10 @@ public final class TuttiCommand implements Callable<Integer> {
             b.stateDirectory = stateDirectory;
             b.httpPort = httpPort;
             b.httpBind = httpBind;
+            b.jack = jack;
+            b.jackServer = jackServer;
+            b.jackClientName = jackName;
+            b.jackAliases = jackAliases;
             if (redundancy < 1) {
                 throw new IllegalArgumentException("redundancy must be at least 1: " + redundancy);
             }

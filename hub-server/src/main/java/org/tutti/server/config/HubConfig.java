@@ -22,6 +22,9 @@ import org.tutti.protocol.udp.BitResolution;
  * @param hubInput           "silence", "tone[:HZ[:DBFS]]" or "wav:PATH" for the hub's own input (mode 0, -i)
  * @param ioThreads          network threads for audio datagrams
  * @param spinMicros         the embedded clock spins this long before each deadline
+ * @param jack               run on a JACK server (rate and period then come from JACK)
+ * @param jackServer         JACK server name, null = the default server
+ * @param jackAliases        give participant ports JackTrip-style aliases ("alice:receive_1")
  */
 public record HubConfig(
         int tcpPort,
@@ -48,7 +51,11 @@ public record HubConfig(
         int maxChannels,
         int httpPort,
         String httpBind,
-        Path stateDirectory) {
+        Path stateDirectory,
+        boolean jack,
+        String jackServer,
+        String jackClientName,
+        boolean jackAliases) {
 
     public static final int DEFAULT_TCP_PORT = 4464;
     public static final int DEFAULT_UDP_BASE = 61002;
@@ -123,6 +130,10 @@ public record HubConfig(
         b.httpPort = httpPort;
         b.httpBind = httpBind;
         b.stateDirectory = stateDirectory;
+        b.jack = jack;
+        b.jackServer = jackServer;
+        b.jackClientName = jackClientName;
+        b.jackAliases = jackAliases;
         return b;
     }
 
@@ -153,6 +164,10 @@ public record HubConfig(
         public int httpPort = 8080;
         public String httpBind = "127.0.0.1";
         public Path stateDirectory = Path.of("state");
+        public boolean jack;
+        public String jackServer;
+        public String jackClientName = "tutti";
+        public boolean jackAliases = true;
 
         /** JackTrip's {@code -o}: moves the TCP port and, unless set explicitly, the UDP base. */
         public Builder portOffset(int offset) {
@@ -215,7 +230,8 @@ public record HubConfig(
             return new HubConfig(tcpPort, udpBasePort, bindAddress, sampleRate, periodFrames, patchMode, includeServer,
                     upmix, maxParticipants, requiredResolution, queuePackets, queueMillis, sessionTimeout,
                     firstAudioTimeout, nameWait, handshakeDeadline, maxPendingHandshakes, hubInput, transport,
-                    ioThreads, spinMicros, maxChannels, httpPort, httpBind, stateDirectory);
+                    ioThreads, spinMicros, maxChannels, httpPort, httpBind, stateDirectory, jack, jackServer,
+                    jackClientName, jackAliases);
         }
     }
 }

@@ -17,6 +17,7 @@ public final class HubEngine implements AudioClient {
     private final LevelMeters sourceMeters;
     private final Outbox outbox;
     private volatile EngineSnapshot snapshot;
+    private volatile PortBridge bridge = PortBridge.NONE;
     private volatile long appliedGeneration;
     private volatile boolean running;
     private long wallMicrosAtStart;
@@ -28,6 +29,11 @@ public final class HubEngine implements AudioClient {
         this.sourceMeters = new LevelMeters(layout.size(), format.sampleRate(), format.periodFrames());
         this.outbox = outbox;
         this.snapshot = EngineSnapshot.empty(layout.size());
+    }
+
+    /** Connects per-participant ports of the audio server (JACK); {@link PortBridge#NONE} to detach. */
+    public void bridge(PortBridge ports) {
+        this.bridge = ports;
     }
 
     /** Replaces what the next period processes (control plane). */
@@ -85,6 +91,9 @@ public final class HubEngine implements AudioClient {
                 sourceMeters.measure(stream.slot(), stream.input(), stream.input().length, frames);
             }
         }
+        PortBridge ports = bridge;
+        ports.afterInputs(current, frames);
+        ports.beforeMix(current, frames);
         outputs[layout.hubOutput()] = playback;
         for (float[] channel : playback) {
             java.util.Arrays.fill(channel, 0, frames, 0f);

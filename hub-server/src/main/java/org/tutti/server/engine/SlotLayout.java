@@ -2,7 +2,8 @@ package org.tutti.server.engine;
 
 /**
  * How source and output slots are numbered for the mixer: participants use their session slot
- * {@code 0 … participants−1}; the hub's own input (and, for mode 0, its output) comes right after.
+ * {@code 0 … participants−1}; the hub's own input (and, for mode 0, its output) comes right after;
+ * then one "return" source per participant — what external JACK clients send to that participant.
  */
 public record SlotLayout(int participants) {
     /** Source slot of the hub's own input (system capture, tone or WAV). */
@@ -15,7 +16,12 @@ public record SlotLayout(int participants) {
         return participants;
     }
 
+    /** Source slot of what is sent to participant {@code slot} from outside (its JACK input ports). */
+    public int returnOf(int slot) {
+        return participants + 1 + slot;
+    }
+
     public int size() {
-        return participants + 1;
+        return 2 * participants + 1;
     }
 }

@@ -32,7 +32,11 @@ public final class MixModel {
     private boolean hubOutput;
 
     /** A streaming participant as the mixer sees it. */
-    public record Member(String name, int slot, int channelsSent, int channelsWanted) {
+    /**
+     * @param returnChannels channels of audio sent to this participant from outside (JACK input
+     *                       ports), added to their mix; 0 when there are none
+     */
+    public record Member(String name, int slot, int channelsSent, int channelsWanted, int returnChannels) {
     }
 
     /**
@@ -110,6 +114,11 @@ public final class MixModel {
                 }
             }
             sources.addAll(participants);
+            for (Member member : members) {
+                if (member.returnChannels() > 0) {
+                    sources.add(new SourceSpec(layout.returnOf(member.slot()), member.returnChannels()));
+                }
+            }
             hubSlot = hubCaptureChannels > 0 ? layout.hubInput() : -1;
             if (hubSlot >= 0) {
                 sources.add(new SourceSpec(hubSlot, hubCaptureChannels));
@@ -152,6 +161,18 @@ public final class MixModel {
         }
 
         ListenerSpec listener(Member member) {
+            ListenerSpec spec = mix(member);
+            if (member.returnChannels() == 0) {
+                return spec;
+            }
+            // Whatever external JACK clients send into this participant's ports joins their mix.
+            Map<Integer, SourceGain> overrides = new HashMap<>(spec.overrides());
+            overrides.put(layout.returnOf(member.slot()), SourceGain.UNITY);
+            return new ListenerSpec(spec.slot(), spec.channels(), spec.selfSlot(), spec.base(), overrides,
+                    spec.soloed(), spec.master());
+        }
+
+        private ListenerSpec mix(Member member) {
             int self = member.channelsSent() > 0 ? member.slot() : -1;
             ListenerSettings settings = book.settings(member.name());
             if (masterProfile != null && member == masterMember) {

@@ -47,6 +47,7 @@ public final class SessionManager implements SessionEvents {
     private final boolean[] slotBusy;
     private final NameRegistry names = new NameRegistry();
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private ReturnSources returns = ReturnSources.NONE;
     private long nextId = 1;
     private long generation;
     private MixPlan plan = MixPlan.EMPTY;
@@ -69,6 +70,11 @@ public final class SessionManager implements SessionEvents {
 
     public void addListener(SessionListener listener) {
         listeners.add(listener);
+    }
+
+    /** Where participants' return audio (external JACK input) comes from; conductor thread. */
+    public void returns(ReturnSources sources) {
+        this.returns = sources;
     }
 
     public void start() {
@@ -422,6 +428,7 @@ public final class SessionManager implements SessionEvents {
                 sources[stream.slot()] = stream.input();
             }
             outputs[stream.slot()] = stream.output();
+            sources[engine.layout().returnOf(stream.slot())] = returns.buffers(stream.slot());
         }
         generation++;
         engine.publish(new EngineSnapshot(generation, streams.toArray(new ParticipantStream[0]), plan, sources,
@@ -447,8 +454,9 @@ public final class SessionManager implements SessionEvents {
         List<MixModel.Member> members = new ArrayList<>();
         for (Participant participant : streaming()) {
             var format = participant.stream();
+            float[][] back = returns.buffers(participant.slot());
             members.add(new MixModel.Member(participant.name(), participant.slot(), format.input().length,
-                    format.output().length));
+                    format.output().length, back == null ? 0 : back.length));
         }
         return members;
     }

@@ -43,9 +43,17 @@ public final class JackServer {
     }
 
     private static JackServer start(int sampleRate) {
+        return start("tutti" + RUN_ID + "_" + sampleRate, sampleRate);
+    }
+
+    /** A server of the caller's own (not shared), e.g. to kill it in a test; stop it with {@link #stop()}. */
+    public static JackServer startPrivate(String suffix) {
+        return start("tutti" + RUN_ID + "_" + suffix, 48000);
+    }
+
+    private static JackServer start(String name, int sampleRate) {
         String jackd = ExternalTools.require("jackd", "jackd2");
         ExternalTools.require("jack_wait", "jackd2");
-        String name = "tutti" + RUN_ID + "_" + sampleRate;
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= 6; attempt++) {
             try {
@@ -109,6 +117,7 @@ public final class JackServer {
     public List<String> ports() throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("jack_lsp").redirectErrorStream(true);
         builder.environment().putAll(clientEnvironment());
+        builder.command("jack_lsp", "-A");
         Process lsp = builder.start();
         String out = new String(lsp.getInputStream().readAllBytes());
         lsp.waitFor();
@@ -123,7 +132,8 @@ public final class JackServer {
         }
     }
 
-    void stop() {
+    /** Stops the server by its PID (SIGTERM, then SIGKILL). */
+    public void stop() {
         process.destroy();
         try {
             if (!process.waitFor(3, TimeUnit.SECONDS)) {

@@ -1,0 +1,148 @@
+package org.tutti.server.jack;
+
+import java.util.EnumSet;
+import org.jaudiolibs.jnajack.Jack;
+import org.jaudiolibs.jnajack.JackClient;
+import org.jaudiolibs.jnajack.JackException;
+import org.jaudiolibs.jnajack.JackPort;
+import org.jaudiolibs.jnajack.JackPortFlags;
+import org.jaudiolibs.jnajack.JackPortType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tutti.server.engine.AudioClient;
+import org.tutti.server.engine.AudioFormat;
+import org.tutti.server.engine.PeriodTimings;
+
+/**
+ * One JACK client driving the engine from JACK's process callback: rate and period are JACK's.
+ * The hub's own input and output are ports {@code in_N} / {@code out_N}, connected to the system
+ * (physical) ports when asked, as JackTrip's hub does in modes 0 and {@code -i}.
+ */
+final class JackBackend {
+    private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
+
+    private final JackClient client;
+    private final AudioFormat format;
+    private final JackPort[] inputs;
+    private final JackPort[] outputs;
+    private final float[][] capture;
+    private final float[][] playback;
+    private final PeriodTimings timings;
+    private volatile long wrongSizedPeriods;
+    private boolean closed;
+
+    private JackBackend(JackClient client, AudioFormat format, JackPort[] inputs, JackPort[] outputs,
+                        PeriodTimings timings) {
+        this.client = client;
+        this.format = format;
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.capture = new float[inputs.length][format.periodFrames()];
+        this.playback = new float[outputs.length][format.periodFrames()];
+        this.timings = timings;
+    }
+
+    /** Opens the client and registers the hub's own ports; nothing runs until {@link #start}. */
+    static JackBackend open(String server, String name, int hubChannels, PeriodTimings timings) throws JackException {
+        JackClient client = JackConnection.open(server, name);
+        try {
+            AudioFormat format = new AudioFormat(client.getSampleRate(), client.getBufferSize());
+            JackPort[] in = new JackPort[hubChannels];
+            JackPort[] out = new JackPort[hubChannels];
+            for (int c = 0; c < hubChannels; c++) {
+                in[c] = client.registerPort(PortNames.hubInput(c + 1), JackPortType.AUDIO, JackPortFlags.JackPortIsInput);
+                out[c] = client.registerPort(PortNames.hubOutput(c + 1), JackPortType.AUDIO,
+                        JackPortFlags.JackPortIsOutput);
+            }
+            return new JackBackend(client, format, in, out, timings);
+        } catch (JackException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    JackClient client() {
+        return client;
+    }
+
+    AudioFormat format() {
+        return format;
+    }
+
+    /**
+     * Starts calling {@code engine} from JACK's process thread.
+     *
+     * @param lost called (from a JACK thread) if the server goes away or changes its period
+     */
+    void start(AudioClient engine, boolean connectSystemPorts, Runnable lost) throws JackException {
+        engine.configure(format, capture.length, playback.length);
+        client.setProcessCallback((c, frames) -> {
+            if (frames != format.periodFrames()) {
+                wrongSizedPeriods++;
+                return true;
+            }
+            long begin = System.nanoTime();
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i].getFloatBuffer().get(0, capture[i], 0, frames);
+            }
+            engine.process(begin, capture, playback, frames);
+            for (int i = 0; i < outputs.length; i++) {
+                outputs[i].getFloatBuffer().put(0, playback[i], 0, frames);
+            }
+            timings.record(0, System.nanoTime() - begin);
+            return true;
+        });
+        client.setBuffersizeCallback((c, size) -> {
+            if (size != format.periodFrames()) {
+                LOG.error("JACK's period changed to {} frames; the hub runs at {} and cannot follow", size,
+                        format.periodFrames());
+                lost.run();
+            }
+        });
+        client.onShutdown(c -> lost.run());
+        client.activate();
+        if (connectSystemPorts) {
+            connectPhysical();
+        }
+    }
+
+    /** system:capture_k → in_k and out_k → system:playback_k, up to the physical ports there are. */
+    private void connectPhysical() {
+        try {
+            Jack jack = Jack.getInstance();
+            String[] capturePorts = jack.getPorts(client, null, JackPortType.AUDIO,
+                    EnumSet.of(JackPortFlags.JackPortIsPhysical, JackPortFlags.JackPortIsOutput));
+            String[] playbackPorts = jack.getPorts(client, null, JackPortType.AUDIO,
+                    EnumSet.of(JackPortFlags.JackPortIsPhysical, JackPortFlags.JackPortIsInput));
+            for (int c = 0; c < Math.min(inputs.length, capturePorts.length); c++) {
+                jack.connect(client, capturePorts[c], inputs[c].getName());
+            }
+            for (int c = 0; c < Math.min(outputs.length, playbackPorts.length); c++) {
+                jack.connect(client, outputs[c].getName(), playbackPorts[c]);
+            }
+        } catch (JackException e) {
+            LOG.warn("could not connect the hub's ports to the system ports: {}", e.getMessage());
+        }
+    }
+
+    long wrongSizedPeriods() {
+        return wrongSizedPeriods;
+    }
+
+    synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            client.deactivate();
+        } catch (RuntimeException e) {
+            // the server may already be gone
+        }
+        try {
+            client.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing the JACK client: {}", e.toString());
+        }
+    }
+}

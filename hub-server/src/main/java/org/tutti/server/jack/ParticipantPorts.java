@@ -1,0 +1,250 @@
+package org.tutti.server.jack;
+
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jaudiolibs.jnajack.JackClient;
+import org.jaudiolibs.jnajack.JackException;
+import org.jaudiolibs.jnajack.JackPort;
+import org.jaudiolibs.jnajack.JackPortFlags;
+import org.jaudiolibs.jnajack.JackPortType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tutti.server.engine.EngineSnapshot;
+import org.tutti.server.engine.ParticipantStream;
+import org.tutti.server.engine.PortBridge;
+import org.tutti.server.session.Participant;
+import org.tutti.server.session.ReturnSources;
+import org.tutti.server.session.SessionEndReason;
+import org.tutti.server.session.SessionListener;
+import org.tutti.server.session.SessionManager;
+
+/**
+ * Every participant's JACK ports, all on Tutti's one JACK client. Ports are registered and removed
+ * on the conductor thread when participants join and leave; the audio thread sees them through an
+ * immutable {@link PortMap} swapped in whole, and a port is only unregistered after the audio thread
+ * has moved on to a map without it.
+ */
+public final class ParticipantPorts implements SessionListener, PortBridge, ReturnSources {
+    private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
+
+    /** One participant's ports and the buffer its input ports are read into. */
+    record Entry(Participant participant, ParticipantStream stream, JackPort[] from, JackPort[] to,
+                 float[][] returns) {
+    }
+
+    /** What the audio thread reads: entries by slot, with a version it acknowledges. */
+    record PortMap(long version, Entry[] bySlot) {
+    }
+
+    private final SessionManager sessions;
+    private final int periodFrames;
+    private final boolean aliases;
+    private final Map<Participant, Entry> entries = new HashMap<>();
+    private volatile PortMap map;
+    private volatile long appliedVersion;
+    private volatile JackClient client;
+    private long nextVersion = 1;
+
+    public ParticipantPorts(SessionManager sessions, int slots, int periodFrames, boolean aliases) {
+        this.sessions = sessions;
+        this.periodFrames = periodFrames;
+        this.aliases = aliases;
+        this.map = new PortMap(0, new Entry[slots]);
+    }
+
+    /** Conductor thread: (re)attach to a JACK client and give every streaming participant its ports. */
+    public void attach(JackClient jackClient) {
+        this.client = jackClient;
+        entries.clear();
+        for (Participant participant : sessions.streaming()) {
+            register(participant);
+        }
+        publish();
+    }
+
+    /** Any thread: {@link #attach} on the conductor, waiting for it. */
+    public void attachFromAnyThread(JackClient jackClient) {
+        onConductor(() -> attach(jackClient));
+    }
+
+    /** Any thread: {@link #detach} on the conductor, waiting for it. */
+    public void detachFromAnyThread() {
+        onConductor(this::detach);
+    }
+
+    private void onConductor(Runnable task) {
+        if (sessions.conductor().inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            sessions.conductor().submit(task).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("JACK port update failed: {}", e.toString());
+        }
+    }
+
+    /** Conductor thread: the JACK client is gone; forget its ports (they died with it). */
+    public void detach() {
+        client = null;
+        entries.clear();
+        publish();
+    }
+
+    @Override
+    public void joined(Participant participant) {
+        if (client != null && register(participant)) {
+            publish();
+        }
+    }
+
+    @Override
+    public void left(Participant participant, SessionEndReason reason) {
+        Entry entry = entries.remove(participant);
+        if (entry != null) {
+            long version = publish();
+            unregisterWhenUnused(entry, version, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+        }
+    }
+
+    @Override
+    public void renamed(Participant participant, String oldName) {
+        Entry entry = entries.remove(participant);
+        if (entry != null) {
+            long version = publish();
+            unregisterWhenUnused(entry, version, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+            if (register(participant)) {
+                publish();
+            }
+        }
+    }
+
+    private boolean register(Participant participant) {
+        JackClient jack = client;
+        ParticipantStream stream = participant.stream();
+        if (jack == null || stream == null) {
+            return false;
+        }
+        String name = participant.name();
+        int sent = stream.input().length;
+        int wanted = stream.output().length;
+        JackPort[] from = new JackPort[sent];
+        JackPort[] to = new JackPort[wanted];
+        try {
+            for (int c = 0; c < sent; c++) {
+                from[c] = jack.registerPort(PortNames.fromParticipant(name, c + 1), JackPortType.AUDIO,
+                        JackPortFlags.JackPortIsOutput);
+                alias(from[c], PortNames.fromParticipantAlias(name, c + 1));
+            }
+            for (int c = 0; c < wanted; c++) {
+                to[c] = jack.registerPort(PortNames.toParticipant(name, c + 1), JackPortType.AUDIO,
+                        JackPortFlags.JackPortIsInput);
+                alias(to[c], PortNames.toParticipantAlias(name, c + 1));
+            }
+        } catch (JackException e) {
+            LOG.error("cannot register JACK ports for {} ({}); raise jackd's --port-max? The participant is"
+                    + " heard on the network, not in JACK", name, e.getMessage());
+            unregister(new Entry(participant, stream, from, to, null));
+            return false;
+        }
+        entries.put(participant, new Entry(participant, stream, from, to, new float[wanted][periodFrames]));
+        return true;
+    }
+
+    private void alias(JackPort port, String alias) {
+        if (aliases && !JackConnection.setAlias(port, alias)) {
+            LOG.debug("JACK refused alias {}", alias);
+        }
+    }
+
+    private long publish() {
+        Entry[] bySlot = new Entry[map.bySlot().length];
+        for (Entry entry : entries.values()) {
+            bySlot[entry.participant().slot()] = entry;
+        }
+        long version = nextVersion++;
+        map = new PortMap(version, bySlot);
+        sessions.publishSnapshot(); // return buffers come and go with the ports
+        return version;
+    }
+
+    private void unregisterWhenUnused(Entry entry, long version, long deadline) {
+        if (client == null || appliedVersion >= version || System.nanoTime() > deadline) {
+            unregister(entry);
+            return;
+        }
+        sessions.conductor().schedule(() -> unregisterWhenUnused(entry, version, deadline), 2, TimeUnit.MILLISECONDS);
+    }
+
+    /** Conductor thread only, like every change of {@link #client}: never races a close. */
+    private void unregister(Entry entry) {
+        JackClient jack = client;
+        if (jack == null) {
+            return; // the client is gone, and its ports with it
+        }
+        for (JackPort[] ports : new JackPort[][] {entry.from(), entry.to()}) {
+            for (JackPort port : ports) {
+                if (port != null) {
+                    try {
+                        jack.unregisterPort(port);
+                    } catch (JackException | RuntimeException e) {
+                        LOG.debug("unregistering {} failed: {}", port.getShortName(), e.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    /** How many participants have ports (for tests and logs). */
+    public int size() {
+        return entries.size();
+    }
+
+    // ---------------------------------------------------------------- ReturnSources (conductor thread)
+
+    @Override
+    public float[][] buffers(int slot) {
+        Entry entry = map.bySlot()[slot];
+        return entry == null ? null : entry.returns();
+    }
+
+    // ---------------------------------------------------------------- PortBridge (audio thread)
+
+    @Override
+    public void afterInputs(EngineSnapshot snapshot, int frames) {
+        PortMap current = map;
+        appliedVersion = current.version();
+        for (ParticipantStream stream : snapshot.streams()) {
+            Entry entry = current.bySlot()[stream.slot()];
+            if (entry == null || entry.stream() != stream) {
+                continue;
+            }
+            float[][] input = stream.input();
+            for (int c = 0; c < entry.from().length; c++) {
+                FloatBuffer buffer = entry.from()[c].getFloatBuffer();
+                if (buffer != null) {
+                    buffer.put(0, input[c], 0, frames);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void beforeMix(EngineSnapshot snapshot, int frames) {
+        PortMap current = map;
+        for (ParticipantStream stream : snapshot.streams()) {
+            Entry entry = current.bySlot()[stream.slot()];
+            if (entry == null || entry.stream() != stream) {
+                continue;
+            }
+            for (int c = 0; c < entry.to().length; c++) {
+                FloatBuffer buffer = entry.to()[c].getFloatBuffer();
+                if (buffer != null) {
+                    buffer.get(0, entry.returns()[c], 0, frames);
+                }
+            }
+        }
+    }
+}

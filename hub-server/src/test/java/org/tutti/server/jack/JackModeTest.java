@@ -1,0 +1,214 @@
+package org.tutti.server.jack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.tutti.mixer.PatchMode;
+import org.tutti.server.session.Participant;
+import org.tutti.server.testing.Analysis;
+import org.tutti.server.testing.FakeClient;
+import org.tutti.server.testing.JackProbe;
+import org.tutti.server.testing.JackServer;
+import org.tutti.server.testing.JackTripClient;
+import org.tutti.server.testing.LogCapture;
+import org.tutti.server.testing.Ports;
+import org.tutti.server.testing.Signal;
+import org.tutti.server.testing.TestHub;
+
+/** {@code --jack}: Tutti as one JACK client on a real (dummy) JACK server, with real JackTrip clients. */
+class JackModeTest {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final int RATE = 48000;
+
+    private static String clientName() {
+        return "tutti" + COUNTER.incrementAndGet();
+    }
+
+    private static TestHub jackHub(JackServer server, String name, PatchMode mode) throws Exception {
+        return TestHub.start(b -> {
+            b.patchMode(mode);
+            b.jack = true;
+            b.jackServer = server.name();
+            b.jackClientName = name;
+        });
+    }
+
+    private static JackTripClient client(JackServer server, TestHub hub, String name) throws Exception {
+        return JackTripClient.start(server, hub.tcpPort(), "jt" + COUNTER.incrementAndGet(), Ports.freeUdp(), "-K",
+                name, "-n", "2").awaitConnected(10_000);
+    }
+
+    private static List<String> ports(JackServer server, String prefix) throws Exception {
+        return server.ports().stream().map(String::strip).filter(p -> p.startsWith(prefix)).toList();
+    }
+
+    @Test
+    void participantPortsAppearWhenTheyJoinAndGoWhenTheyLeave() throws Exception {
+        JackServer server = JackServer.shared();
+        String tutti = clientName();
+        try (TestHub hub = jackHub(server, tutti, PatchMode.CLIENT_LOOPBACK)) {
+            assertTrue(ports(server, tutti + ":").containsAll(List.of(tutti + ":in_1", tutti + ":out_2")),
+                    "the hub's own ports");
+            try (JackTripClient alice = client(server, hub, "alice")) {
+                TestHub.await(Duration.ofSeconds(2), "ports registered",
+                        () -> ports(server, tutti + ":alice_").size() == 4);
+                assertEquals(List.of(tutti + ":alice_receive_1", tutti + ":alice_receive_2", tutti + ":alice_send_1",
+                        tutti + ":alice_send_2"), ports(server, tutti + ":alice_").stream().sorted().toList());
+                assertTrue(server.ports().stream().anyMatch(line -> line.strip().equals("alice:receive_1")),
+                        "JackTrip-style alias:\n" + server.ports());
+                alice.interrupt();
+                TestHub.await(Duration.ofSeconds(3), "ports gone", () -> ports(server, tutti + ":alice_").isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void audioFromAJackClientIntoAParticipantsInputPortReachesThatJackTripClient() throws Exception {
+        JackServer server = JackServer.shared();
+        String tutti = clientName();
+        try (TestHub hub = jackHub(server, tutti, PatchMode.NO_AUTO_PATCHING);
+             JackTripClient bob = client(server, hub, "bob");
+             JackProbe probe = JackProbe.open(server, "probe" + COUNTER.incrementAndGet(), 1, 1, 10)) {
+            TestHub.await(Duration.ofSeconds(2), "ports", () -> ports(server, tutti + ":bob_send_1").size() == 1);
+            probe.play(0, Signal.sine(660, 0.25, RATE));
+            probe.connectOutput(0, tutti + ":bob_send_1");
+            probe.connectInput(0, bob.jackName() + ":receive_1");
+            Thread.sleep(400);
+            float[] heard = probe.record(1500)[0];
+            assertEquals(-12.04, Analysis.toneDbfs(heard, 660, RATE), 0.3, "the JACK tone, mixed to bob at unity");
+        }
+    }
+
+    @Test
+    void aParticipantsAudioCanBeRecordedFromItsOutputPort() throws Exception {
+        JackServer server = JackServer.shared();
+        String tutti = clientName();
+        try (TestHub hub = jackHub(server, tutti, PatchMode.NO_AUTO_PATCHING);
+             JackTripClient carol = client(server, hub, "carol");
+             JackProbe probe = JackProbe.open(server, "probe" + COUNTER.incrementAndGet(), 2, 2, 10)) {
+            TestHub.await(Duration.ofSeconds(2), "ports", () -> ports(server, tutti + ":carol_receive_").size() == 2);
+            probe.play(0, Signal.sine(440, 0.25, RATE));
+            probe.play(1, Signal.sine(880, 0.25, RATE));
+            probe.connectOutput(0, carol.jackName() + ":send_1");
+            probe.connectOutput(1, carol.jackName() + ":send_2");
+            probe.connectInput(0, tutti + ":carol_receive_1");
+            probe.connectInput(1, "carol:receive_2"); // by its JackTrip-style alias
+            Thread.sleep(400);
+            float[][] recorded = probe.record(1500);
+            assertTrue(Analysis.toneDbfs(recorded[0], 440, RATE) > -12.5, "carol's left channel");
+            assertTrue(Analysis.toneDbfs(recorded[1], 880, RATE) > -12.5, "carol's right channel");
+            assertTrue(Analysis.toneDbfs(recorded[0], 880, RATE) < -80, "channels stay apart");
+        }
+    }
+
+    @Test
+    void theEngineFollowsJacksClock() throws Exception {
+        JackServer server = JackServer.shared();
+        String tutti = clientName();
+        try (TestHub hub = jackHub(server, tutti, PatchMode.CLIENT_LOOPBACK);
+             JackProbe probe = JackProbe.open(server, "probe" + COUNTER.incrementAndGet(), 0, 1, 5);
+             FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "clocked")) {
+            assertEquals(RATE, hub.hub().config().sampleRate(), "rate from JACK");
+            assertEquals(128, hub.hub().config().periodFrames(), "period from JACK");
+            client.sendSilence(2);
+            probe.startRecording();
+            long periodsBefore = hub.hub().timings().periods();
+            Thread.sleep(2000);
+            long periods = hub.hub().timings().periods() - periodsBefore;
+            long jackFrames = probe.stopRecording()[0].length;
+            assertEquals(jackFrames / 128.0, periods, 3, "one engine period per JACK cycle");
+            List<byte[]> packets = client.receive(500);
+            assertFalse(packets.isEmpty());
+            assertEquals(128, FakeClient.decode(packets.get(0))[0].length, "packets carry JACK's period");
+        }
+    }
+
+    @Test
+    void hundredParticipantsShareOneJackClient() throws Exception {
+        JackServer server = JackServer.shared();
+        String tutti = clientName();
+        List<FakeClient> clients = new ArrayList<>();
+        try (TestHub hub = TestHub.start(b -> {
+                b.patchMode(PatchMode.FULL_MIX);
+                b.jack = true;
+                b.jackServer = server.name();
+                b.jackClientName = tutti;
+                b.maxParticipants = 110;
+                b.udpBasePort = Ports.freeUdpRange(110);
+            })) {
+            for (int i = 0; i < 100; i++) {
+                FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), String.format("p%03d", i));
+                client.sendSilence(1);
+                clients.add(client);
+            }
+            TestHub.await(Duration.ofSeconds(10), "400 participant ports", () -> ports(server, tutti + ":p").size() == 400);
+            List<String> clientsOnServer = server.ports().stream().filter(p -> !p.startsWith(" ") && !p.startsWith("\t"))
+                    .map(p -> p.substring(0, p.indexOf(':'))).distinct().toList();
+            assertEquals(1, clientsOnServer.stream().filter(c -> c.startsWith("tutti")).filter(c -> c.equals(tutti))
+                    .count(), "one JACK client for all of them");
+        } finally {
+            for (FakeClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void noJackServerAtStartIsAClearErrorWithANonZeroExit() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err));
+        int code;
+        try {
+            code = org.tutti.server.cli.MainAccess.run("--jack", "--jack-server", "no_such_server_" + COUNTER.get(),
+                    "-B", Integer.toString(Ports.freeTcp()), "-U", Integer.toString(Ports.freeUdpRange(8)),
+                    "--max-participants", "8", "--http-port", "0", "--state-dir",
+                    java.nio.file.Files.createTempDirectory("st").toString());
+        } finally {
+            System.setErr(original);
+        }
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().contains("cannot join JACK server 'no_such_server_"), err.toString());
+        assertTrue(err.toString().contains("run Tutti without --jack"), err.toString());
+    }
+
+    @Test
+    void whenJackDiesTheHubFallsBackToItsOwnClockAndRejoinsWhenJackReturns() throws Exception {
+        JackServer server = JackServer.startPrivate("dies");
+        String tutti = clientName();
+        try (LogCapture log = new LogCapture("tutti.jack");
+             TestHub hub = jackHub(server, tutti, PatchMode.CLIENT_LOOPBACK);
+             FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "survivor")) {
+            client.sendSilence(4);
+            TestHub.await(Duration.ofSeconds(2), "ports", () -> ports(server, tutti + ":survivor_").size() == 4);
+            assertFalse(client.receive(200).isEmpty());
+
+            server.stop();
+            TestHub.await(Duration.ofSeconds(5), "fallback", () -> log.contains("lost the JACK server"));
+            client.receive(300); // drain
+            client.sendSilence(4);
+            List<byte[]> onOwnClock = client.receive(500);
+            assertTrue(onOwnClock.size() > 100, "still served on the embedded clock: " + onOwnClock.size());
+            assertEquals(Participant.State.STREAMING, hub.participant("survivor").state());
+
+            JackServer again = JackServer.startPrivate("dies");
+            try {
+                TestHub.await(Duration.ofSeconds(10), "rejoined", () -> log.contains("rejoined the JACK server"));
+                TestHub.await(Duration.ofSeconds(2), "ports again",
+                        () -> ports(again, tutti + ":survivor_").size() == 4);
+                client.sendSilence(2);
+                assertFalse(client.receive(300).isEmpty(), "served on JACK's clock again");
+            } finally {
+                again.stop();
+            }
+        }
+    }
+}
