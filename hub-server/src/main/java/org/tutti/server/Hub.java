@@ -80,7 +80,7 @@ public final class Hub implements AutoCloseable {
         AudioFormat format = new AudioFormat(config.sampleRate(), config.periodFrames());
         this.mixBook = new MixBook(Preset.of(config.patchMode(), config.includeServer()));
         this.stateStore = new StateStore(config.stateDirectory());
-        this.tokens = Tokens.load(config.stateDirectory());
+        this.tokens = Tokens.load(config.stateDirectory(), config.httpPort() > 0);
         restoreState();
         this.persister = new StatePersister(stateStore);
         this.transport = Transport.select(config.transport());

@@ -32,9 +32,15 @@ public final class Tokens {
         this.operatorHash = sha256(operatorToken);
     }
 
-    /** Loads the operator token from {@code stateDirectory}, creating it on first start. */
-    public static Tokens load(Path stateDirectory) throws IOException {
+    /**
+     * Loads the operator token from {@code stateDirectory}, creating it on first start when
+     * {@code create} (the API is on); otherwise an unknown random token stands in.
+     */
+    public static Tokens load(Path stateDirectory, boolean create) throws IOException {
         Path file = stateDirectory.resolve(OPERATOR_FILE);
+        if (!create && !Files.exists(file)) {
+            return new Tokens("unset_" + new Tokens("").randomToken());
+        }
         Files.createDirectories(stateDirectory);
         if (Files.exists(file)) {
             String token = Files.readString(file, StandardCharsets.UTF_8).strip();
