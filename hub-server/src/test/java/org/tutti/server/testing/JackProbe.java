@@ -28,6 +28,7 @@ public final class JackProbe implements AutoCloseable {
     private final float[][] recording;
     private volatile boolean recordingOn;
     private volatile int recorded;
+    private volatile long recordingStartFrame;
     private volatile long frame;
 
     private JackProbe(JackServer server, JackClient client, JackPort[] outputs, JackPort[] inputs, int capacity) {
@@ -81,6 +82,9 @@ public final class JackProbe implements AutoCloseable {
         }
         if (recordingOn) {
             int at = recorded;
+            if (at == 0) {
+                recordingStartFrame = start;
+            }
             int count = Math.min(frames, recording.length == 0 ? 0 : recording[0].length - at);
             for (int i = 0; i < inputs.length; i++) {
                 inputs[i].getFloatBuffer().get(recording[i], at, Math.max(0, count));
@@ -107,6 +111,11 @@ public final class JackProbe implements AutoCloseable {
     /** Connects {@code source} (e.g. "jtA:receive_1") to in_{input+1}. */
     public void connectInput(int input, String source) throws JackException {
         Jack.getInstance().connect(client, source, inputs[input].getName());
+    }
+
+    /** The probe's frame number (the time base of its signals) of the first recorded sample. */
+    public long recordingStartFrame() {
+        return recordingStartFrame;
     }
 
     public void startRecording() {

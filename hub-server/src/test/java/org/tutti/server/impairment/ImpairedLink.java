@@ -1,0 +1,75 @@
+package org.tutti.server.impairment;
+
+import org.tutti.server.testing.GapAnalysis;
+import org.tutti.server.testing.ImpairmentRelay;
+import org.tutti.server.testing.JackProbe;
+import org.tutti.server.testing.JackServer;
+import org.tutti.server.testing.JackTripClient;
+import org.tutti.server.testing.MusicSignal;
+import org.tutti.server.testing.Ports;
+
+/**
+ * One measurement: a real JackTrip client reaches a loopback hub through an impaired uplink, plays a
+ * music-like signal and records what comes back; the gap analysis says how often the return was
+ * audibly broken and how long the round trip was.
+ */
+final class ImpairedLink {
+    static final int RATE = 48000;
+    static final int MAX_LAG = 24000; // 500 ms
+
+    record Measurement(String hub, String condition, GapAnalysis.Result result, long relayDropped, long relayReordered) {
+        double roundTripMillis() {
+            return result.medianLagFrames() * 1000.0 / RATE;
+        }
+    }
+
+    private static int counter;
+
+    private ImpairedLink() {
+    }
+
+    /**
+     * @param hubTcpPort the hub to measure (in loopback mode)
+     * @param clientFlags JackTrip client settings, the same for every hub compared
+     */
+    static Measurement measure(String hubName, int hubTcpPort, ImpairmentRelay.Impairment impairment, double seconds,
+                               String... clientFlags) throws Exception {
+        JackServer server = JackServer.shared();
+        MusicSignal signal = new MusicSignal(RATE, 0.3);
+        int id;
+        synchronized (ImpairedLink.class) {
+            id = ++counter;
+        }
+        String[] flags = concat(new String[] {"-K", "imp" + id, "-n", "1"}, clientFlags);
+        try (ImpairmentRelay relay = new ImpairmentRelay(hubTcpPort, impairment, 42 + id);
+             JackTripClient client = JackTripClient.start(server, relay.tcpPort(), "jtimp" + id, Ports.freeUdp(), flags)
+                     .awaitConnected(15_000);
+             JackProbe probe = JackProbe.open(server, "probeimp" + id, 1, 1, seconds + 2)) {
+            probe.play(0, signal);
+            probe.connectOutput(0, client.jackName() + ":send_1");
+            probe.connectInput(0, client.jackName() + ":receive_1");
+            Thread.sleep(3000); // let both jitter buffers settle
+            float[] received = probe.record((long) (seconds * 1000))[0];
+            GapAnalysis.Result result = GapAnalysis.analyse(received, probe.recordingStartFrame(), signal, MAX_LAG);
+            return new Measurement(hubName, impairment.name(), result, relay.dropped(), relay.reordered());
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    static String row(Measurement m) {
+        GapAnalysis.Result r = m.result();
+        return String.format("| %s | %s | %.2f | %.1f %% | %.1f | %d / %d |", m.hub(), m.condition(),
+                r.gapsPerSecond(), 100 * r.brokenShare(), m.roundTripMillis(), m.relayDropped(), m.relayReordered());
+    }
+
+    static String header() {
+        return "| hub | uplink | audible gaps / s | broken audio | round trip ms | relay dropped / reordered |\n"
+                + "|---|---|---|---|---|---|";
+    }
+
+}

@@ -1,0 +1,113 @@
+package org.tutti.server.testing;
+
+/**
+ * Compares what came back with what was sent: finds the round trip (the lag) window by window,
+ * marks 128-frame blocks whose error is within 6 dB of the signal itself as broken, and counts
+ * each run of broken blocks as one audible gap.
+ */
+public final class GapAnalysis {
+    private static final int BLOCK = 128;
+    private static final int WINDOW = 4800;
+
+    private GapAnalysis() {
+    }
+
+    /**
+     * @param gaps           runs of broken blocks
+     * @param brokenBlocks   blocks with SNR under 6 dB
+     * @param blocks         blocks compared
+     * @param medianLagFrames the round trip, in frames (median over windows)
+     * @param seconds        length compared
+     */
+    public record Result(int gaps, int brokenBlocks, int blocks, double medianLagFrames, double seconds) {
+        public double gapsPerSecond() {
+            return gaps / seconds;
+        }
+
+        public double brokenShare() {
+            return blocks == 0 ? 0 : (double) brokenBlocks / blocks;
+        }
+    }
+
+    /**
+     * @param received   what was recorded
+     * @param firstFrame the sender's frame number of {@code received[0]}'s time
+     * @param maxLag     longest round trip to consider, in frames
+     */
+    public static Result analyse(float[] received, long firstFrame, Signal sent, int maxLag) {
+        int windows = received.length / WINDOW;
+        float[] reference = new float[received.length + maxLag];
+        for (int i = 0; i < reference.length; i++) {
+            reference[i] = sent.at(firstFrame - maxLag + i); // reference[i + maxLag - lag] = sent(firstFrame + i - lag)
+        }
+        int lag = -1;
+        double[] lags = new double[windows];
+        int counted = 0;
+        int broken = 0;
+        int gaps = 0;
+        int blocks = 0;
+        boolean inGap = false;
+        for (int w = 0; w < windows; w++) {
+            int start = w * WINDOW;
+            int from = lag < 0 ? 0 : Math.max(0, lag - 384);
+            int to = lag < 0 ? maxLag : Math.min(maxLag, lag + 384);
+            int best = bestLag(received, start, reference, maxLag, from, to);
+            if (best < 0) {
+                continue;
+            }
+            lag = best;
+            lags[counted++] = lag;
+            for (int b = start; b + BLOCK <= start + WINDOW; b += BLOCK) {
+                double signal = 0;
+                double error = 0;
+                for (int n = b; n < b + BLOCK; n++) {
+                    double r = reference[n + maxLag - lag];
+                    double e = received[n] - r;
+                    signal += r * r;
+                    error += e * e;
+                }
+                blocks++;
+                boolean bad = error * 4 > signal;
+                if (bad) {
+                    broken++;
+                    if (!inGap) {
+                        gaps++;
+                    }
+                }
+                inGap = bad;
+            }
+        }
+        java.util.Arrays.sort(lags, 0, counted);
+        double median = counted == 0 ? Double.NaN : lags[counted / 2];
+        return new Result(gaps, broken, blocks, median, (double) blocks * BLOCK / 48000.0);
+    }
+
+    /** The lag in [from, to] with the highest normalised correlation, or -1 if the window is silent. */
+    private static int bestLag(float[] received, int start, float[] reference, int maxLag, int from, int to) {
+        double energy = 0;
+        for (int n = start; n < start + WINDOW; n++) {
+            energy += received[n] * received[n];
+        }
+        if (energy < 1e-6) {
+            return -1;
+        }
+        int best = -1;
+        double bestScore = 0.5; // demand a clear match
+        for (int lag = from; lag <= to; lag++) {
+            double dot = 0;
+            double refEnergy = 0;
+            int offset = maxLag - lag;
+            for (int n = start; n < start + WINDOW; n += 2) { // every other sample: plenty for locating
+                double r = reference[n + offset];
+                dot += received[n] * r;
+                refEnergy += r * r;
+            }
+            double score = dot / Math.sqrt(refEnergy * energy / 2 + 1e-12);
+            if (score > bestScore) {
+                bestScore = score;
+                best = lag;
+            }
+        }
+        return best;
+    }
+}

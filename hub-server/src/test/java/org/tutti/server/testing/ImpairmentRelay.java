@@ -1,0 +1,258 @@
+package org.tutti.server.testing;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A network between JackTrip clients and a hub that loses, delays, jitters and reorders packets —
+ * in userspace, because this machine's kernel has no {@code sch_netem}. It sits in the path like a
+ * NAT: it relays the TCP handshake to the hub, swaps the hub's UDP port in the reply for a port of
+ * its own, and forwards datagrams both ways (the hub learns the relay's address, as behind any NAT).
+ * Impairments apply to the client → hub direction, so what is measured is the hub's handling of a
+ * bad uplink; the way back is clean. All on loopback.
+ */
+public final class ImpairmentRelay implements AutoCloseable {
+    /** What the uplink does to packets. */
+    public record Impairment(String name, double lossPercent, double delayMillis, double jitterMillis,
+                             double reorderPercent) {
+        public static final Impairment CLEAN = new Impairment("clean", 0, 0, 0, 0);
+
+        public static Impairment loss(double percent) {
+            return new Impairment(percent + "% loss", percent, 0, 0, 0);
+        }
+
+        /** As netem's {@code delay 10ms 10ms}: mean delay plus uniform jitter of ± that much. */
+        public static Impairment jitter(double millis) {
+            return new Impairment(millis + " ms jitter", 0, millis, millis, 0);
+        }
+
+        /** A packet now and then held back behind the next one. */
+        public static Impairment reorder(double percent) {
+            return new Impairment(percent + "% reordering", 0, 0, 0, percent);
+        }
+    }
+
+    private record Pending(long due, long order, DatagramChannel via, ByteBuffer data, InetSocketAddress to) {
+    }
+
+    private final class Flow {
+        final DatagramChannel front;
+        final DatagramChannel back;
+        final InetSocketAddress hub;
+        volatile InetSocketAddress client;
+
+        Flow(int hubPort) throws IOException {
+            front = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            back = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            front.configureBlocking(false);
+            back.configureBlocking(false);
+            hub = new InetSocketAddress("127.0.0.1", hubPort);
+        }
+
+        int frontPort() throws IOException {
+            return ((InetSocketAddress) front.getLocalAddress()).getPort();
+        }
+    }
+
+    private final ServerSocket tcp;
+    private final int hubTcpPort;
+    private final Impairment impairment;
+    private final Random random;
+    private final Selector selector;
+    private final ConcurrentLinkedQueue<Flow> newFlows = new ConcurrentLinkedQueue<>();
+    private final List<Flow> flows = new ArrayList<>();
+    private final PriorityQueue<Pending> queue = new PriorityQueue<>((a, b) -> a.due != b.due
+            ? Long.compare(a.due, b.due) : Long.compare(a.order, b.order));
+    private final Thread acceptor;
+    private final Thread forwarder;
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong reordered = new AtomicLong();
+    private volatile boolean running = true;
+    private long order;
+    private Pending heldBack;
+
+    public ImpairmentRelay(int hubTcpPort, Impairment impairment, long seed) throws IOException {
+        this.hubTcpPort = hubTcpPort;
+        this.impairment = impairment;
+        this.random = new Random(seed);
+        this.tcp = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        this.selector = Selector.open();
+        this.acceptor = new Thread(this::acceptLoop, "relay-tcp");
+        this.forwarder = new Thread(this::forwardLoop, "relay-udp");
+        acceptor.setDaemon(true);
+        forwarder.setDaemon(true);
+        acceptor.start();
+        forwarder.start();
+    }
+
+    /** The TCP port clients connect to instead of the hub's. */
+    public int tcpPort() {
+        return tcp.getLocalPort();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    public long forwarded() {
+        return forwarded.get();
+    }
+
+    public long reordered() {
+        return reordered.get();
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            try (Socket client = tcp.accept(); Socket hub = new Socket("127.0.0.1", hubTcpPort)) {
+                client.setSoTimeout(3000);
+                hub.setSoTimeout(3000);
+                InputStream fromClient = client.getInputStream();
+                byte[] request = new byte[68];
+                int length = 0;
+                try {
+                    while (length < request.length) {
+                        int n = fromClient.read(request, length, request.length - length);
+                        if (n < 0) {
+                            break;
+                        }
+                        length += n;
+                    }
+                } catch (SocketTimeoutException e) {
+                    // a legacy 4-byte request: pass on what came
+                }
+                OutputStream toHub = hub.getOutputStream();
+                toHub.write(request, 0, length);
+                toHub.flush();
+                byte[] reply = new byte[4];
+                new DataInputStream(hub.getInputStream()).readFully(reply);
+                int value = ByteBuffer.wrap(reply).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                if (value > 0 && value <= 65535) {
+                    Flow flow = new Flow(value);
+                    newFlows.add(flow);
+                    selector.wakeup();
+                    ByteBuffer.wrap(reply).order(ByteOrder.LITTLE_ENDIAN).putInt(flow.frontPort());
+                }
+                client.getOutputStream().write(reply);
+                client.getOutputStream().flush();
+            } catch (IOException e) {
+                if (!running) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void forwardLoop() {
+        ByteBuffer buffer = ByteBuffer.allocate(65536);
+        try {
+            while (running) {
+                for (Flow flow; (flow = newFlows.poll()) != null; ) {
+                    flows.add(flow);
+                    flow.front.register(selector, SelectionKey.OP_READ, flow);
+                    flow.back.register(selector, SelectionKey.OP_READ, flow);
+                }
+                long now = System.nanoTime();
+                sendDue(now);
+                long wait = queue.isEmpty() ? 50 : Math.max(1, (queue.peek().due - now) / 1_000_000);
+                selector.select(Math.min(wait, 50));
+                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    Flow flow = (Flow) key.attachment();
+                    DatagramChannel channel = (DatagramChannel) key.channel();
+                    for (; ; ) {
+                        buffer.clear();
+                        InetSocketAddress from = (InetSocketAddress) channel.receive(buffer);
+                        if (from == null) {
+                            break;
+                        }
+                        buffer.flip();
+                        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
+                        copy.put(buffer).flip();
+                        if (channel == flow.front) {
+                            flow.client = from;
+                            uplink(flow, copy);
+                        } else if (flow.client != null) {
+                            flow.front.send(copy, flow.client); // the way back is clean
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            if (running) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private void uplink(Flow flow, ByteBuffer datagram) throws IOException {
+        if (datagram.remaining() != 63 && random.nextDouble() * 100 < impairment.lossPercent()) {
+            dropped.incrementAndGet();
+            return;
+        }
+        double delay = impairment.delayMillis();
+        if (impairment.jitterMillis() > 0) {
+            delay += (random.nextDouble() * 2 - 1) * impairment.jitterMillis();
+        }
+        long due = System.nanoTime() + (long) (Math.max(0, delay) * 1_000_000);
+        Pending pending = new Pending(due, order++, flow.back, datagram, flow.hub);
+        if (heldBack != null) {
+            // the held-back packet goes right after this one
+            queue.add(pending);
+            queue.add(new Pending(due, order++, heldBack.via(), heldBack.data(), heldBack.to()));
+            heldBack = null;
+            return;
+        }
+        if (impairment.reorderPercent() > 0 && random.nextDouble() * 100 < impairment.reorderPercent()) {
+            heldBack = pending;
+            reordered.incrementAndGet();
+            return;
+        }
+        queue.add(pending);
+        sendDue(System.nanoTime());
+    }
+
+    private void sendDue(long now) throws IOException {
+        while (!queue.isEmpty() && queue.peek().due <= now) {
+            Pending next = queue.poll();
+            next.via().send(next.data(), next.to());
+            forwarded.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        tcp.close();
+        selector.wakeup();
+        try {
+            forwarder.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Flow flow : flows) {
+            flow.front.close();
+            flow.back.close();
+        }
+        selector.close();
+    }
+}
