@@ -110,6 +110,24 @@ class JackModeTest {
     }
 
     @Test
+    void modeZeroConnectsTheHubsPortsToTheSystemPortsAsJackTripDoes() throws Exception {
+        JackServer server = JackServer.shared();
+        String tutti = clientName();
+        try (TestHub hub = jackHub(server, tutti, PatchMode.SERVER_TO_CLIENTS)) {
+            List<String> graph = server.connections();
+            String joined = String.join("\n", graph);
+            assertTrue(joined.matches("(?s).*system:capture_1\n\s+" + tutti + ":in_1.*"), joined);
+            assertTrue(joined.matches("(?s).*" + tutti + ":out_2\n\s+system:playback_2.*"), joined);
+        }
+        String otherTutti = clientName();
+        try (TestHub hub = jackHub(server, otherTutti, PatchMode.FULL_MIX)) {
+            String joined = String.join("\n", server.connections());
+            assertFalse(joined.matches("(?s).*" + otherTutti + ":in_1\n\s+system.*"),
+                    "-p 4 without -i leaves the system ports alone");
+        }
+    }
+
+    @Test
     void theEngineFollowsJacksClock() throws Exception {
         JackServer server = JackServer.shared();
         String tutti = clientName();

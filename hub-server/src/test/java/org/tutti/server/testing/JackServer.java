@@ -124,6 +124,16 @@ public final class JackServer {
         return out.lines().filter(line -> !line.isBlank()).toList();
     }
 
+    /** {@code jack_lsp -c}: each port followed by its connections, indented. */
+    public List<String> connections() throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("jack_lsp", "-c").redirectErrorStream(true);
+        builder.environment().putAll(clientEnvironment());
+        Process lsp = builder.start();
+        String out = new String(lsp.getInputStream().readAllBytes());
+        lsp.waitFor();
+        return out.lines().toList();
+    }
+
     public String log() {
         try {
             return Files.readString(log);
