@@ -92,7 +92,7 @@ public final class Hub implements AutoCloseable {
                 || config.includeServer() && config.patchMode().acceptsIncludeServer();
         MixModel mixes = new MixModel(mixBook, config.upmix(), hubOutput, layout, config.periodFrames());
         mixes.hubChannels(HUB_CHANNELS, HUB_CHANNELS);
-        DatagramValidator validator = new DatagramValidator(config.sampleRate(), false,
+        DatagramValidator validator = new DatagramValidator(config.sampleRate(), !config.refuseOtherRates(),
                 config.requiredResolution() == null ? DatagramValidator.ALL_RESOLUTIONS
                         : DatagramValidator.maskOf(config.requiredResolution()),
                 config.maxChannels(), DatagramValidator.DEFAULT_MAX_FRAMES);

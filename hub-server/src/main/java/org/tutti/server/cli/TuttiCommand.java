@@ -61,9 +61,25 @@ public final class TuttiCommand implements Callable<Integer> {
     @Option(names = {"-u", "--upmix"}, description = "Send mono clients' audio to both channels of stereo listeners.")
     boolean upmix;
 
-    @Option(names = {"-q", "--queue"}, paramLabel = "PACKETS", defaultValue = "4",
-            description = "Jitter-buffer depth in the client's packets (default ${DEFAULT-VALUE}).")
-    int queue;
+    @Option(names = {"-q", "--queue"}, paramLabel = "PACKETS|auto", defaultValue = "4",
+            description = {"Jitter-buffer depth in the client's packets (default ${DEFAULT-VALUE}), or auto:",
+                "follow the measured arrival spread plus --queue-margin-ms."})
+    String queue;
+
+    @Option(names = "--queue-margin-ms", paramLabel = "MS", defaultValue = "2",
+            description = "With -q auto: safety margin on top of the measured spread (default ${DEFAULT-VALUE}).")
+    double queueMarginMillis;
+
+    @Option(names = "--concealment", paramLabel = "HOW", defaultValue = "burg",
+            description = "Filling missing audio: burg (prediction, default), fade (repeat and fade) or silence.")
+    String concealment;
+
+    @Option(names = {"-z", "--zerounderrun"}, description = "Fill missing audio with silence (--concealment silence).")
+    boolean zeroUnderrun;
+
+    @Option(names = "--refuse-other-rates", description = "Refuse clients at another sample rate, as JackTrip does,"
+            + " instead of converting their audio.")
+    boolean refuseOtherRates;
 
     @Option(names = "--queue-ms", paramLabel = "MS", defaultValue = "0",
             description = "Jitter-buffer depth in milliseconds instead of packets.")
@@ -173,7 +189,18 @@ public final class TuttiCommand implements Callable<Integer> {
             b.patchMode = PatchMode.fromNumber(hubPatch);
             b.includeServer = includeServer;
             b.upmix = upmix;
-            b.queuePackets = queue;
+            if (queue.strip().equalsIgnoreCase("auto")) {
+                b.queueAuto = true;
+            } else {
+                try {
+                    b.queuePackets = Integer.parseInt(queue.strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--queue must be a number of packets or auto: " + queue);
+                }
+            }
+            b.queueMarginMillis = queueMarginMillis;
+            b.concealment = zeroUnderrun ? "silence" : concealment;
+            b.refuseOtherRates = refuseOtherRates;
             b.queueMillis = queueMillis;
             if (bitResolution != null) {
                 b.requiredResolution = BitResolution.fromBits(bitResolution);

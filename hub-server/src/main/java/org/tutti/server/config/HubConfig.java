@@ -25,6 +25,10 @@ import org.tutti.protocol.udp.BitResolution;
  * @param jack               run on a JACK server (rate and period then come from JACK)
  * @param jackServer         JACK server name, null = the default server
  * @param jackAliases        give participant ports JackTrip-style aliases ("alice:receive_1")
+ * @param queueAuto          {@code -q auto}: the depth follows the measured arrival spread
+ * @param queueMarginMillis  safety margin on top of the measured spread with {@code -q auto}
+ * @param concealment        how missing audio is filled: burg, fade or silence
+ * @param refuseOtherRates   refuse clients at another sample rate (JackTrip) instead of converting
  */
 public record HubConfig(
         int tcpPort,
@@ -55,7 +59,11 @@ public record HubConfig(
         boolean jack,
         String jackServer,
         String jackClientName,
-        boolean jackAliases) {
+        boolean jackAliases,
+        boolean queueAuto,
+        double queueMarginMillis,
+        String concealment,
+        boolean refuseOtherRates) {
 
     public static final int DEFAULT_TCP_PORT = 4464;
     public static final int DEFAULT_UDP_BASE = 61002;
@@ -86,6 +94,13 @@ public record HubConfig(
             throw new IllegalArgumentException("HTTP port must be 0..65535 (0 = off): " + httpPort);
         }
         new org.tutti.server.engine.AudioFormat(sampleRate, periodFrames);
+        if (queueMarginMillis < 0 || queueMarginMillis > 1000) {
+            throw new IllegalArgumentException("queue margin must be 0..1000 ms: " + queueMarginMillis);
+        }
+        if (!org.tutti.mixer.dsp.Concealers.STRATEGIES.contains(concealment)) {
+            throw new IllegalArgumentException("concealment must be one of " + org.tutti.mixer.dsp.Concealers.STRATEGIES
+                    + ": " + concealment);
+        }
     }
 
     private static void requirePort(String what, int port) {
@@ -134,6 +149,10 @@ public record HubConfig(
         b.jackServer = jackServer;
         b.jackClientName = jackClientName;
         b.jackAliases = jackAliases;
+        b.queueAuto = queueAuto;
+        b.queueMarginMillis = queueMarginMillis;
+        b.concealment = concealment;
+        b.refuseOtherRates = refuseOtherRates;
         return b;
     }
 
@@ -168,6 +187,10 @@ public record HubConfig(
         public String jackServer;
         public String jackClientName = "tutti";
         public boolean jackAliases = true;
+        public boolean queueAuto;
+        public double queueMarginMillis = 2.0;
+        public String concealment = "burg";
+        public boolean refuseOtherRates;
 
         /** JackTrip's {@code -o}: moves the TCP port and, unless set explicitly, the UDP base. */
         public Builder portOffset(int offset) {
@@ -231,7 +254,7 @@ public record HubConfig(
                     upmix, maxParticipants, requiredResolution, queuePackets, queueMillis, sessionTimeout,
                     firstAudioTimeout, nameWait, handshakeDeadline, maxPendingHandshakes, hubInput, transport,
                     ioThreads, spinMicros, maxChannels, httpPort, httpBind, stateDirectory, jack, jackServer,
-                    jackClientName, jackAliases);
+                    jackClientName, jackAliases, queueAuto, queueMarginMillis, concealment, refuseOtherRates);
         }
     }
 }

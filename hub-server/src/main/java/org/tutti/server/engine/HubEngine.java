@@ -86,8 +86,8 @@ public final class HubEngine implements AudioClient {
         sourceMeters.measure(layout.hubInput(), capture, capture.length, frames);
         ParticipantStream[] streams = current.streams();
         for (ParticipantStream stream : streams) {
-            if (stream.jitter() != null) {
-                stream.jitter().read(stream.input(), frames);
+            if (stream.reader() != null) {
+                stream.reader().read(stream.input());
                 sourceMeters.measure(stream.slot(), stream.input(), stream.input().length, frames);
             }
         }
@@ -101,8 +101,8 @@ public final class HubEngine implements AudioClient {
         mixer.process(current.plan(), sources, outputs, frames);
         long wallMicros = wallMicrosAtStart + (System.nanoTime() - nanosAtStart) / 1000L;
         for (ParticipantStream stream : streams) {
-            if (stream.sender() != null) {
-                stream.sender().stage(stream.output(), wallMicros);
+            if (stream.writer() != null) {
+                stream.writer().send(stream.output(), wallMicros);
             }
         }
         outbox.flush(current);

@@ -2,6 +2,7 @@ package org.tutti.server.engine;
 
 import io.netty.channel.Channel;
 import org.tutti.server.jitter.JitterBuffer;
+import org.tutti.server.jitter.StreamInput;
 import org.tutti.server.net.PacketSender;
 
 /**
@@ -9,11 +10,21 @@ import org.tutti.server.net.PacketSender;
  * and its packet sender. Created on the network thread when the first datagram arrives, then handed
  * to the engine inside an {@link EngineSnapshot}.
  *
- * @param jitter null when the client sends no audio
- * @param input  {@code [channelsSent][period]}, what the jitter buffer produced this period
+ * @param reader null when the client sends no audio; the jitter buffer and rate conversion
+ * @param input  {@code [channelsSent][period]}, what the reader produced this period
  * @param output {@code [channelsWanted][period]}, this participant's mix
- * @param sender null when the client wants no audio back
+ * @param writer null when the client wants no audio back; rate conversion and packets
  */
-public record ParticipantStream(int slot, StreamFormat format, JitterBuffer jitter, float[][] input, float[][] output,
-                                PacketSender sender, Channel channel) {
+public record ParticipantStream(int slot, StreamFormat format, StreamInput reader, float[][] input, float[][] output,
+                                StreamOutput writer, Channel channel) {
+
+    /** The packet sender, or null when the client wants no audio back. */
+    public PacketSender sender() {
+        return writer == null ? null : writer.sender();
+    }
+
+    /** The jitter buffer, or null when the client sends no audio. */
+    public JitterBuffer jitter() {
+        return reader == null ? null : reader.buffer();
+    }
 }

@@ -25,6 +25,15 @@ public record StreamFormat(BitResolution resolution, int rateCode, int framesPer
                 && header.channelsCarried() == channelsSent && header.samplingRateCode() == rateCode;
     }
 
+    /** The client's sample rate in Hz; for code 7 (what JackTrip sends at 192 kHz) 192000. */
+    public int sampleRate(int fallback) {
+        SampleRate rate = SampleRate.fromCode(rateCode);
+        if (rate == SampleRate.UNDEFINED) {
+            return 192000;
+        }
+        return rate == null ? fallback : rate.hertz();
+    }
+
     public int packetSize() {
         return PacketHeader.LENGTH + framesPerPacket * channelsSent * resolution.bytesPerSample();
     }

@@ -36,6 +36,8 @@ public final class JitterBuffer {
     private final int sampleRate;
     private final Concealer concealer;
     private final JitterStats stats = new JitterStats();
+    private final org.tutti.mixer.dsp.DriftEstimator drift;
+    private final ArrivalSpread spread = new ArrivalSpread(ArrivalSpread.DEFAULT_WINDOW_SECONDS);
 
     // Writer (network thread) state.
     private long highestWritten = EMPTY;
@@ -43,14 +45,14 @@ public final class JitterBuffer {
     private int lateStreak;
     private long lastArrivalNanos;
     private long lastArrivalIndex;
+    private long firstIndex = EMPTY;
     private double jitter;
 
     // Shared: writer → reader and reader → writer.
     private volatile long publishedFirst = EMPTY;
     private volatile long publishedHighest = EMPTY;
     private volatile long publishedReadIndex = EMPTY;
-    private volatile int targetPackets;
-    private volatile int slackPackets;
+    private volatile int targetFrames;
 
     // Reader (audio thread) state.
     private long readIndex;
@@ -59,18 +61,17 @@ public final class JitterBuffer {
     private boolean concealing;
 
     /**
-     * @param channels      channels per packet (what the client sends)
-     * @param frames        frames per packet (the client's period)
-     * @param capacity      slots; rounded up to a power of two, at least 4 × (target + slack)
-     * @param targetPackets depth the reader starts at and trims back to
-     * @param slackPackets  extra depth tolerated before an overrun trims
+     * @param channels     channels per packet (what the client sends)
+     * @param frames       frames per packet (the client's period)
+     * @param sampleRate   the client's nominal rate
+     * @param capacity     slots; rounded up to a power of two
+     * @param targetFrames depth the reader starts at (in the client's frames); see {@link #targetFrames(int)}
      */
-    public JitterBuffer(int channels, int frames, int sampleRate, int capacity, int targetPackets, int slackPackets,
-                        Concealer concealer) {
-        if (channels < 1 || frames < 1 || targetPackets < 1 || slackPackets < 0) {
+    public JitterBuffer(int channels, int frames, int sampleRate, int capacity, int targetFrames, Concealer concealer) {
+        if (channels < 1 || frames < 1 || targetFrames < 1) {
             throw new IllegalArgumentException("bad jitter buffer shape");
         }
-        int size = Integer.highestOneBit(Math.max(capacity, 4 * (targetPackets + slackPackets)) - 1) << 1;
+        int size = Integer.highestOneBit(Math.max(capacity, 8) - 1) << 1;
         this.channels = channels;
         this.frames = frames;
         this.capacity = size;
@@ -79,9 +80,9 @@ public final class JitterBuffer {
         this.slotIndex = new long[size];
         java.util.Arrays.fill(slotIndex, EMPTY);
         this.sampleRate = sampleRate;
-        this.targetPackets = targetPackets;
-        this.slackPackets = slackPackets;
+        this.targetFrames = targetFrames;
         this.concealer = concealer;
+        this.drift = new org.tutti.mixer.dsp.DriftEstimator(sampleRate);
     }
 
     public JitterStats stats() {
@@ -100,14 +101,33 @@ public final class JitterBuffer {
         return capacity;
     }
 
-    public int targetPackets() {
-        return targetPackets;
+    public int targetFrames() {
+        return targetFrames;
     }
 
-    /** Changes the target depth; the reader trims or grows towards it (control plane). */
-    public void targetPackets(int target, int slack) {
-        this.targetPackets = Math.max(1, Math.min(target, capacity / 4));
-        this.slackPackets = Math.max(0, Math.min(slack, capacity / 4));
+    /** The depth the reader starts at; bursts beyond twice it are trimmed. Clamped to the capacity. */
+    public void targetFrames(int frames) {
+        this.targetFrames = Math.max(1, Math.min(frames, (capacity / 4) * this.frames));
+    }
+
+    /** The sender's clock against ours, from packet arrivals (network thread writes, anyone reads). */
+    public org.tutti.mixer.dsp.DriftEstimator drift() {
+        return drift;
+    }
+
+    /** Spread of packet arrival times over the recent past, seconds (the depth jitter needs). */
+    public double arrivalSpreadSeconds() {
+        return spread.spreadSeconds();
+    }
+
+    /** Whether playback has started (the target depth arrived once). Audio thread. */
+    public boolean started() {
+        return started;
+    }
+
+    /** Frames buffered ahead of the play position at the last read. */
+    public int depthFrames() {
+        return stats.depthFrames;
     }
 
     // ---------------------------------------------------------------- writer side
@@ -198,15 +218,26 @@ public final class JitterBuffer {
 
     /** The sender's sequence jumped backwards for good: map it just ahead of the play position. */
     private void rebase(int sequence, long read) {
-        highestWritten = read + targetPackets - 1;
+        highestWritten = read + Math.max(1, targetFrames / frames) - 1;
+        drift.reset();
+        spread.reset();
+        firstIndex = EMPTY;
         highestSequence = sequence & 0xFFFF;
         publishedHighest = highestWritten;
         lateStreak = 0;
         stats.resyncs++;
     }
 
-    /** RFC 3550 §6.4.1 with media time taken from the packet index. */
+    /** RFC 3550 §6.4.1 with media time taken from the packet index; plus the clock and spread estimates. */
     private void updateJitter(long index, long arrivalNanos) {
+        if (firstIndex == EMPTY) {
+            firstIndex = index;
+        }
+        // Frames since the stream began: small numbers, so a change of the clock estimate does not
+        // swing the offsets (the extended index itself starts at 2^32).
+        long frameIndex = (index - firstIndex) * frames;
+        drift.update(arrivalNanos, frameIndex);
+        spread.update(arrivalNanos, frameIndex, sampleRate * drift.ratio());
         if (lastArrivalNanos != 0 && index > lastArrivalIndex) {
             double mediaSeconds = (double) (index - lastArrivalIndex) * frames / sampleRate;
             double arrivalSeconds = (arrivalNanos - lastArrivalNanos) / 1e9;
@@ -223,57 +254,57 @@ public final class JitterBuffer {
     // ---------------------------------------------------------------- reader side
 
     /**
-     * Fills {@code out[c][0, periodFrames)} for this buffer's channels (audio thread). Until enough
-     * packets for the target depth have arrived, the output is silence.
+     * Fills {@code out[c][0, count)} for this buffer's channels with the next {@code count} frames of
+     * the client's stream (audio thread). Until the target depth has arrived, the output is silence.
      */
-    public void read(float[][] out, int periodFrames) {
+    public void read(float[][] out, int count) {
         long highest = publishedHighest;
-        int targetFrames = targetFrames(periodFrames);
+        int target = targetFrames;
         if (!started) {
-            long needed = (targetFrames + frames - 1) / frames;
+            long needed = Math.max(1, (target + frames - 1) / frames);
             if (highest == EMPTY || highest - publishedFirst + 1 < needed) {
-                silence(out, 0, periodFrames);
+                silence(out, 0, count);
                 return;
             }
             readIndex = highest + 1 - needed;
             readOffset = 0;
             started = true;
         }
-        trimOverrun(highest, targetFrames, periodFrames);
+        trimBurst(highest, target, count);
         int position = 0;
-        while (position < periodFrames) {
-            int count = Math.min(frames - readOffset, periodFrames - position);
+        while (position < count) {
+            int n = Math.min(frames - readOffset, count - position);
             int slot = (int) (readIndex & mask);
             if ((long) SLOT_INDEX.getAcquire(slotIndex, slot) == readIndex) {
                 float[][] audio = slots[slot];
                 for (int c = 0; c < channels; c++) {
-                    System.arraycopy(audio[c], readOffset, out[c], position, count);
+                    System.arraycopy(audio[c], readOffset, out[c], position, n);
                 }
                 if (concealing) {
-                    concealer.resume(out, position, channels, count);
+                    concealer.resume(out, position, channels, n);
                     concealing = false;
                 }
-                concealer.observe(out, position, channels, count);
+                concealer.observe(out, position, channels, n);
                 if (readOffset == 0) {
                     stats.played++;
                 }
             } else if (readIndex <= highest) {
-                concealer.conceal(out, position, channels, count);
+                concealer.conceal(out, position, channels, n);
                 concealing = true;
-                stats.concealedFrames += count;
+                stats.concealedFrames += n;
                 if (readOffset == 0) {
                     stats.lost++;
                 }
             } else {
-                int rest = periodFrames - position;
+                int rest = count - position;
                 concealer.conceal(out, position, channels, rest);
                 concealing = true;
                 stats.concealedFrames += rest;
                 stats.underruns++;
                 break;
             }
-            position += count;
-            readOffset += count;
+            position += n;
+            readOffset += n;
             if (readOffset == frames) {
                 readOffset = 0;
                 readIndex++;
@@ -283,19 +314,15 @@ public final class JitterBuffer {
         publishedReadIndex = readIndex;
     }
 
-    /** The depth to hold: the target in packets, but never less than one hub period. */
-    private int targetFrames(int periodFrames) {
-        return Math.max(targetPackets * frames, periodFrames);
-    }
-
     private int depthFrames(long highest) {
         return (int) Math.max(0, (highest + 1 - readIndex) * frames - readOffset);
     }
 
-    private void trimOverrun(long highest, int targetFrames, int periodFrames) {
-        int slackFrames = Math.max(slackPackets * frames, periodFrames);
-        if (depthFrames(highest) > targetFrames + slackFrames) {
-            long newIndex = highest + 1 - (targetFrames + frames - 1) / frames;
+    /** A burst far beyond the target (after a stall): drop the oldest packets, back to the target. */
+    private void trimBurst(long highest, int target, int count) {
+        int limit = Math.max(2 * target, target + 2 * Math.max(frames, count));
+        if (depthFrames(highest) > limit) {
+            long newIndex = highest + 1 - Math.max(1, (target + frames - 1) / frames);
             stats.overruns += newIndex - readIndex;
             readIndex = newIndex;
             readOffset = 0;

@@ -125,6 +125,19 @@ final class ParticipantMetrics implements SessionListener {
                 "seconds", tags, jitter, j -> (double) j.depthFrames() / sampleRate));
         list.add(gauge("tutti.participant.added.latency", "Latency the hub adds: jitter-buffer depth plus one period",
                 "seconds", tags, jitter, j -> (double) j.depthFrames() / sampleRate + periodSeconds));
+        if (stream.reader() != null) {
+            var reader = stream.reader();
+            int clientRate = stream.format().sampleRate(sampleRate);
+            list.add(gauge("tutti.participant.jitter.buffer.target", "Depth the jitter buffer holds (fixed, or"
+                    + " following the arrival spread with -q auto)", "seconds", tags, reader,
+                    r -> (double) r.targetFrames() / clientRate));
+            list.add(gauge("tutti.participant.clock.drift.ratio", "How much faster the participant's sample clock"
+                    + " runs than the hub's, as measured from arrivals (200 ppm = 0.0002)", null, tags, reader,
+                    r -> r.buffer().drift().ppm() * 1e-6));
+            list.add(gauge("tutti.participant.resampling", "1 while the participant's audio is resampled (drift"
+                    + " correction or another sample rate), 0 while it passes through exactly", null, tags, reader,
+                    r -> r.correcting() ? 1 : 0));
+        }
         list.add(gauge("tutti.participant.peak.dbfs", "Peak level of the participant's audio (dBFS, -120 = silence)",
                 null, tags, p, x -> level(engine.sourceMeters(), x.slot())));
         list.add(gauge("tutti.participant.mix.peak.dbfs", "Peak level of the participant's personal mix (dBFS)",

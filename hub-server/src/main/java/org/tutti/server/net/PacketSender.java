@@ -35,11 +35,11 @@ public final class PacketSender {
 
     /**
      * @param format       the participant's format: we send {@code channelsWanted} channels in its resolution
-     * @param periodFrames the hub period, which is our packet size
+     * @param packetFrames frames per packet: the hub period, or the client's own at another rate
      */
-    public PacketSender(StreamFormat format, int periodFrames) {
+    public PacketSender(StreamFormat format, int packetFrames) {
         this.format = format;
-        this.frames = periodFrames;
+        this.frames = packetFrames;
         this.channels = format.channelsWanted();
         this.packetSize = PacketLayout.packetSize(frames, channels, format.resolution().bytesPerSample());
         for (int i = 0; i < RING; i++) {

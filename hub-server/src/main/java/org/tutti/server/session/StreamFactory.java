@@ -1,11 +1,14 @@
 package org.tutti.server.session;
 
 import io.netty.channel.Channel;
-import org.tutti.mixer.dsp.FadeRepeatConcealer;
+import org.tutti.mixer.dsp.Concealers;
 import org.tutti.server.config.HubConfig;
 import org.tutti.server.engine.ParticipantStream;
+import org.tutti.server.engine.StreamOutput;
 import org.tutti.server.engine.StreamFormat;
+import org.tutti.server.jitter.DepthTarget;
 import org.tutti.server.jitter.JitterBuffer;
+import org.tutti.server.jitter.StreamInput;
 import org.tutti.server.net.PacketSender;
 
 /**
@@ -13,9 +16,6 @@ import org.tutti.server.net.PacketSender;
  * datagram. Runs on the network thread once per session; allocation is fine here.
  */
 public final class StreamFactory {
-    /** Extra depth (in packets) tolerated before the oldest are dropped. */
-    static final int SLACK_PACKETS = 2;
-
     private final HubConfig config;
 
     public StreamFactory(HubConfig config) {
@@ -26,29 +26,33 @@ public final class StreamFactory {
         int period = config.periodFrames();
         int sent = Math.min(format.channelsSent(), config.maxChannels());
         int wanted = Math.min(format.channelsWanted(), config.maxChannels());
-        JitterBuffer jitter = null;
-        float[][] input = new float[sent][period];
+        StreamInput input = null;
         if (sent > 0) {
             int frames = format.framesPerPacket();
-            int target = targetPackets(frames);
-            int slack = Math.max(SLACK_PACKETS, (period + frames - 1) / frames);
-            int capacity = Math.max(64, 4 * (target + slack + (period + frames - 1) / frames));
-            jitter = new JitterBuffer(sent, frames, config.sampleRate(), capacity, target, slack,
-                    new FadeRepeatConcealer(sent, Math.max(frames, period)));
+            int clientRate = format.sampleRate(config.sampleRate());
+            // Room for a second of audio at the client's rate: far beyond any sane depth.
+            int capacity = Math.max(64, 2 * clientRate / frames);
+            JitterBuffer jitter = new JitterBuffer(sent, frames, clientRate, capacity, Math.max(frames, period),
+                    Concealers.create(config.concealment(), sent, Math.max(frames, period), clientRate));
+            input = new StreamInput(jitter, depthTarget(), clientRate, config.sampleRate(), period);
         }
-        PacketSender sender = wanted > 0
-                ? new PacketSender(new StreamFormat(format.resolution(), format.rateCode(), format.framesPerPacket(),
-                        sent, wanted), period)
-                : null;
-        return new ParticipantStream(slot, format, jitter, input, new float[wanted][period], sender, channel);
+        StreamOutput writer = null;
+        if (wanted > 0) {
+            int clientRate = format.sampleRate(config.sampleRate());
+            int packetFrames = clientRate == config.sampleRate() ? period : format.framesPerPacket();
+            PacketSender sender = new PacketSender(new StreamFormat(format.resolution(), format.rateCode(),
+                    format.framesPerPacket(), sent, wanted), packetFrames);
+            writer = new StreamOutput(sender, wanted, config.sampleRate(), clientRate, period, packetFrames);
+        }
+        return new ParticipantStream(slot, format, input, new float[sent][period], new float[wanted][period], writer,
+                channel);
     }
 
-    /** The configured depth in this client's packets ({@code -q N}, or {@code --queue-ms}). */
-    int targetPackets(int framesPerPacket) {
-        if (config.queueMillis() > 0) {
-            double frames = config.queueMillis() * config.sampleRate() / 1000.0;
-            return Math.max(1, (int) Math.ceil(frames / framesPerPacket));
+    /** The configured depth: {@code -q N}, {@code --queue-ms}, or {@code -q auto} with its margin. */
+    private DepthTarget depthTarget() {
+        if (config.queueAuto()) {
+            return DepthTarget.adaptive(config.queueMarginMillis());
         }
-        return config.queuePackets();
+        return new DepthTarget(false, config.queuePackets(), config.queueMillis(), 0);
     }
 }

@@ -17,9 +17,9 @@ class JitterBufferTest {
     static final int RATE = 48000;
     static final int FRAMES = 128;
 
-    /** A buffer of 1-channel, 128-frame packets with the given target depth. */
+    /** A buffer of 1-channel packets of {@code frames} frames, {@code target} packets deep. */
     private static JitterBuffer buffer(int frames, int target) {
-        return new JitterBuffer(1, frames, RATE, 64, target, 2, new FadeRepeatConcealer(1, Math.max(frames, FRAMES)));
+        return new JitterBuffer(1, frames, RATE, 64, target * frames, new FadeRepeatConcealer(1, Math.max(frames, FRAMES)));
     }
 
     /** A 16-bit packet whose every sample is {@code (seq % 1000) / 32768}, so played audio names its packet. */

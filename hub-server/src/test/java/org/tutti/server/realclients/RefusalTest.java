@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.tutti.mixer.PatchMode;
+import org.tutti.server.testing.Analysis;
+import org.tutti.server.testing.ExternalTools;
 import org.tutti.server.testing.JackProbe;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
@@ -14,13 +16,19 @@ import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.Signal;
 import org.tutti.server.testing.TestHub;
 
-/** A client at 44.1 kHz cannot join a 48 kHz session; everyone else keeps playing. */
+/**
+ * With {@code --refuse-other-rates} (JackTrip's behaviour) a client at 44.1 kHz cannot join a 48 kHz
+ * session and everyone else keeps playing; by default it joins and its audio is converted.
+ */
 class RefusalTest {
 
     @Test
     void clientAt44100IsRefusedWhileOthersKeepPlaying() throws Exception {
         try (LogCapture log = new LogCapture("tutti.sessions");
-             TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.CLIENT_LOOPBACK));
+             TestHub hub = TestHub.start(b -> {
+                 b.patchMode(PatchMode.CLIENT_LOOPBACK);
+                 b.refuseOtherRates = true;
+             });
              JackTripClient steady = RealClients.client(hub.tcpPort(), "steady");
              JackProbe probe = RealClients.probe(steady, 1, Signal.ramp16())) {
             Thread.sleep(500);
@@ -37,9 +45,48 @@ class RefusalTest {
             assertTrue(log.contains("client sends 44100 Hz, the hub runs at 48000 Hz"), String.join("\n", log.lines()));
             assertEquals(1, hub.participants().size(), "only the steady client remains");
             LoopbackModeTest.RampCheck ramp = LoopbackModeTest.RampCheck.of(got[0]);
-            assertEquals(0, ramp.offGrid, "the steady client's audio stayed exact");
-            assertTrue(ramp.discontinuities <= 1, "no dropouts while the other client was refused: "
-                    + ramp.discontinuities);
+            ramp.assertExact(1);
+        }
+    }
+
+    @Test
+    void byDefaultA44100ClientJoinsAndHearsA48000Client() throws Exception {
+        int rate = RealClients.RATE;
+        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.CLIENT_FAN_OUT_IN));
+             JackTripClient studio = RealClients.client(hub.tcpPort(), "studio");
+             JackProbe studioProbe = RealClients.probe(studio, 1, Signal.sine(440, 0.25, rate))) {
+            JackServer cd = JackServer.at(44100);
+            try (JackTripClient cdClient = JackTripClient.start(cd, hub.tcpPort(), RealClients.uniqueName("jt"),
+                    Ports.freeUdp(), "-K", "cd-rate", "-n", "2").awaitConnected(10_000)) {
+                Thread.sleep(1000);
+                // libjack serves one JACK server per process, so the 44.1 kHz side is recorded by jack_rec.
+                java.nio.file.Path wav = java.nio.file.Files.createTempFile("cd-rate", ".wav");
+                ProcessBuilder rec = new ProcessBuilder(ExternalTools.require("jack_rec", "jackd2"), "-f",
+                        wav.toString(), "-d", "2", "-b", "16", cdClient.jackName() + ":receive_1")
+                        .redirectErrorStream(true);
+                rec.environment().putAll(cd.clientEnvironment());
+                Process recorder = rec.start();
+                recorder.getInputStream().readAllBytes();
+                assertTrue(recorder.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+                float[] heardAt44k = readWav(wav);
+                assertTrue(heardAt44k.length > 44100, "recorded " + heardAt44k.length);
+                assertEquals(-12.04, Analysis.toneDbfs(heardAt44k, heardAt44k.length / 4, heardAt44k.length, 440, 44100),
+                        0.6, "the 44.1 kHz client hears the 48 kHz client's 440 Hz at 440 Hz, at full level");
+                assertEquals(44100, hub.participant("cd-rate").stream().format().sampleRate(48000));
+                assertTrue(cdClient.alive(), cdClient.log());
+            }
+        }
+    }
+
+    private static float[] readWav(java.nio.file.Path wav) throws Exception {
+        try (javax.sound.sampled.AudioInputStream in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile())) {
+            byte[] bytes = in.readAllBytes();
+            java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            float[] samples = new float[bytes.length / 2];
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = data.getShort() / 32768f;
+            }
+            return samples;
         }
     }
 }

@@ -208,9 +208,12 @@ class HubProtocolTest {
     }
 
     @Test
-    void sampleRateMismatchIsRefusedWithTwoExitPackets() throws Exception {
+    void withRefuseOtherRatesASampleRateMismatchIsRefusedWithTwoExitPackets() throws Exception {
         try (LogCapture log = new LogCapture("tutti.sessions");
-             TestHub hub = loopbackHub();
+             TestHub hub = TestHub.start(b -> {
+                 b.patchMode(PatchMode.CLIENT_LOOPBACK);
+                 b.refuseOtherRates = true;
+             });
              FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "cd")) {
             client.rateCode = SampleRate.SR44.code();
             client.sendSilence(3);
@@ -220,6 +223,45 @@ class HubProtocolTest {
             TestHub.await(Duration.ofSeconds(1), "ended", () -> hub.participants().isEmpty());
             assertTrue(log.contains("refused cd from 127.0.0.1:" + client.localPort()
                     + ": client sends 44100 Hz, the hub runs at 48000 Hz"), String.join("\n", log.lines()));
+        }
+    }
+
+    @Test
+    void aClientAtAnotherRateIsConvertedBothWaysAndAnsweredInItsOwnRate() throws Exception {
+        try (TestHub hub = loopbackHub();
+             FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "cd")) {
+            client.rateCode = SampleRate.SR44.code();
+            client.channelsSent = 1;
+            client.channelsWanted = 1;
+            client.frames = 128;
+            float[][] tone = new float[1][128];
+            long frame = 0;
+            List<byte[]> got = new java.util.ArrayList<>();
+            long next = System.nanoTime();
+            for (int p = 0; p < 500; p++) { // 1.45 s at 44.1 kHz, paced in real time
+                for (int n = 0; n < 128; n++, frame++) {
+                    tone[0][n] = (float) (0.25 * Math.sin(2 * Math.PI * 1000 * frame / 44100.0));
+                }
+                client.send(tone);
+                next += 128 * 1_000_000_000L / 44100;
+                got.addAll(client.receive(Math.max(0, (next - System.nanoTime()) / 1_000_000)));
+            }
+            PacketHeader header = new PacketHeader().wrap(ByteBuffer.wrap(got.get(got.size() - 1)), 0);
+            assertEquals(SampleRate.SR44.code(), header.samplingRateCode(), "answered in the client's rate");
+            assertEquals(128, header.bufferSize(), "in the client's packet size");
+            float[] returned = new float[got.size() * 128];
+            int at = 0;
+            for (byte[] packet : got) {
+                System.arraycopy(FakeClient.decode(packet)[0], 0, returned, at, 128);
+                at += 128;
+            }
+            int from = returned.length / 3; // after the start-up, while the client still streams
+            assertEquals(-12.04, org.tutti.server.testing.Analysis.medianToneDbfs(
+                    java.util.Arrays.copyOfRange(returned, from, returned.length), 1000, 44100), 0.3,
+                    "the 1 kHz tone comes back at 1 kHz and full level: converted 44.1 → 48 → 44.1 kHz");
+            Participant participant = hub.participant("cd");
+            assertEquals(Participant.State.STREAMING, participant.state());
+            assertTrue(participant.stream().reader().correcting(), "resampling from the start");
         }
     }
 

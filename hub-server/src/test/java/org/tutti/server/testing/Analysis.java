@@ -28,6 +28,24 @@ public final class Analysis {
         return amplitude <= 0 ? -300 : 20 * Math.log10(amplitude);
     }
 
+    /**
+     * The median of the tone's level over 100 ms windows: one dropout (a hiccup of the machine the
+     * test runs on) moves it much less than a level taken over the whole recording.
+     */
+    public static double medianToneDbfs(float[] samples, double hertz, int sampleRate) {
+        int window = sampleRate / 10;
+        int count = samples.length / window;
+        if (count == 0) {
+            return toneDbfs(samples, hertz, sampleRate);
+        }
+        double[] levels = new double[count];
+        for (int w = 0; w < count; w++) {
+            levels[w] = toneDbfs(samples, w * window, (w + 1) * window, hertz, sampleRate);
+        }
+        java.util.Arrays.sort(levels);
+        return levels[count / 2];
+    }
+
     public static double rms(float[] samples, int from, int to) {
         double sum = 0;
         for (int i = from; i < to; i++) {

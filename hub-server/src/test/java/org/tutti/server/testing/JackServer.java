@@ -58,8 +58,14 @@ public final class JackServer {
         for (int attempt = 1; attempt <= 6; attempt++) {
             try {
                 Path log = Files.createTempFile("jackd-" + name, ".log");
-                ProcessBuilder builder = new ProcessBuilder(jackd, "-R", "-n", name, "--port-max", "2048", "-d",
-                        "dummy", "-r", Integer.toString(sampleRate), "-p", "128")
+                // A watchdog shell: jackd dies with it (SIGTERM) and also when this JVM dies in any way,
+                // so a crashed test run never leaves servers behind (JACK allows only about eight).
+                String script = "\"$0\" -R -n \"$1\" --port-max 2048 -d dummy -r \"$2\" -p 128 & server=$!;"
+                        + " trap 'kill $server 2>/dev/null; wait $server; exit 0' TERM INT;"
+                        + " while kill -0 \"$3\" 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 0.5; done;"
+                        + " kill $server 2>/dev/null; wait $server";
+                ProcessBuilder builder = new ProcessBuilder("sh", "-c", script, jackd, name, Integer.toString(sampleRate),
+                        Long.toString(ProcessHandle.current().pid()))
                         .redirectErrorStream(true).redirectOutput(log.toFile());
                 builder.environment().put("JACK_NO_AUDIO_RESERVATION", "1");
                 Process process = builder.start();
@@ -142,11 +148,12 @@ public final class JackServer {
         }
     }
 
-    /** Stops the server by its PID (SIGTERM, then SIGKILL). */
+    /** Stops the server by the watchdog's PID (SIGTERM: it stops jackd and waits for it). */
     public void stop() {
         process.destroy();
         try {
-            if (!process.waitFor(3, TimeUnit.SECONDS)) {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {

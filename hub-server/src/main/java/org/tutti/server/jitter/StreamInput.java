@@ -1,0 +1,111 @@
+package org.tutti.server.jitter;
+
+import org.tutti.mixer.dsp.AdaptiveResampler;
+import org.tutti.mixer.dsp.DepthController;
+
+/**
+ * One participant's audio on its way into the mix (audio thread): the jitter buffer, read at the
+ * client's rate, then a resampler to the hub's rate and period. The resampler also holds the depth:
+ * a {@link DepthController} nudges its ratio so the buffer stays at its target however the client's
+ * clock drifts, without dropping or repeating anything (no periodic clicks).
+ *
+ * <p>While the depth stays within a packet of its target and the client runs at the hub's rate, the
+ * ratio is exactly 1 and samples pass through bit for bit. Drift correction engages the first time the
+ * depth wanders further (for a client 20 ppm off, after a couple of minutes) or the target changes
+ * (adaptive depth), and then stays on. A client at another sample rate is converted from the start.
+ *
+ * <p>No locks, no allocation after construction.
+ */
+public final class StreamInput {
+    private final JitterBuffer buffer;
+    private final AdaptiveResampler resampler;
+    private final DepthController controller;
+    private final DepthTarget target;
+    private final double nominalRatio;
+    private final int clientRate;
+    private final int hubRate;
+    private final int hubPeriod;
+    private final float[][] scratch;
+    private final double periodInClientFrames;
+    private final double smoothing;
+    private boolean correcting;
+    private double smoothedDepth = Double.NaN;
+    private volatile int targetFrames;
+    private volatile double correctionPpm;
+
+    public StreamInput(JitterBuffer buffer, DepthTarget target, int clientRate, int hubRate, int hubPeriod) {
+        this.buffer = buffer;
+        this.target = target;
+        this.clientRate = clientRate;
+        this.hubRate = hubRate;
+        this.hubPeriod = hubPeriod;
+        this.nominalRatio = (double) hubRate / clientRate;
+        this.periodInClientFrames = hubPeriod / nominalRatio;
+        this.smoothing = 1 - Math.exp(-(double) hubPeriod / hubRate); // ~1 s time constant
+        int channels = buffer.channels();
+        AdaptiveResampler.Kernel kernel = nominalRatio == 1.0 ? AdaptiveResampler.Kernel.forDrift()
+                : AdaptiveResampler.Kernel.forRatio(nominalRatio);
+        int maxInput = (int) Math.ceil(hubPeriod / nominalRatio * 1.01) + kernel.taps() + 8;
+        this.resampler = new AdaptiveResampler(channels, 4 * maxInput, nominalRatio, kernel);
+        this.controller = new DepthController(clientRate, (double) hubRate / hubPeriod,
+                DepthController.DEFAULT_BANDWIDTH_HZ, DepthController.DEFAULT_DAMPING,
+                DepthController.DEFAULT_SMOOTHING_SECONDS, DepthController.DEFAULT_MAX_PPM);
+        this.scratch = new float[channels][4 * maxInput];
+        this.correcting = nominalRatio != 1.0;
+        this.targetFrames = target.frames(buffer, clientRate, hubPeriod, hubRate);
+        buffer.targetFrames(targetFrames);
+    }
+
+    public JitterBuffer buffer() {
+        return buffer;
+    }
+
+    /** The depth being held now, in the client's frames. */
+    public int targetFrames() {
+        return targetFrames;
+    }
+
+    /** The ratio correction the depth controller applies, ppm (0 while passing through). */
+    public double correctionPpm() {
+        return correctionPpm;
+    }
+
+    /** Whether samples are being resampled (otherwise they pass through exactly). */
+    public boolean correcting() {
+        return correcting;
+    }
+
+    /** Fills {@code out[c][0, hubPeriod)}: one hub period of this participant's audio. */
+    public void read(float[][] out) {
+        int goal = target.adaptive() ? target.frames(buffer, clientRate, hubPeriod, hubRate) : targetFrames;
+        if (goal != targetFrames) {
+            targetFrames = goal;
+            buffer.targetFrames(goal);
+        }
+        int missing = resampler.needed(hubPeriod) - resampler.available();
+        if (missing > 0) {
+            buffer.read(scratch, missing);
+            resampler.push(scratch, 0, missing);
+        }
+        int written = resampler.pull(out, 0, hubPeriod);
+        for (int c = 0; c < out.length; c++) {
+            java.util.Arrays.fill(out[c], written, hubPeriod, 0f);
+        }
+        if (!buffer.started()) {
+            return;
+        }
+        // Measured after a read, the depth averages half a period below where reading started.
+        double setpoint = goal - periodInClientFrames / 2;
+        double depth = buffer.depthFrames() + resampler.buffered() - resampler.lookahead();
+        smoothedDepth = Double.isNaN(smoothedDepth) ? setpoint : smoothedDepth + smoothing * (depth - smoothedDepth);
+        if (!correcting && Math.abs(smoothedDepth - setpoint) > buffer.framesPerPacket() + periodInClientFrames / 2) {
+            correcting = true; // the clock has drifted (or the target moved): hold the depth by resampling
+            controller.reset();
+        }
+        if (correcting) {
+            double correction = controller.update(depth, setpoint);
+            correctionPpm = controller.ppm();
+            resampler.setRatio(DepthController.resampleRatio(nominalRatio, buffer.drift().ratio(), correction));
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.tutti.server.jitter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tutti.mixer.dsp.Concealers;
+import org.tutti.protocol.udp.BitResolution;
+import org.tutti.protocol.udp.PacketHeader;
+import org.tutti.protocol.udp.PacketLayout;
+import org.tutti.protocol.udp.PayloadCodec;
+
+/**
+ * The jitter buffer and its resampler against a simulated sender, on simulated time: the real
+ * classes, no network, minutes in a second. Drift and jitter are the sender's.
+ */
+class StreamInputTest {
+    static final int HUB_RATE = 48000;
+    static final int PERIOD = 128;
+    static final long PERIOD_NANOS = PERIOD * 1_000_000_000L / HUB_RATE;
+
+    /** What a run of the simulation saw. */
+    record Run(long underruns, long overruns, long lost, double minDepth, double maxDepth, double finalPpm,
+               boolean correcting, int target, long periods) {
+    }
+
+    /**
+     * @param clientRate   the sender's nominal rate
+     * @param ppm          how fast its clock really runs
+     * @param jitterMillis uniform extra network delay 0..jitter
+     */
+    static Run simulate(int clientRate, double ppm, double jitterMillis, double seconds, DepthTarget target,
+                        long seed) {
+        int frames = 128;
+        JitterBuffer buffer = new JitterBuffer(1, frames, clientRate, 512, Math.max(frames, PERIOD),
+                Concealers.create(Concealers.FADE, 1, Math.max(frames, PERIOD), clientRate));
+        StreamInput input = new StreamInput(buffer, target, clientRate, HUB_RATE, PERIOD);
+        float[][] out = new float[1][PERIOD];
+        Random random = new Random(seed);
+        double sendInterval = frames * 1e9 / (clientRate * (1 + ppm * 1e-6));
+        ByteBuffer packet = ByteBuffer.allocate(PacketLayout.packetSize(frames, 1, 2));
+        float[][] audio = {new float[frames]};
+        long periods = (long) (seconds * HUB_RATE / PERIOD);
+        long settle = periods / 10;
+        double minDepth = Double.MAX_VALUE;
+        double maxDepth = 0;
+        long underrunsAtSettle = 0;
+        long overrunsAtSettle = 0;
+        long lostAtSettle = 0;
+        int seq = 0;
+        double nextSend = 0;
+        long[] arrivals = new long[64];
+        int head = 0;
+        int tail = 0;
+        int[] seqs = new int[64];
+        for (long p = 0; p < periods; p++) {
+            long now = p * PERIOD_NANOS;
+            // The sender: packets leave on its own clock and arrive after a random delay.
+            while (nextSend <= now) {
+                long arrival = (long) nextSend + (long) (random.nextDouble() * jitterMillis * 1e6);
+                arrivals[head & 63] = arrival;
+                seqs[head & 63] = seq++;
+                head++;
+                nextSend += sendInterval;
+            }
+            // Deliver everything that has arrived by now, in arrival order (jitter reorders).
+            for (int i = tail; i < head; i++) {
+                for (int j = i + 1; j < head; j++) {
+                    if (arrivals[j & 63] < arrivals[i & 63]) {
+                        long a = arrivals[i & 63];
+                        arrivals[i & 63] = arrivals[j & 63];
+                        arrivals[j & 63] = a;
+                        int s = seqs[i & 63];
+                        seqs[i & 63] = seqs[j & 63];
+                        seqs[j & 63] = s;
+                    }
+                }
+            }
+            while (tail < head && arrivals[tail & 63] <= now) {
+                int s = seqs[tail & 63];
+                for (int n = 0; n < frames; n++) {
+                    audio[0][n] = (float) Math.sin(2 * Math.PI * 440 * ((long) s * frames + n) / clientRate) * 0.3f;
+                }
+                new PacketHeader().wrap(packet, 0).sequenceNumber(s).bufferSize(frames).samplingRateCode(3)
+                        .bitResolution(16).channelsWanted(1).channelsCarried(1);
+                PayloadCodec.encode(audio, 0, 1, frames, BitResolution.BIT16, packet, 0);
+                buffer.offer(s & 0xFFFF, packet, 0, BitResolution.BIT16, 1, arrivals[tail & 63], false);
+                tail++;
+            }
+            input.read(out);
+            if (p == settle) {
+                underrunsAtSettle = buffer.stats().underruns();
+                overrunsAtSettle = buffer.stats().overruns();
+                lostAtSettle = buffer.stats().lost();
+            }
+            if (p > settle) {
+                minDepth = Math.min(minDepth, buffer.depthFrames());
+                maxDepth = Math.max(maxDepth, buffer.depthFrames());
+            }
+        }
+        return new Run(buffer.stats().underruns() - underrunsAtSettle, buffer.stats().overruns() - overrunsAtSettle,
+                buffer.stats().lost() - lostAtSettle, minDepth, maxDepth, input.correctionPpm(), input.correcting(),
+                input.targetFrames(), periods);
+    }
+
+    @ParameterizedTest(name = "{0} ppm")
+    @ValueSource(ints = {200, -200})
+    void aClientWhoseClockDrifts200PpmPlaysTenMinutesWithoutDropouts(int ppm) {
+        Run run = simulate(HUB_RATE, ppm, 1.0, 600, DepthTarget.fixedPackets(4), 7);
+        // Uncorrected, 200 ppm would drop or repeat a packet every 13 s: about 44 times here.
+        assertEquals(0, run.underruns(), "underruns after settling: " + run);
+        assertEquals(0, run.overruns(), "overruns after settling: " + run);
+        assertEquals(0, run.lost(), "nothing concealed: " + run);
+        assertTrue(run.correcting(), "drift correction engaged");
+        assertTrue(run.minDepth() > 128 && run.maxDepth() < 4 * 128 + 256, "depth held: " + run);
+    }
+
+    @Test
+    void withoutDriftTheStreamIsNeverResampled() {
+        Run run = simulate(HUB_RATE, 0, 0.5, 120, DepthTarget.fixedPackets(4), 3);
+        assertTrue(!run.correcting(), "samples pass through exactly: " + run);
+        assertEquals(0, run.underruns() + run.overruns(), run.toString());
+    }
+
+    @Test
+    void aClientAt44100IsConvertedAndHeldAtItsDepth() {
+        Run run = simulate(44100, 150, 1.0, 300, DepthTarget.fixedPackets(4), 11);
+        assertEquals(0, run.underruns() + run.overruns() + run.lost(), run.toString());
+    }
+
+    @Test
+    void adaptiveDepthFollowsTheJitterAndAvoidsUnderruns() {
+        Run calm = simulate(HUB_RATE, 50, 1.0, 120, DepthTarget.adaptive(2.0), 5);
+        Run rough = simulate(HUB_RATE, 50, 20.0, 120, DepthTarget.adaptive(2.0), 5);
+        assertTrue(rough.target() > calm.target() + 20 * HUB_RATE / 1000 - 256,
+                "the target grows with the jitter: calm " + calm.target() + ", rough " + rough.target());
+        assertEquals(0, rough.underruns(), "20 ms of jitter absorbed: " + rough);
+        assertTrue(calm.target() < 10 * HUB_RATE / 1000, "a calm network keeps a small buffer: " + calm.target());
+    }
+
+    @Test
+    void fixedDepthTooSmallForTheJitterUnderruns() {
+        Run run = simulate(HUB_RATE, 0, 20.0, 60, DepthTarget.fixedPackets(2), 5);
+        assertTrue(run.underruns() > 10, "the control case: a fixed 5 ms buffer cannot hold 20 ms of jitter: " + run);
+    }
+}
