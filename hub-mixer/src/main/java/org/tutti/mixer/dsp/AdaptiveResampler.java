@@ -1,0 +1,365 @@
+package org.tutti.mixer.dsp;
+
+/**
+ * Converts a multi-channel stream by a ratio (output rate / input rate) that may change every call:
+ * a fixed rate conversion (44.1 kHz client in a 48 kHz session) times a slowly varying drift
+ * correction (a client whose clock runs 200 ppm fast). Band-limited interpolation with a Kaiser-
+ * windowed sinc: a precomputed polyphase table ({@link Kernel}, shareable between streams) with linear
+ * interpolation between neighbouring phases, so any fractional position costs one multiply-add per
+ * tap for the coefficients and one per tap and channel for the output.
+ *
+ * <p>Pull model, shaped for the jitter buffer: the caller {@link #push}es input frames as they come
+ * out of the buffer and {@link #pull}s exactly the output frames the period needs. Before a pull,
+ * {@code available() >= needed(frames)} must hold; the caller pushes until it does (or conceals).
+ * The read position carries its fractional phase from call to call, so a ratio change only changes how
+ * fast the position advances: the waveform stays continuous, nothing clicks. The filter looks
+ * {@code taps/2} input frames ahead; that look-ahead is part of {@link #needed} in every mode, so
+ * switching between modes never changes the depth.
+ *
+ * <p>A ratio of exactly 1.0 with no fractional phase pending (the start, or after {@link #reset})
+ * copies samples through bit-exactly (the hub's loopback tests compare samples). Any other ratio
+ * filters, also if it later returns to 1.0 (the phase then stays wherever it was).
+ *
+ * <p>One producer and consumer, the audio thread: no locks; nothing is allocated after construction.
+ */
+public final class AdaptiveResampler {
+    /** Ratios outside this range are clamped (the kernel is designed for the nominal ratio anyway). */
+    public static final double MIN_RATIO = 0.25;
+    public static final double MAX_RATIO = 4.0;
+
+    /**
+     * An immutable polyphase table of a Kaiser-windowed sinc. Expensive to build (tens of
+     * milliseconds), so share one per (taps, cutoff) between all streams that convert the same rates.
+     */
+    public static final class Kernel {
+        final int taps;
+        final int half;
+        final int phases;
+        /** {@code (phases + 1) × taps}: row φ holds h(φ/phases + half − 1 − k), k = 0..taps−1. */
+        final float[] coefficients;
+        /** {@code phases × taps}: row φ + 1 minus row φ, for the linear interpolation between rows. */
+        final float[] slopes;
+        private final double cutoff;
+        private final double beta;
+
+        /**
+         * @param taps   input frames under the filter (a multiple of 4, 8..128): quality and cost
+         * @param phases table rows per input frame: the interpolation accuracy between them
+         * @param cutoff −6 dB point as a fraction of the input Nyquist frequency; for down-conversion
+         *               scale it by the ratio so nothing above the output Nyquist frequency folds back
+         * @param beta   Kaiser window shape: stopband depth against transition width (8 ≈ −80 dB)
+         */
+        public Kernel(int taps, int phases, double cutoff, double beta) {
+            if (taps < 8 || taps > 128 || (taps & 3) != 0 || phases < 2 || phases > 8192 || !(cutoff > 0 && cutoff <= 1)) {
+                throw new IllegalArgumentException("bad kernel shape");
+            }
+            this.taps = taps;
+            this.half = taps / 2;
+            this.phases = phases;
+            this.cutoff = cutoff;
+            this.beta = beta;
+            this.coefficients = new float[(phases + 1) * taps];
+            this.slopes = new float[phases * taps];
+            double[] row = new double[taps];
+            double i0beta = besselI0(beta);
+            for (int p = 0; p <= phases; p++) {
+                double phi = (double) p / phases;
+                double sum = 0;
+                for (int k = 0; k < taps; k++) {
+                    double t = phi + half - 1 - k;
+                    double u = t / half;
+                    double window = Math.abs(u) >= 1 ? 0 : besselI0(beta * Math.sqrt(1 - u * u)) / i0beta;
+                    double x = cutoff * t;
+                    double sinc = Math.abs(x) < 1e-12 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+                    row[k] = cutoff * sinc * window;
+                    sum += row[k];
+                }
+                for (int k = 0; k < taps; k++) {
+                    // Unity gain at DC for every phase: no phase-dependent level ripple at low frequencies.
+                    coefficients[p * taps + k] = (float) (row[k] / sum);
+                }
+            }
+            for (int p = 0; p < phases; p++) {
+                for (int k = 0; k < taps; k++) {
+                    slopes[p * taps + k] = coefficients[(p + 1) * taps + k] - coefficients[p * taps + k];
+                }
+            }
+        }
+
+        /**
+         * The kernel for converting by {@code nominalRatio} (output / input rate): 32 taps, 512 phases,
+         * −6 dB at 94 % of the lower Nyquist frequency, Kaiser β = 9. Measured (see the tests): THD+N of a
+         * 1 kHz sine about −100 dB at 44.1 → 48 and 48 → 44.1 kHz; flat within 0.2 dB to 18 kHz, −3 dB
+         * at 20 kHz.
+         */
+        public static Kernel forRatio(double nominalRatio) {
+            return new Kernel(32, 512, 0.94 * Math.min(1.0, nominalRatio), 9.0);
+        }
+
+        /**
+         * A cheaper kernel for drift correction only (ratio within a few hundred ppm of 1): 24 taps,
+         * 512 phases, −6 dB at 95 % of Nyquist, β = 8. Three quarters of the cost of {@link #forRatio};
+         * THD+N about −86 dB for tones up to 20 kHz at a 200 ppm ratio.
+         */
+        public static Kernel forDrift() {
+            return new Kernel(24, 512, 0.95, 8.0);
+        }
+
+        public int taps() {
+            return taps;
+        }
+
+        public int phases() {
+            return phases;
+        }
+
+        public double cutoff() {
+            return cutoff;
+        }
+
+        public double beta() {
+            return beta;
+        }
+
+        private static double besselI0(double x) {
+            double sum = 1;
+            double term = 1;
+            double q = x * x / 4;
+            for (int k = 1; k < 200; k++) {
+                term *= q / ((double) k * k);
+                sum += term;
+                if (term < sum * 1e-17) {
+                    break;
+                }
+            }
+            return sum;
+        }
+    }
+
+    private final int channels;
+    private final Kernel kernel;
+    private final int taps;
+    private final int half;
+    private final int phases;
+    private final float[] table;
+    private final float[] slopes;
+    private final float[][] buffer;
+    private final int bufferLength;
+    private final int capacity;
+    private final float[] taps0;
+
+    /** Index in {@code buffer} of the input frame at or just before the read position. */
+    private int read;
+    /** One past the last input frame pushed. */
+    private int end;
+    /** Fractional part of the read position, in [0, 1). */
+    private double phase;
+    /** Input frames per output frame: 1 / ratio. */
+    private double step;
+    private double ratio;
+
+    /**
+     * @param channels channels of the stream
+     * @param capacity most input frames buffered at once (beyond the filter's own history)
+     * @param ratio    initial output rate / input rate
+     * @param kernel   the interpolation filter (shared)
+     */
+    public AdaptiveResampler(int channels, int capacity, double ratio, Kernel kernel) {
+        if (channels < 1 || capacity < 1) {
+            throw new IllegalArgumentException("bad resampler shape");
+        }
+        this.channels = channels;
+        this.kernel = kernel;
+        this.taps = kernel.taps;
+        this.half = kernel.half;
+        this.phases = kernel.phases;
+        this.table = kernel.coefficients;
+        this.slopes = kernel.slopes;
+        this.capacity = capacity;
+        // History (half − 1) + look-ahead, the buffered frames, and as much again so compaction is rare.
+        this.bufferLength = 2 * (capacity + taps);
+        this.buffer = new float[channels][bufferLength];
+        this.taps0 = new float[taps];
+        setRatio(ratio);
+        reset();
+    }
+
+    /** A resampler with its own {@link Kernel#forRatio} kernel (allocates the table: prefer sharing). */
+    public AdaptiveResampler(int channels, int capacity, double ratio) {
+        this(channels, capacity, ratio, Kernel.forRatio(ratio));
+    }
+
+    /** Forgets all input; the next output starts from silence history at phase 0 (passthrough again at 1.0). */
+    public void reset() {
+        for (float[] channel : buffer) {
+            java.util.Arrays.fill(channel, 0f);
+        }
+        read = half - 1;
+        end = read;
+        phase = 0;
+    }
+
+    /** Output rate / input rate from the next {@link #pull} on (clamped to [{@value #MIN_RATIO}, {@value #MAX_RATIO}]). */
+    public void setRatio(double ratio) {
+        double r = ratio;
+        if (!(r >= MIN_RATIO)) {
+            r = MIN_RATIO;
+        } else if (r > MAX_RATIO) {
+            r = MAX_RATIO;
+        }
+        this.ratio = r;
+        this.step = r == 1.0 ? 1.0 : 1.0 / r;
+    }
+
+    public double ratio() {
+        return ratio;
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    /** Input frames the filter looks ahead of the read position: the latency it adds. */
+    public int lookahead() {
+        return half;
+    }
+
+    /** True when the next pull copies samples through unchanged (ratio 1.0, no fractional phase). */
+    public boolean passthrough() {
+        return step == 1.0 && phase == 0.0;
+    }
+
+    /** Input frames pushed and not yet passed by the read position (includes the look-ahead). */
+    public int available() {
+        return end - read;
+    }
+
+    /** {@link #available()} less the fractional phase already consumed: the exact buffered input, for depth control. */
+    public double buffered() {
+        return end - read - phase;
+    }
+
+    /** Input frames a push can take now. */
+    public int space() {
+        return capacity + half - (end - read);
+    }
+
+    /** {@link #available()} must reach this before {@code pull(out, offset, frames)} at the current ratio. */
+    public int needed(int frames) {
+        if (frames <= 0) {
+            return 0;
+        }
+        return (int) (phase + (frames - 1) * step) + half + 1;
+    }
+
+    /**
+     * Appends {@code in[c][offset, offset + frames)} for every channel.
+     *
+     * @return frames taken: all of them unless that would exceed the capacity (then the rest is dropped)
+     */
+    public int push(float[][] in, int offset, int frames) {
+        int count = Math.max(0, Math.min(frames, space()));
+        if (end + count > bufferLength) {
+            compact();
+        }
+        for (int c = 0; c < channels; c++) {
+            System.arraycopy(in[c], offset, buffer[c], end, count);
+        }
+        end += count;
+        return count;
+    }
+
+    /**
+     * Writes {@code frames} output frames into {@code out[c][offset, offset + frames)} for every channel.
+     *
+     * @return frames written: all of them when {@code available() >= needed(frames)}; otherwise as many
+     *     as the input allowed (the rest of {@code out} is untouched, for the caller to conceal)
+     */
+    public int pull(float[][] out, int offset, int frames) {
+        if (frames <= 0) {
+            return 0;
+        }
+        int possible = frames;
+        if (needed(frames) > available()) {
+            possible = producible();
+            if (possible <= 0) {
+                return 0;
+            }
+        }
+        if (step == 1.0 && phase == 0.0) {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(buffer[c], read, out[c], offset, possible);
+            }
+            read += possible;
+            return possible;
+        }
+        final double phase0 = phase;
+        final double stride = step;
+        final float[] coefficients = taps0;
+        for (int j = 0; j < possible; j++) {
+            // Positions from the block start, not accumulated: needed() computes the same expression.
+            double position = phase0 + j * stride;
+            int whole = (int) position;
+            double scaled = (position - whole) * phases;
+            int row = (int) scaled;
+            float w = (float) (scaled - row);
+            int at = row * taps;
+            for (int k = 0; k < taps; k++) {
+                coefficients[k] = table[at + k] + w * slopes[at + k];
+            }
+            int base = read + whole - (half - 1);
+            for (int c = 0; c < channels; c++) {
+                out[c][offset + j] = dot(coefficients, buffer[c], base);
+            }
+        }
+        double next = phase0 + possible * stride;
+        int advance = (int) next;
+        read += advance;
+        phase = next - advance;
+        return possible;
+    }
+
+    /** Output frames the buffered input allows now (for a caller that runs short of input). */
+    public int producible() {
+        int frames = (int) ((available() - half - 1 - phase) / step) + 1;
+        while (frames > 0 && needed(frames) > available()) {
+            frames--;
+        }
+        while (needed(frames + 1) <= available()) {
+            frames++;
+        }
+        return Math.max(0, frames);
+    }
+
+    private float dot(float[] h, float[] x, int base) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        for (int k = 0; k < taps; k += 4) {
+            s0 += h[k] * x[base + k];
+            s1 += h[k + 1] * x[base + k + 1];
+            s2 += h[k + 2] * x[base + k + 2];
+            s3 += h[k + 3] * x[base + k + 3];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Moves the live region (history, read position, buffered input) to the start of the buffer. */
+    private void compact() {
+        int from = read - (half - 1);
+        if (from <= 0) {
+            return;
+        }
+        int count = end - from;
+        for (int c = 0; c < channels; c++) {
+            System.arraycopy(buffer[c], from, buffer[c], 0, count);
+        }
+        read -= from;
+        end -= from;
+    }
+}
