@@ -96,7 +96,9 @@ public final class Hub implements AutoCloseable {
                 config.requiredResolution() == null ? DatagramValidator.ALL_RESOLUTIONS
                         : DatagramValidator.maskOf(config.requiredResolution()),
                 config.maxChannels(), DatagramValidator.DEFAULT_MAX_FRAMES);
-        UdpEndpoints udp = new UdpEndpoints(audioGroup, transport, bind, validator, new StreamFactory(config));
+        StreamFactory streams = new StreamFactory(config);
+        engine.onPeriodStart(streams.concealment()::newPeriod);
+        UdpEndpoints udp = new UdpEndpoints(audioGroup, transport, bind, validator, streams);
         this.sessions = new SessionManager(config, controlGroup.next(), udp, engine, mixes);
         this.handshakes = new HandshakeServer(controlGroup, transport, sessions, config.nameWait(),
                 config.handshakeDeadline(), config.maxPendingHandshakes());

@@ -18,6 +18,7 @@ public final class HubEngine implements AudioClient {
     private final Outbox outbox;
     private volatile EngineSnapshot snapshot;
     private volatile PortBridge bridge = PortBridge.NONE;
+    private volatile Runnable periodStart = () -> { };
     private volatile long appliedGeneration;
     private volatile boolean running;
     private long wallMicrosAtStart;
@@ -34,6 +35,11 @@ public final class HubEngine implements AudioClient {
     /** Connects per-participant ports of the audio server (JACK); {@link PortBridge#NONE} to detach. */
     public void bridge(PortBridge ports) {
         this.bridge = ports;
+    }
+
+    /** Runs at the start of every period on the audio thread (e.g. the concealers' fit budget). */
+    public void onPeriodStart(Runnable task) {
+        this.periodStart = task;
     }
 
     /** Replaces what the next period processes (control plane). */
@@ -76,6 +82,7 @@ public final class HubEngine implements AudioClient {
 
     @Override
     public void process(long periodStartNanos, float[][] capture, float[][] playback, int frames) {
+        periodStart.run();
         EngineSnapshot current = snapshot;
         if (current.generation() != appliedGeneration) {
             appliedGeneration = current.generation();

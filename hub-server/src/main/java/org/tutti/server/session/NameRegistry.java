@@ -15,7 +15,44 @@ public final class NameRegistry {
     /** Longest name kept (JACK's client-name limit is 64 bytes; keep room for a suffix). */
     public static final int MAX_LENGTH = 60;
 
+    /** A same-named session from the same host that has been silent this long is a dead predecessor. */
+    private static final long RECONNECT_SILENCE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     private final Map<String, Participant> active = new HashMap<>();
+
+    /** The name a client asked for (sanitised), or its address as JackTrip names unnamed clients. */
+    public static String requested(String name, InetAddress address) {
+        String clean = sanitize(name);
+        return clean.isEmpty() ? fromAddress(address) : clean;
+    }
+
+    /**
+     * Gives {@code participant} its requested name. If an active session holds it and looks like this
+     * client's earlier run (same host, and the same reported port or already silent), the new session
+     * takes the name over and that older session is returned, to end once the new one streams;
+     * otherwise the name gets a suffix and null is returned.
+     */
+    public Participant assign(Participant participant) {
+        String base = participant.name();
+        Participant holder = active.get(base);
+        if (holder != null && isSameClient(holder, participant)) {
+            active.put(base, participant);
+            return holder;
+        }
+        String unique = unique(base);
+        participant.name(unique);
+        active.put(unique, participant);
+        return null;
+    }
+
+    private static boolean isSameClient(Participant older, Participant newer) {
+        if (!older.tcpPeer().getAddress().equals(newer.tcpPeer().getAddress())) {
+            return false;
+        }
+        boolean samePort = older.request().clientUdpPort() == newer.request().clientUdpPort();
+        boolean silent = System.nanoTime() - older.lastHeardNanos() > RECONNECT_SILENCE_NANOS;
+        return samePort || silent || older.state() == Participant.State.AWAITING_AUDIO;
+    }
 
     /** The name JackTrip would use for a client with no {@code -K} name. */
     public static String fromAddress(InetAddress address) {

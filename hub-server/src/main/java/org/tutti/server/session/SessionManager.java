@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import org.tutti.mixer.plan.MixPlan;
 import org.tutti.protocol.handshake.HandshakeRequest;
 import org.tutti.protocol.udp.DatagramCheck;
-import org.tutti.protocol.udp.SampleRate;
 import org.tutti.server.config.HubConfig;
 import org.tutti.server.engine.EngineSnapshot;
 import org.tutti.server.engine.HubEngine;
@@ -35,8 +34,6 @@ public final class SessionManager implements SessionEvents {
     private static final long TICK_MILLIS = 100;
     /** How long an ending session waits for the engine to drop it before sending exit anyway. */
     private static final long ENGINE_ACK_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    /** A same-named session from the same host that has been silent this long is a dead predecessor. */
-    private static final long RECONNECT_SILENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final HubConfig config;
     private final EventExecutor conductor;
@@ -47,10 +44,8 @@ public final class SessionManager implements SessionEvents {
     private final boolean[] slotBusy;
     private final NameRegistry names = new NameRegistry();
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
-    private ReturnSources returns = ReturnSources.NONE;
+    private final EngineSnapshots snapshots;
     private long nextId = 1;
-    private long generation;
-    private MixPlan plan = MixPlan.EMPTY;
     private ScheduledFuture<?> ticker;
     private boolean shuttingDown;
 
@@ -60,6 +55,7 @@ public final class SessionManager implements SessionEvents {
         this.udp = udp;
         this.engine = engine;
         this.mixes = mixes;
+        this.snapshots = new EngineSnapshots(engine, mixes);
         this.slots = new Participant[config.maxParticipants()];
         this.slotBusy = new boolean[config.maxParticipants()];
     }
@@ -74,7 +70,7 @@ public final class SessionManager implements SessionEvents {
 
     /** Where participants' return audio (external JACK input) comes from; conductor thread. */
     public void returns(ReturnSources sources) {
-        this.returns = sources;
+        snapshots.returns(sources);
     }
 
     public void start() {
@@ -109,7 +105,7 @@ public final class SessionManager implements SessionEvents {
         }
         slotBusy[slot] = true;
         int port = config.udpBasePort() + slot;
-        String name = chooseName(request, tcpPeer);
+        String name = NameRegistry.requested(request.name(), tcpPeer.getAddress());
         Participant participant = new Participant(nextId++, slot, port, name, tcpPeer, request, System.nanoTime());
         ChannelFuture bound = udp.bind(port, participant, this);
         bound.addListener(f -> conductor.execute(() -> {
@@ -127,7 +123,7 @@ public final class SessionManager implements SessionEvents {
             }
             participant.channel(channel);
             slots[slot] = participant;
-            adoptName(participant);
+            participant.replaces(names.assign(participant));
             reply.trySuccess(port);
             LOG.debug("handshake {} from {} (reported UDP port {}): slot {}, UDP {}", participant.name(), tcpPeer,
                     request.clientUdpPort(), slot, port);
@@ -145,38 +141,6 @@ public final class SessionManager implements SessionEvents {
 
     private static String displayName(HandshakeRequest request) {
         return request.name().isEmpty() ? "(unnamed)" : request.name();
-    }
-
-    private String chooseName(HandshakeRequest request, InetSocketAddress tcpPeer) {
-        String requested = NameRegistry.sanitize(request.name());
-        return requested.isEmpty() ? NameRegistry.fromAddress(tcpPeer.getAddress()) : requested;
-    }
-
-    /**
-     * Takes the requested name. If an active session holds it and looks like this client's earlier
-     * run (same host, and same reported port or already silent), this session takes over the name
-     * and will replace it; otherwise the name gets a suffix.
-     */
-    private void adoptName(Participant participant) {
-        String base = participant.name();
-        Participant holder = names.get(base);
-        if (holder != null && isSameClient(holder, participant)) {
-            participant.replaces(holder);
-            names.claim(base, participant);
-            return;
-        }
-        String unique = names.unique(base);
-        participant.name(unique);
-        names.claim(unique, participant);
-    }
-
-    private boolean isSameClient(Participant older, Participant newer) {
-        if (!older.tcpPeer().getAddress().equals(newer.tcpPeer().getAddress())) {
-            return false;
-        }
-        boolean samePort = older.request().clientUdpPort() == newer.request().clientUdpPort();
-        boolean silent = System.nanoTime() - older.lastHeardNanos() > RECONNECT_SILENCE_NANOS;
-        return samePort || silent || older.state() == Participant.State.AWAITING_AUDIO;
     }
 
     // ------------------------------------------------------------------ events from the network
@@ -224,21 +188,9 @@ public final class SessionManager implements SessionEvents {
             if (!participant.active()) {
                 return;
             }
-            SessionEndReason reason;
-            String detail;
-            if (check == DatagramCheck.SAMPLE_RATE_MISMATCH) {
-                reason = SessionEndReason.SAMPLE_RATE_MISMATCH;
-                SampleRate rate = SampleRate.fromCode(rateCode);
-                String theirs = rate == null || rate == SampleRate.UNDEFINED ? "rate code " + rateCode
-                        : rate.hertz() + " Hz";
-                detail = "client sends " + theirs + ", the hub runs at " + config.sampleRate() + " Hz";
-            } else {
-                reason = SessionEndReason.BIT_RESOLUTION_MISMATCH;
-                detail = "client sends " + bits + "-bit, the hub requires " + config.requiredResolution().bits()
-                        + "-bit (-b)";
-            }
-            LOG.warn("refused {} from {}: {}", participant.name(), format(source), detail);
-            end(participant, reason, source);
+            Refusal refusal = Refusal.of(check, rateCode, bits, config);
+            LOG.warn("refused {} from {}: {}", participant.name(), format(source), refusal.detail());
+            end(participant, refusal.reason(), source);
         });
     }
 
@@ -272,7 +224,7 @@ public final class SessionManager implements SessionEvents {
         if (wasStreaming) {
             publishSnapshot();
         }
-        long published = generation;
+        long published = snapshots.generation();
         long deadline = System.nanoTime() + ENGINE_ACK_TIMEOUT_NANOS;
         whenEngineApplied(published, deadline, () -> finish(participant, reason, exitTo, wasStreaming));
     }
@@ -415,24 +367,7 @@ public final class SessionManager implements SessionEvents {
 
     /** Rebuilds the mix and the engine snapshot from the streaming participants (conductor thread). */
     public void publishSnapshot() {
-        List<ParticipantStream> streams = new ArrayList<>();
-        for (Participant participant : streaming()) {
-            streams.add(participant.stream());
-        }
-        plan = mixes.compile(members(), plan);
-        int size = engine.layout().size();
-        float[][][] sources = new float[size][][];
-        float[][][] outputs = new float[size][][];
-        for (ParticipantStream stream : streams) {
-            if (stream.jitter() != null) {
-                sources[stream.slot()] = stream.input();
-            }
-            outputs[stream.slot()] = stream.output();
-            sources[engine.layout().returnOf(stream.slot())] = returns.buffers(stream.slot());
-        }
-        generation++;
-        engine.publish(new EngineSnapshot(generation, streams.toArray(new ParticipantStream[0]), plan, sources,
-                outputs));
+        snapshots.publish(streaming());
     }
 
     // ------------------------------------------------------------------ queries (conductor thread)
@@ -451,14 +386,7 @@ public final class SessionManager implements SessionEvents {
 
     /** The streaming participants as the mixer sees them. */
     public List<MixModel.Member> members() {
-        List<MixModel.Member> members = new ArrayList<>();
-        for (Participant participant : streaming()) {
-            var format = participant.stream();
-            float[][] back = returns.buffers(participant.slot());
-            members.add(new MixModel.Member(participant.name(), participant.slot(), format.input().length,
-                    format.output().length, back == null ? 0 : back.length));
-        }
-        return members;
+        return snapshots.members(streaming());
     }
 
     public MixModel mixes() {
@@ -481,7 +409,7 @@ public final class SessionManager implements SessionEvents {
     }
 
     public MixPlan plan() {
-        return plan;
+        return snapshots.plan();
     }
 
     static String format(InetSocketAddress address) {

@@ -16,10 +16,26 @@ import org.tutti.server.net.PacketSender;
  * datagram. Runs on the network thread once per session; allocation is fine here.
  */
 public final class StreamFactory {
+    /**
+     * Fits of the prediction model allowed per period across all participants (about 50 µs each): a
+     * period in which many participants lose a packet at once falls back to fade-repeat for the rest
+     * instead of running late.
+     */
+    static final int BURG_FITS_PER_PERIOD = 8;
+
     private final HubConfig config;
+    /** Scratch for every participant's concealer: they all run on the audio thread. */
+    private final org.tutti.mixer.dsp.BurgConcealer.Workspace concealment =
+            new org.tutti.mixer.dsp.BurgConcealer.Workspace(org.tutti.mixer.dsp.BurgConcealer.defaultHistory(192000));
 
     public StreamFactory(HubConfig config) {
         this.config = config;
+        concealment.fitsPerPeriod(BURG_FITS_PER_PERIOD);
+    }
+
+    /** The concealers' shared scratch; the engine starts a new period's fit budget on it. */
+    public org.tutti.mixer.dsp.BurgConcealer.Workspace concealment() {
+        return concealment;
     }
 
     public ParticipantStream create(int slot, StreamFormat format, Channel channel) {
@@ -33,7 +49,7 @@ public final class StreamFactory {
             // Room for a second of audio at the client's rate: far beyond any sane depth.
             int capacity = Math.max(64, 2 * clientRate / frames);
             JitterBuffer jitter = new JitterBuffer(sent, frames, clientRate, capacity, Math.max(frames, period),
-                    Concealers.create(config.concealment(), sent, Math.max(frames, period), clientRate));
+                    Concealers.create(config.concealment(), sent, Math.max(frames, period), clientRate, concealment));
             input = new StreamInput(jitter, depthTarget(), clientRate, config.sampleRate(), period);
         }
         StreamOutput writer = null;
