@@ -58,7 +58,10 @@ public final class JitterBuffer {
     private long readIndex;
     private int readOffset;
     private boolean started;
+    private boolean primed;
     private boolean concealing;
+    /** Frames read since playback (re)started, to tell a start-up hiccup from a later underrun. */
+    private long framesSinceStart;
 
     /**
      * @param channels     channels per packet (what the client sends)
@@ -262,13 +265,24 @@ public final class JitterBuffer {
         int target = targetFrames;
         if (!started) {
             long needed = Math.max(1, (target + frames - 1) / frames);
-            if (highest == EMPTY || highest - publishedFirst + 1 < needed) {
-                silence(out, 0, count);
-                return;
+            if (primed) {
+                // Re-priming after running dry: resume where playback stands once the target is there.
+                if (highest + 1 - readIndex < needed) {
+                    concealer.conceal(out, 0, channels, count);
+                    stats.concealedFrames += count;
+                    return;
+                }
+            } else {
+                if (highest == EMPTY || highest - publishedFirst + 1 < needed) {
+                    silence(out, 0, count);
+                    return;
+                }
+                readIndex = highest + 1 - needed;
+                readOffset = 0;
+                primed = true;
             }
-            readIndex = highest + 1 - needed;
-            readOffset = 0;
             started = true;
+            framesSinceStart = 0;
         }
         trimBurst(highest, target, count);
         int position = 0;
@@ -301,6 +315,12 @@ public final class JitterBuffer {
                 concealing = true;
                 stats.concealedFrames += rest;
                 stats.underruns++;
+                if (framesSinceStart < sampleRate) {
+                    // Clients often send a burst at start-up and then pause: playback that starts on
+                    // such a burst runs short. Wait for the target depth once more rather than run short.
+                    started = false;
+                    stats.reprimes++;
+                }
                 break;
             }
             position += n;
@@ -310,6 +330,7 @@ public final class JitterBuffer {
                 readIndex++;
             }
         }
+        framesSinceStart += count;
         stats.depthFrames = depthFrames(highest);
         publishedReadIndex = readIndex;
     }

@@ -22,6 +22,7 @@ public final class JitterStats {
     volatile long underruns;
     volatile long overruns;
     volatile long concealedFrames;
+    volatile long reprimes;
     volatile int depthFrames;
 
     public long received() {
@@ -83,6 +84,11 @@ public final class JitterStats {
 
     public long concealedFrames() {
         return concealedFrames;
+    }
+
+    /** Times playback went back to filling up because it ran dry right after starting. */
+    public long reprimes() {
+        return reprimes;
     }
 
     /** Buffered audio ahead of the play position at the last read, in frames. */

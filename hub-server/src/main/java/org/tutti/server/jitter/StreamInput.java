@@ -30,6 +30,9 @@ public final class StreamInput {
     private final double smoothing;
     private boolean correcting;
     private double smoothedDepth = Double.NaN;
+    /** Periods since the buffer started playing; the depth is judged only after it settled. */
+    private long periodsPlaying;
+    private final long settlePeriods;
     private volatile int targetFrames;
     private volatile double correctionPpm;
 
@@ -42,6 +45,7 @@ public final class StreamInput {
         this.nominalRatio = (double) hubRate / clientRate;
         this.periodInClientFrames = hubPeriod / nominalRatio;
         this.smoothing = 1 - Math.exp(-(double) hubPeriod / hubRate); // ~1 s time constant
+        this.settlePeriods = 2L * hubRate / hubPeriod; // 2 s
         int channels = buffer.channels();
         AdaptiveResampler.Kernel kernel = nominalRatio == 1.0 ? AdaptiveResampler.Kernel.forDrift()
                 : AdaptiveResampler.Kernel.forRatio(nominalRatio);
@@ -92,12 +96,17 @@ public final class StreamInput {
             java.util.Arrays.fill(out[c], written, hubPeriod, 0f);
         }
         if (!buffer.started()) {
+            periodsPlaying = 0;
             return;
         }
         // Measured after a read, the depth averages half a period below where reading started.
         double setpoint = goal - periodInClientFrames / 2;
         double depth = buffer.depthFrames() + resampler.buffered() - resampler.lookahead();
-        smoothedDepth = Double.isNaN(smoothedDepth) ? setpoint : smoothedDepth + smoothing * (depth - smoothedDepth);
+        if (!correcting && ++periodsPlaying < settlePeriods) {
+            smoothedDepth = depth; // start-up: the client's first packets come in bursts
+            return;
+        }
+        smoothedDepth = Double.isNaN(smoothedDepth) ? depth : smoothedDepth + smoothing * (depth - smoothedDepth);
         if (!correcting && Math.abs(smoothedDepth - setpoint) > buffer.framesPerPacket() + periodInClientFrames / 2) {
             correcting = true; // the clock has drifted (or the target moved): hold the depth by resampling
             controller.reset();

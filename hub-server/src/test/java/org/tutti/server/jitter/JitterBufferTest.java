@@ -116,14 +116,34 @@ class JitterBufferTest {
     @Test
     void emptyBufferIsAnUnderrunThatWaitsInsteadOfSkipping() {
         JitterBuffer jb = buffer(FRAMES, 1);
-        offer(jb, 0);
-        assertEquals(marker(0), read(jb, FRAMES)[0]);
+        int seq = 0;
+        for (; seq < 400; seq++) { // more than a second of normal play
+            offer(jb, seq);
+            read(jb, FRAMES);
+        }
         read(jb, FRAMES); // nothing there
         read(jb, FRAMES);
         assertEquals(2, jb.stats().underruns());
         assertEquals(0, jb.stats().lost(), "a late network is not a loss");
-        offer(jb, 1);
-        assertEquals(marker(1), read(jb, FRAMES)[FRAMES - 1], "seq 1 still plays when it comes");
+        offer(jb, seq);
+        assertEquals(marker(seq), read(jb, FRAMES)[FRAMES - 1], "the late packet still plays when it comes");
+    }
+
+    @Test
+    void runningDryRightAfterStartingWaitsForTheTargetDepthAgain() {
+        JitterBuffer jb = buffer(FRAMES, 2);
+        offer(jb, 0);
+        offer(jb, 1); // a start-up burst, then a pause
+        read(jb, FRAMES);
+        read(jb, FRAMES);
+        read(jb, FRAMES); // dry
+        assertEquals(1, jb.stats().reprimes());
+        offer(jb, 2);
+        float[] waiting = read(jb, FRAMES);
+        assertTrue(Math.abs(waiting[FRAMES - 1]) < marker(1), "filling up again (concealed): one packet is not the target");
+        offer(jb, 3);
+        assertEquals(marker(2), read(jb, FRAMES)[FRAMES - 1], "then plays on from where it stood, two packets deep");
+        assertEquals(0, jb.stats().lost());
     }
 
     @Test

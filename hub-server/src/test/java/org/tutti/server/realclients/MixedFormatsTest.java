@@ -42,14 +42,14 @@ class MixedFormatsTest {
             float[][] heardByStereo = ps.stopRecording();
 
             // The mono client gets channel 1 of the mix: itself and the stereo client's left tone only.
-            assertTrue(Analysis.toneDbfs(heardByMono[0], 440, rate) > -12.5, "mono hears itself");
-            assertTrue(Analysis.toneDbfs(heardByMono[0], 1000, rate) > -12.5, "mono hears stereo's left");
-            assertTrue(Analysis.toneDbfs(heardByMono[0], 1250, rate) < -90, "no downmix into a mono client");
+            assertTrue(Analysis.medianToneDbfs(heardByMono[0], 440, rate) > -12.5, "mono hears itself");
+            assertTrue(Analysis.medianToneDbfs(heardByMono[0], 1000, rate) > -12.5, "mono hears stereo's left");
+            assertTrue(Analysis.medianToneDbfs(heardByMono[0], 1250, rate) < -90, "no downmix into a mono client");
             // The stereo client hears the mono client on both sides (upmix) and its own two tones.
-            assertTrue(Analysis.toneDbfs(heardByStereo[0], 440, rate) > -12.5, "mono on the left");
-            assertTrue(Analysis.toneDbfs(heardByStereo[1], 440, rate) > -12.5, "mono upmixed to the right");
-            assertTrue(Analysis.toneDbfs(heardByStereo[1], 1250, rate) > -12.5, "own right tone");
-            assertTrue(Analysis.toneDbfs(heardByStereo[1], 1000, rate) < -90, "left tone stays left");
+            assertTrue(Analysis.medianToneDbfs(heardByStereo[0], 440, rate) > -12.5, "mono on the left");
+            assertTrue(Analysis.medianToneDbfs(heardByStereo[1], 440, rate) > -12.5, "mono upmixed to the right");
+            assertTrue(Analysis.medianToneDbfs(heardByStereo[1], 1250, rate) > -12.5, "own right tone");
+            assertTrue(Analysis.medianToneDbfs(heardByStereo[1], 1000, rate) < -90, "left tone stays left");
         }
     }
 }

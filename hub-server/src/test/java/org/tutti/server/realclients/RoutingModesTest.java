@@ -55,9 +55,9 @@ class RoutingModesTest {
             float[][] gotB = pb.stopRecording();
             int rate = RealClients.RATE;
             return new Heard(
-                    Analysis.toneDbfs(gotA[0], 440, rate), Analysis.toneDbfs(gotA[0], 1000, rate),
-                    Analysis.toneDbfs(gotB[0], 440, rate), Analysis.toneDbfs(gotB[0], 1000, rate),
-                    Analysis.toneDbfs(gotA[1], 550, rate), Analysis.toneDbfs(gotA[1], 1250, rate));
+                    Analysis.medianToneDbfs(gotA[0], 440, rate), Analysis.medianToneDbfs(gotA[0], 1000, rate),
+                    Analysis.medianToneDbfs(gotB[0], 440, rate), Analysis.medianToneDbfs(gotB[0], 1000, rate),
+                    Analysis.medianToneDbfs(gotA[1], 550, rate), Analysis.medianToneDbfs(gotA[1], 1250, rate));
         }
     }
 }

@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Tutti vs `jacktrip -S` vs a bare UDP reflector under the same simulated load, in one run.
+
+For each hub and each N it starts the hub, runs the load generator (N simulated JackTrip clients,
+48 kHz / 128 frames / 2 ch / 16-bit), and measures the hub's CPU (utime+stime from /proc, the
+hub's own JACK server included for jacktrip), RSS, late periods (Tutti's /metrics; JACK xruns for
+jacktrip), kernel UDP drops (/proc/net/snmp), and what the clients saw (gaps, round trip).
+Writes bench/out/<stamp>/results.tsv, results.md and cpu.svg. Loopback only.
+
+  bench/compare.py [--counts 8,16,32,64,128,256] [--seconds 20] [--hubs tutti,jacktrip,reflector]
+  bench/compare.py --soak [--soak-clients 128] [--seconds 600]
+"""
+import argparse, json, os, random, re, signal, subprocess, sys, time, urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TUTTI = ROOT / "hub-server/target/tutti.jar"
+LOADGEN = ROOT / "hub-loadgen/target/loadgen.jar"
+REFLECTOR = ROOT / "hub-reflector/target/reflector.jar"
+TCP, UDP, HTTP = 24464, 24500, 24480
+JVM = ["-XX:+UseZGC", "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"]
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
+def rss_mib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def udp_drops():
+    lines = [l.split() for l in Path("/proc/net/snmp").read_text().splitlines() if l.startswith("Udp:")]
+    table = dict(zip(lines[0][1:], map(int, lines[1][1:])))
+    return table.get("RcvbufErrors", 0) + table.get("InErrors", 0)
+
+
+def metric(name, port=HTTP):
+    try:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    except Exception:
+        return float("nan")
+    m = re.search(rf"^{re.escape(name)}(?:{{[^}}]*}})? (\S+)$", text, re.M)
+    return float(m.group(1)) if m else float("nan")
+
+
+def wait_listening(port, proc, seconds=20):
+    import socket
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"hub exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+class Hub:
+    """A hub under test: its processes (measured together) and how to read its late periods."""
+
+    def __init__(self, kind, out):
+        self.kind, self.out, self.procs = kind, out, []
+        env = dict(os.environ, JACK_NO_AUDIO_RESERVATION="1")
+        if kind == "tutti":
+            state = out / "tutti-state"
+            self.procs.append(subprocess.Popen(["java", *JVM, f"-Xlog:gc:file={out}/tutti-gc.log", "-jar", str(TUTTI),
+                "-B", str(TCP), "-U", str(UDP), "-p", "2", "--http-port", str(HTTP), "--state-dir", str(state),
+                "--max-participants", "300"], stdout=open(out / "tutti.log", "w"), stderr=subprocess.STDOUT))
+            wait_listening(TCP, self.procs[0])
+            self.token = (state / "operator.token").read_text().strip()
+        elif kind == "jacktrip":
+            self.jack_name = f"bench{os.getpid()}"
+            env["JACK_DEFAULT_SERVER"] = self.jack_name
+            jackd = subprocess.Popen(["jackd", "-R", "-n", self.jack_name, "--port-max", "4096", "-d", "dummy",
+                "-r", "48000", "-p", "128"], stdout=open(out / "jackd.log", "w"), stderr=subprocess.STDOUT, env=env)
+            self.procs.append(jackd)
+            time.sleep(2)
+            self.procs.append(subprocess.Popen(["jacktrip", "-S", "-B", str(TCP), "-U", str(UDP), "-p", "2", "-q", "4"],
+                stdout=open(out / "jacktrip.log", "w"), stderr=subprocess.STDOUT, env=env))
+            wait_listening(TCP, self.procs[1])
+        else:
+            self.procs.append(subprocess.Popen(["java", *JVM, "-jar", str(REFLECTOR), "-B", str(TCP), "-U", str(UDP),
+                "-t", "epoll"], stdout=open(out / "reflector.log", "w"), stderr=subprocess.STDOUT))
+            wait_listening(TCP, self.procs[0])
+
+    def cpu(self):
+        return sum(cpu_seconds(p.pid) for p in self.procs if p.poll() is None)
+
+    def rss(self):
+        return sum(rss_mib(p.pid) for p in self.procs if p.poll() is None)
+
+    def late(self):
+        if self.kind == "tutti":
+            return metric("tutti_engine_late_periods_total")
+        if self.kind == "jacktrip":
+            return sum(1 for line in (self.out / "jackd.log").read_text(errors="ignore").splitlines() if "XRun" in line)
+        return float("nan")
+
+    def personalise(self, clients, share=0.10, seed=1):
+        """Tutti only: 10% of every listener's sources get a personal gain (the 'personal mixes' case)."""
+        if self.kind != "tutti":
+            return
+        rnd = random.Random(seed)
+        names = [f"lg{i:03d}" for i in range(clients)]
+        for name in names:
+            others = [n for n in names if n != name]
+            picked = rnd.sample(others, max(1, int(len(others) * share))) if others else []
+            body = json.dumps({"preset": "everyone-but-me",
+                               "sources": {n: {"gainDb": round(rnd.uniform(-18, 0), 1)} for n in picked}}).encode()
+            request = urllib.request.Request(f"http://127.0.0.1:{HTTP}/api/mixes/{name}", data=body, method="PUT",
+                headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
+            try:
+                urllib.request.urlopen(request, timeout=5).read()
+            except Exception as e:
+                print(f"  personal mix for {name} failed: {e}", file=sys.stderr)
+
+    def stop(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT if p is not self.procs[0] or self.kind != "jacktrip" else signal.SIGTERM)
+        for p in reversed(self.procs):
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def run_one(kind, n, seconds, out, ramp=40, warmup=5):
+    run = out / f"{kind}-{n}"
+    run.mkdir(parents=True, exist_ok=True)
+    hub = Hub(kind, run)
+    try:
+        expect = "loopback" if kind == "reflector" else "mix"
+        loadgen = subprocess.Popen(["java", "-jar", str(LOADGEN), "-P", str(TCP), "-n", str(n), "-d", str(seconds),
+            "--warmup", str(warmup), "--ramp", str(ramp), "-e", expect, "-o", str(run / "loadgen.json")],
+            stdout=open(run / "loadgen.log", "w"), stderr=subprocess.STDOUT)
+        time.sleep(n / ramp + 1)
+        hub.personalise(n)
+        time.sleep(max(0.5, warmup - 1))
+        cpu0, drops0, late0, t0 = hub.cpu(), udp_drops(), hub.late(), time.time()
+        time.sleep(seconds - 1)
+        cpu1, drops1, late1, t1 = hub.cpu(), udp_drops(), hub.late(), time.time()
+        rss = hub.rss()
+        loadgen.wait(seconds + 120)
+        result = json.loads((run / "loadgen.json").read_text()) if (run / "loadgen.json").exists() else {}
+    finally:
+        hub.stop()
+    steady, clients, lg_cpu = result.get("steady", {}), result.get("clients", {}), result.get("cpu", {})
+    cpu_pct = 100 * (cpu1 - cpu0) / (t1 - t0)
+    connected = clients.get("streaming", 0)
+    row = {
+        "hub": kind, "n": n, "connected": connected, "cpu_pct": round(cpu_pct, 1),
+        "cpu_per_participant_pct": round(cpu_pct / max(1, connected), 3), "rss_mib": round(rss, 1),
+        "late_periods": late1 - late0, "kernel_drops": drops1 - drops0,
+        "gaps_per_s": steady.get("audible_gaps_per_s", float("nan")),
+        "seq_lost_pct": steady.get("seq_lost_percent", float("nan")),
+        "rtt_p50_ms": steady.get("rtt_p50_ms", float("nan")), "rtt_p99_ms": steady.get("rtt_p99_ms", float("nan")),
+        "loadgen_cpu_pct": lg_cpu.get("percent_of_one_core", float("nan")),
+    }
+    print("  " + "  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+    return row
+
+
+COLUMNS = ["hub", "n", "connected", "cpu_pct", "cpu_per_participant_pct", "rss_mib", "late_periods", "kernel_drops",
+           "gaps_per_s", "seq_lost_pct", "rtt_p50_ms", "rtt_p99_ms", "loadgen_cpu_pct"]
+
+
+def write_results(rows, out):
+    with open(out / "results.tsv", "w") as f:
+        f.write("\t".join(COLUMNS) + "\n")
+        for r in rows:
+            f.write("\t".join(str(r[c]) for c in COLUMNS) + "\n")
+    with open(out / "results.md", "w") as f:
+        f.write("| hub | N | streaming | hub CPU % of a core | per participant % | RSS MiB | late periods | kernel drops "
+                "| gaps/s (all clients) | seq lost % | RTT p50 ms | RTT p99 ms |\n|" + "---|" * 12 + "\n")
+        for r in rows:
+            f.write(f"| {r['hub']} | {r['n']} | {r['connected']} | {r['cpu_pct']} | {r['cpu_per_participant_pct']} | "
+                    f"{r['rss_mib']} | {r['late_periods']} | {r['kernel_drops']} | {r['gaps_per_s']} | "
+                    f"{r['seq_lost_pct']} | {r['rtt_p50_ms']} | {r['rtt_p99_ms']} |\n")
+    plot(rows, out / "cpu.svg")
+
+
+def plot(rows, path):
+    """CPU against N, one line per hub, as a small self-contained SVG."""
+    width, height, left, bottom, top, right = 640, 400, 60, 50, 20, 130
+    hubs = sorted({r["hub"] for r in rows})
+    counts = sorted({r["n"] for r in rows})
+    ymax = max([r["cpu_pct"] for r in rows] + [10]) * 1.1
+    def x(n): return left + (width - left - right) * (counts.index(n) / max(1, len(counts) - 1))
+    def y(v): return height - bottom - (height - bottom - top) * v / ymax
+    colours = {"tutti": "#1f77b4", "jacktrip": "#d62728", "reflector": "#2ca02c"}
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<line x1="{left}" y1="{height-bottom}" x2="{width-right}" y2="{height-bottom}" stroke="black"/>',
+           f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height-bottom}" stroke="black"/>',
+           f'<text x="{(width-right+left)/2}" y="{height-10}" text-anchor="middle">simulated participants (N)</text>',
+           f'<text x="15" y="{(height-bottom+top)/2}" transform="rotate(-90 15 {(height-bottom+top)/2})" text-anchor="middle">hub CPU, % of one core</text>']
+    for n in counts:
+        svg.append(f'<text x="{x(n)}" y="{height-bottom+18}" text-anchor="middle">{n}</text>')
+    for i in range(6):
+        v = ymax * i / 5
+        svg.append(f'<text x="{left-6}" y="{y(v)+4}" text-anchor="end">{v:.0f}</text>')
+        svg.append(f'<line x1="{left}" y1="{y(v)}" x2="{width-right}" y2="{y(v)}" stroke="#ddd"/>')
+    for k, hub in enumerate(hubs):
+        points = [(x(r["n"]), y(r["cpu_pct"])) for r in sorted(rows, key=lambda r: r["n"]) if r["hub"] == hub and r["connected"]]
+        colour = colours.get(hub, "black")
+        if points:
+            svg.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="' +
+                       " ".join(f"{px:.1f},{py:.1f}" for px, py in points) + '"/>')
+            svg += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>' for px, py in points]
+        svg.append(f'<rect x="{width-right+15}" y="{top+20*k}" width="12" height="12" fill="{colour}"/>')
+        svg.append(f'<text x="{width-right+32}" y="{top+20*k+11}">{hub}</text>')
+    svg.append("</svg>")
+    path.write_text("\n".join(svg))
+
+
+def soak(args, out):
+    """10 minutes of Tutti with personal mixes: GC pauses and period start lateness."""
+    run = out / "soak"
+    run.mkdir(parents=True, exist_ok=True)
+    hub = Hub("tutti", run)
+    try:
+        n = args.soak_clients
+        loadgen = subprocess.Popen(["java", "-jar", str(LOADGEN), "-P", str(TCP), "-n", str(n), "-d", str(args.seconds),
+            "--warmup", "10", "--ramp", "40", "-e", "mix", "-i", "60", "-o", str(run / "loadgen.json")],
+            stdout=open(run / "loadgen.log", "w"), stderr=subprocess.STDOUT)
+        time.sleep(n / 40 + 2)
+        hub.personalise(n)
+        loadgen.wait(args.seconds + 200)
+        text = urllib.request.urlopen(f"http://127.0.0.1:{HTTP}/metrics", timeout=5).read().decode()
+        (run / "metrics.txt").write_text(text)
+    finally:
+        hub.stop()
+    pauses = [float(m) for m in re.findall(r"Pause[^\n]*?(\d+\.\d+)ms", (run / "tutti-gc.log").read_text())]
+    buckets = [(float(le), float(v)) for le, v in re.findall(
+        r'^tutti_engine_period_start_lateness_seconds_bucket\{le="([^"]+)",?\} (\S+)$', text, re.M) if le != "+Inf"]
+    total = float(re.search(r"^tutti_engine_period_start_lateness_seconds_count (\S+)$", text, re.M).group(1))
+    def quantile(q):
+        for le, count in buckets:
+            if count >= q * total:
+                return le
+        return float("inf")
+    result = json.loads((run / "loadgen.json").read_text())
+    summary = {"clients": n, "seconds": args.seconds, "periods": total,
+               "late_periods": metric_from(text, "tutti_engine_late_periods_total"),
+               "lateness_p99_s_at_most": quantile(0.99), "lateness_p999_s_at_most": quantile(0.999),
+               "gc_pauses": len(pauses), "gc_pause_max_ms": max(pauses, default=0.0),
+               "gc_pauses_over_1ms": sum(1 for p in pauses if p > 1.0),
+               "client_gaps_per_s": result["steady"]["audible_gaps_per_s"],
+               "kernel_drops": metric_from(text, "tutti_udp_kernel_receive_drops_total")}
+    (run / "soak.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary, indent=2))
+
+
+def metric_from(text, name):
+    m = re.search(rf"^{re.escape(name)}(?:{{[^}}]*}})? (\S+)$", text, re.M)
+    return float(m.group(1)) if m else float("nan")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--counts", default="8,16,32,64,128,256")
+    parser.add_argument("--hubs", default="tutti,jacktrip,reflector")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--soak", action="store_true")
+    parser.add_argument("--soak-clients", type=int, default=128)
+    args = parser.parse_args()
+    out = ROOT / "bench/out" / time.strftime("%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"results in {out}")
+    if args.soak:
+        soak(args, out)
+        return
+    rows = []
+    for kind in args.hubs.split(","):
+        for n in map(int, args.counts.split(",")):
+            print(f"{kind} with {n} clients", flush=True)
+            try:
+                row = run_one(kind, n, args.seconds, out)
+            except Exception as e:
+                print(f"  failed: {e}", flush=True)
+                row = {c: float("nan") for c in COLUMNS} | {"hub": kind, "n": n, "connected": 0, "cpu_pct": float("nan")}
+            rows.append(row)
+            write_results(rows, out)
+            if kind == "jacktrip" and row["connected"] < n:
+                print(f"  jacktrip -S served {row['connected']} of {n}; not trying more", flush=True)
+                break
+    write_results(rows, out)
+    print((out / "results.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
