@@ -1,0 +1,30 @@
+package org.tutti.loadgen;
+
+/** Shared time base: the grid every client's send phase sits on, wall-clock mapping, and the run phase. */
+final class RunClock {
+    static final int STARTING = 0;
+    static final int MEASURING = 1;
+    static final int ENDING = 2;
+
+    final long startNanos;
+    final long startWallMicros;
+    private volatile int phase = STARTING;
+
+    RunClock() {
+        this.startNanos = System.nanoTime();
+        this.startWallMicros = System.currentTimeMillis() * 1000L;
+    }
+
+    /** µs since the Unix epoch for a {@link System#nanoTime()} value, as JackTrip stamps its packets. */
+    long wallMicros(long nanos) {
+        return startWallMicros + (nanos - startNanos) / 1000L;
+    }
+
+    int phase() {
+        return phase;
+    }
+
+    void phase(int phase) {
+        this.phase = phase;
+    }
+}

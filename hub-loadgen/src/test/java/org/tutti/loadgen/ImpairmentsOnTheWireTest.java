@@ -1,0 +1,159 @@
+package org.tutti.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sender-side impairments, checked where a hub would see them: a fake hub records the sequence
+ * number and arrival time of every datagram each client sends.
+ */
+class ImpairmentsOnTheWireTest {
+    private static final double PERIOD_NANOS = 128 * 1e9 / 48000;
+
+    private FakeHub hub;
+
+    @BeforeEach
+    void start() throws Exception {
+        hub = new FakeHub();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        hub.close();
+    }
+
+    private Map<Integer, List<FakeHub.Arrival>> run(LoadConfig.Builder builder) throws Exception {
+        LoadConfig config = builder.expect(Expectation.NONE).rampPerSecond(0).warmup(0.2).duration(1.5).build();
+        Results r = LoadGenerator.run(config, new PrintStream(OutputStream.nullOutputStream()));
+        assertEquals(config.clients(), r.getLong("clients", "connected"));
+        Map<Integer, List<FakeHub.Arrival>> arrivals = hub.arrivals();
+        assertEquals(config.clients(), arrivals.size(), "one source port per client");
+        return arrivals;
+    }
+
+    private LoadConfig.Builder clients(int n) {
+        return LoadConfig.builder("127.0.0.1", hub.tcpPort()).clients(n);
+    }
+
+    @Test
+    void lossSkipsThatShareOfSequenceNumbers() throws Exception {
+        long sent = 0;
+        long missing = 0;
+        for (List<FakeHub.Arrival> stream : run(clients(4).lossPercent(10).seed(5)).values()) {
+            int first = stream.get(0).sequence();
+            int last = stream.get(stream.size() - 1).sequence();
+            long span = last - first + 1;
+            sent += span;
+            missing += span - stream.size();
+            assertEquals(0, outOfOrder(stream), "loss does not reorder");
+        }
+        double percent = 100.0 * missing / sent;
+        assertTrue(percent > 7 && percent < 13, "about 10 % of sequence numbers never arrive: " + percent);
+    }
+
+    @Test
+    void reorderSwapsNeighboursWithoutLosingAnything() throws Exception {
+        long total = 0;
+        long late = 0;
+        for (List<FakeHub.Arrival> stream : run(clients(4).reorderPercent(10).seed(9)).values()) {
+            int max = -1;
+            int previous = -1;
+            for (FakeHub.Arrival a : stream) {
+                if (a.sequence() < max) {
+                    late++;
+                    assertEquals(previous - 1, a.sequence(), "a held packet follows its successor directly");
+                }
+                max = Math.max(max, a.sequence());
+                previous = a.sequence();
+            }
+            total += stream.size();
+            long distinct = stream.stream().mapToInt(FakeHub.Arrival::sequence).distinct().count();
+            assertEquals(max - stream.get(0).sequence() + 1, distinct, "nothing lost");
+        }
+        double percent = 100.0 * late / total;
+        assertTrue(percent > 6.5 && percent < 13.5, "about 10 % arrive after their successor: " + percent);
+    }
+
+    @Test
+    void jitterDelaysPacketsRandomlyButKeepsTheirOrder() throws Exception {
+        for (List<FakeHub.Arrival> stream : run(clients(2).jitterMillis(4).seed(2)).values()) {
+            assertEquals(0, outOfOrder(stream));
+            double[] offsets = offsetsFromSchedule(stream);
+            Arrays.sort(offsets);
+            double spread = offsets[(int) (offsets.length * 0.95)] - offsets[(int) (offsets.length * 0.05)];
+            assertTrue(spread > 2.5e6 && spread < 6e6, "arrivals spread over about 4 ms: " + spread / 1e6 + " ms");
+        }
+    }
+
+    @Test
+    void unimpairedStreamKeepsRealTimePace() throws Exception {
+        for (List<FakeHub.Arrival> stream : run(clients(2)).values()) {
+            assertEquals(0, outOfOrder(stream));
+            double[] offsets = offsetsFromSchedule(stream);
+            Arrays.sort(offsets);
+            double spread = offsets[(int) (offsets.length * 0.95)] - offsets[(int) (offsets.length * 0.05)];
+            assertTrue(spread < 2e6, "on schedule within scheduling noise: " + spread / 1e6 + " ms");
+            double rate = packetsPerSecond(stream);
+            assertEquals(375.0, rate, 375.0 * 0.002, "48000/128 packets per second");
+        }
+    }
+
+    @Test
+    void clockDriftChangesTheSendRateByThatManyPpm() throws Exception {
+        for (List<FakeHub.Arrival> stream : run(clients(2).driftPpm(20_000)).values()) {
+            double rate = packetsPerSecond(stream);
+            assertEquals(375.0 * 1.02, rate, 375.0 * 0.004, "2 % fast");
+        }
+    }
+
+    private static int outOfOrder(List<FakeHub.Arrival> stream) {
+        int max = -1;
+        int late = 0;
+        for (FakeHub.Arrival a : stream) {
+            if (a.sequence() < max) {
+                late++;
+            }
+            max = Math.max(max, a.sequence());
+        }
+        return late;
+    }
+
+    /** Arrival time minus the nominal schedule (first arrival + index × period), per packet. */
+    private static double[] offsetsFromSchedule(List<FakeHub.Arrival> stream) {
+        FakeHub.Arrival first = stream.get(0);
+        double[] offsets = new double[stream.size()];
+        for (int i = 0; i < offsets.length; i++) {
+            FakeHub.Arrival a = stream.get(i);
+            offsets[i] = a.nanos() - first.nanos() - (a.sequence() - first.sequence()) * PERIOD_NANOS;
+        }
+        return offsets;
+    }
+
+    /** Least-squares slope of sequence number over arrival time. */
+    private static double packetsPerSecond(List<FakeHub.Arrival> stream) {
+        long t0 = stream.get(0).nanos();
+        double n = stream.size();
+        double sumT = 0;
+        double sumS = 0;
+        double sumTT = 0;
+        double sumTS = 0;
+        for (FakeHub.Arrival a : stream) {
+            double t = (a.nanos() - t0) / 1e9;
+            double s = a.sequence();
+            sumT += t;
+            sumS += s;
+            sumTT += t * t;
+            sumTS += t * s;
+        }
+        return (n * sumTS - sumT * sumS) / (n * sumTT - sumT * sumT);
+    }
+}

@@ -1,0 +1,147 @@
+package org.tutti.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.tutti.reflector.Reflector;
+import org.tutti.reflector.ReflectorConfig;
+import org.tutti.reflector.Transport;
+
+/** The load generator end to end against the reflector, the physical-floor hub, on loopback. */
+class LoadGeneratorAgainstReflectorTest {
+    private Reflector reflector;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void startReflector() throws Exception {
+        int udpBase = FreePorts.udpRange(16);
+        reflector = Reflector.start(new ReflectorConfig(InetAddress.getLoopbackAddress(), 0, udpBase, 16,
+                Transport.NIO, Duration.ofSeconds(10), Duration.ofMillis(100), 65535, Duration.ZERO, false));
+    }
+
+    @AfterEach
+    void stopReflector() {
+        reflector.close();
+    }
+
+    private LoadConfig.Builder config(int clients) {
+        return LoadConfig.builder("127.0.0.1", reflector.tcpPort())
+                .clients(clients).duration(1.5).warmup(0.5).rampPerSecond(0);
+    }
+
+    private Results run(LoadConfig config) throws Exception {
+        return LoadGenerator.run(config, new PrintStream(log, true));
+    }
+
+    @ParameterizedTest
+    @EnumSource(IoKind.class)
+    void everyClientConnectsAndGetsItsOwnAudioBackWithoutGaps(IoKind io) throws Exception {
+        assumeAvailable(io);
+        Results r = run(config(4).io(io).build());
+
+        assertEquals(4, r.getLong("clients", "connected"), log::toString);
+        assertEquals(4, r.getLong("clients", "streaming"));
+        assertEquals(0, r.getLong("clients", "hub_exits"));
+        long sent = r.getLong("steady", "datagrams_sent");
+        assertTrue(sent >= 4 * 375 * 1.5 * 0.95, "real-time pace: " + sent);
+        assertTrue(r.getLong("steady", "datagrams_received") >= sent * 0.99, "echoes come back");
+        assertEquals(0, r.getLong("steady", "seq_lost"));
+        assertEquals(0, r.getLong("steady", "seq_out_of_order"));
+        assertEquals(0, r.getLong("steady", "audible_gaps"));
+        assertEquals(0, r.getLong("steady", "bad_frames"));
+        assertTrue(r.getLong("steady", "frames_checked") >= sent * 128 * 0.9, "the ramp was checked");
+        assertTrue(r.getLong("steady", "rtt_count") >= sent * 0.9, "every returned packet is timed");
+        assertTrue(r.getDouble("steady", "rtt_p50_ms") < 5, "loopback RTT is small: " + r.get("steady", "rtt_p50_ms"));
+        assertTrue(r.getDouble("steady", "rtt_p99_ms") < 50, "p99 RTT: " + r.get("steady", "rtt_p99_ms"));
+        assertTrue(r.getDouble("cpu", "process_seconds") > 0);
+        awaitReflectorEmpty();
+        assertEquals(4, reflector.stats().endedByExit(), "every client sent exit packets at the end");
+    }
+
+    @Test
+    void lossOnTheWayInIsSeenOnTheWayBackAsLostPacketsAndAudibleGaps() throws Exception {
+        Results r = run(config(4).lossPercent(10).seed(7).build());
+
+        double lostPercent = r.getDouble("steady", "seq_lost_percent");
+        assertTrue(lostPercent > 7 && lostPercent < 13, "about 10 % lost: " + lostPercent);
+        long dropped = r.getLong("total", "impairment_dropped");
+        long lost = r.getLong("total", "seq_lost");
+        assertTrue(Math.abs(dropped - lost) <= 8, "every dropped packet is missing: " + dropped + " vs " + lost);
+        long gaps = r.getLong("steady", "audible_gaps");
+        long gapEvents = r.getLong("steady", "seq_gap_events");
+        assertTrue(gaps > 0 && Math.abs(gaps - gapEvents) <= 4,
+                "each run of lost packets is one audible gap: " + gaps + " vs " + gapEvents);
+    }
+
+    @Test
+    void redundancyRevivesPacketsLostOnTheWayIn() throws Exception {
+        Results r = run(config(2).lossPercent(10).redundancy(2).seed(3).build());
+
+        assertTrue(r.getLong("steady", "revived") > 0, "lost packets come back from slot 1");
+        double lostPercent = r.getDouble("steady", "seq_lost_percent");
+        assertTrue(lostPercent < 3, "only back-to-back losses stay lost: " + lostPercent);
+        assertEquals(1056, r.getLong("config", "datagram_bytes"));
+    }
+
+    @Test
+    void reorderedPacketsArriveLateAndAreNotPlayed() throws Exception {
+        Results r = run(config(4).reorderPercent(10).seed(11).build());
+
+        long received = r.getLong("steady", "packets_received");
+        long late = r.getLong("steady", "seq_out_of_order");
+        double percent = 100.0 * late / received;
+        assertTrue(percent > 6.5 && percent < 13.5, "about 10 % out of order: " + percent);
+        assertEquals(0, r.getLong("steady", "seq_lost"), "reordered, not lost");
+        assertEquals(0, r.getLong("steady", "seq_duplicates"));
+        assertTrue(r.getLong("steady", "audible_gaps") > 0, "without a jitter buffer a late packet is a gap");
+    }
+
+    @Test
+    void resultsAreWrittenAsJsonAndTsv(@TempDir Path dir) throws Exception {
+        Results r = run(config(1).duration(0.5).warmup(0.2).reportIntervalSeconds(0.25).build());
+        Path json = dir.resolve("r.json");
+        Path tsv = dir.resolve("r.tsv");
+        r.write(json);
+        r.write(tsv);
+
+        String text = Files.readString(json);
+        assertTrue(text.contains("\"steady\": {\"seconds\""), text);
+        assertTrue(text.contains("\"percent_of_one_core\""), text);
+        assertTrue(text.contains("\"timeline\": [\n    {\"t\""), text);
+        String[] lines = Files.readString(tsv).split("\n");
+        assertEquals(2, lines.length);
+        assertEquals(lines[0].split("\t").length, lines[1].split("\t").length);
+        assertTrue(lines[0].contains("steady.rtt_p99_ms"));
+    }
+
+    private void awaitReflectorEmpty() throws InterruptedException {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (reflector.activeClients() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static void assumeAvailable(IoKind io) {
+        boolean available;
+        try {
+            io.ensureAvailable();
+            available = true;
+        } catch (Throwable e) {
+            available = false;
+        }
+        assumeTrue(available, io + " is not available here");
+    }
+}
