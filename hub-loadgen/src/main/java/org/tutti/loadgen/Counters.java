@@ -24,6 +24,7 @@ final class Counters {
     long exitsReceived;
     long audibleGaps;
     long badFrames;
+    long rampSlips;
     long framesChecked;
     long toneWindows;
     long peerTonePresent;
@@ -59,6 +60,7 @@ final class Counters {
             c.exitsReceived += s.exitsReceived;
             c.audibleGaps += s.audibleGaps;
             c.badFrames += s.badFrames;
+            c.rampSlips += s.rampSlips;
             c.framesChecked += s.framesChecked;
             c.toneWindows += s.peerTone.windows;
             c.peerTonePresent += s.peerTone.present;
@@ -92,6 +94,7 @@ final class Counters {
         c.exitsReceived = exitsReceived - o.exitsReceived;
         c.audibleGaps = audibleGaps - o.audibleGaps;
         c.badFrames = badFrames - o.badFrames;
+        c.rampSlips = rampSlips - o.rampSlips;
         c.framesChecked = framesChecked - o.framesChecked;
         c.toneWindows = toneWindows - o.toneWindows;
         c.peerTonePresent = peerTonePresent - o.peerTonePresent;

@@ -87,12 +87,15 @@ public final class LoadGenerator {
                 startClient(io, client, hub, tcp, local);
             }
             double rampSeconds = (System.nanoTime() - t0) / 1e9;
-            sleepUntil(System.nanoTime() + (long) (config.warmupSeconds() * 1e9));
+            // Nothing to measure when no client got in: report at once.
+            double warmup = connected == 0 ? 0 : config.warmupSeconds();
+            double duration = connected == 0 ? 0 : config.durationSeconds();
+            sleepUntil(System.nanoTime() + (long) (warmup * 1e9));
 
             clock.phase(RunClock.MEASURING);
             Counters before = Counters.of(clients);
             CpuMeter.Sample cpuBefore = cpu.sample();
-            sleepUntil(cpuBefore.wallNanos() + (long) (config.durationSeconds() * 1e9));
+            sleepUntil(cpuBefore.wallNanos() + (long) (duration * 1e9));
             Counters after = Counters.of(clients);
             CpuMeter.Sample cpuAfter = cpu.sample();
             clock.phase(RunClock.ENDING);
@@ -253,7 +256,7 @@ public final class LoadGenerator {
         cl.put("ramp_s", round(rampSeconds));
         cl.put("first_error", failures.isEmpty() ? "" : failures.get(0));
 
-        double seconds = (cpuAfter.wallNanos() - cpuBefore.wallNanos()) / 1e9;
+        double seconds = Math.max(1e-3, (cpuAfter.wallNanos() - cpuBefore.wallNanos()) / 1e9);
         Histogram rtt = new Histogram();
         Histogram marker = new Histogram();
         Histogram late = new Histogram();
@@ -335,6 +338,7 @@ public final class LoadGenerator {
             m.put("audible_gaps", c.audibleGaps);
             m.put("audible_gaps_per_s", round(c.audibleGaps / seconds));
             m.put("bad_frames", c.badFrames);
+            m.put("ramp_slips", c.rampSlips);
             m.put("frames_checked", c.framesChecked);
         }
         if (config.expect() == Expectation.MIX) {
@@ -359,8 +363,9 @@ public final class LoadGenerator {
                 s.datagramsReceived / seconds, s.seqLost(), s.gapEvents, s.outOfOrder, s.duplicates, s.revived,
                 s.malformed);
         if (config.expect() == Expectation.LOOPBACK) {
-            o.printf(Locale.ROOT, "  audio     audible gaps %d (%.2f/s), bad frames %d of %d checked%n", s.audibleGaps,
-                    s.audibleGaps / seconds, s.badFrames, s.framesChecked);
+            o.printf(Locale.ROOT, "  audio     audible gaps %d (%.2f/s), bad frames %d of %d checked%s%n", s.audibleGaps,
+                    s.audibleGaps / seconds, s.badFrames, s.framesChecked,
+                    config.rampTolerance() > 0 ? ", slips within tolerance " + s.rampSlips : "");
             o.printf(Locale.ROOT, "  rtt       p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (n=%d)%n",
                     rtt.percentile(0.5) / 1000.0, rtt.percentile(0.9) / 1000.0, rtt.percentile(0.99) / 1000.0,
                     rtt.max() / 1000.0, rtt.count());

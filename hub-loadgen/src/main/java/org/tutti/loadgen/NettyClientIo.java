@@ -85,7 +85,7 @@ final class NettyClientIo implements ClientIo {
         ChannelFuture bound = new Bootstrap()
                 .group(worker.loop)
                 .channelFactory(channelFactory)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveBufferSize))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveBufferSize))
                 .handler(new Receiver(client, worker))
                 .bind(local)
                 .awaitUninterruptibly();

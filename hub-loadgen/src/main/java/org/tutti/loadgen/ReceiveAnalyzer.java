@@ -171,7 +171,11 @@ final class ReceiveAnalyzer {
                 continue;
             }
             client.framesChecked++;
-            if (Math.abs(s.distance(value, client.rampExpected)) <= tolerance) {
+            int off = Math.abs(s.distance(value, client.rampExpected));
+            if (off <= tolerance || (tolerance > 0 && s.nearWrap(client.rampExpected))) {
+                if (off != 0 && off <= tolerance) {
+                    client.rampSlips++;
+                }
                 if (++client.goodRun >= RECOVER_RUN) {
                     client.inGap = false;
                 }

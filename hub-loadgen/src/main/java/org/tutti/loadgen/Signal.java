@@ -121,6 +121,18 @@ final class Signal {
         return ((value + 1 + rampHalf) & (rampPeriod - 1)) - rampHalf;
     }
 
+    /**
+     * Samples this close to the ramp's wrap (its one jump) are not checked when a tolerance is set: a
+     * hub that resamples (drift correction) rings there, while a continuing ramp is otherwise
+     * reproduced to within a code or two.
+     */
+    static final int WRAP_GUARD = 32;
+
+    /** Whether {@code value} lies within {@link #WRAP_GUARD} samples of the wrap. */
+    boolean nearWrap(int value) {
+        return value >= rampHalf - WRAP_GUARD || value < -rampHalf + WRAP_GUARD;
+    }
+
     /** Signed distance {@code a − b} on the ramp circle. */
     int distance(int a, int b) {
         return ((a - b + rampHalf) & (rampPeriod - 1)) - rampHalf;

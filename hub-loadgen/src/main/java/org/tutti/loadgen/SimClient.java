@@ -92,6 +92,8 @@ final class SimClient {
     int goodRun;
     long audibleGaps;
     long badFrames;
+    /** Samples off by 1..tolerance codes: a resampling hub (drift correction) shows here. */
+    long rampSlips;
     long framesChecked;
     // mix checks
     final ToneProbe peerTone;

@@ -99,11 +99,15 @@ final class FakeHub implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         running = false;
         tcp.close();
         udp.close();
-        acceptor.join(2000);
-        receiver.join(2000);
+        try {
+            acceptor.join(2000);
+            receiver.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

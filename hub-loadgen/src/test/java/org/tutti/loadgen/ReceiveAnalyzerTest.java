@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
  * loopback hub would (or with one packet dropped, repeated, or two swapped).
  */
 class ReceiveAnalyzerTest {
-    private final LoadConfig config = LoadConfig.builder("127.0.0.1", 1).clients(1).build();
+    private LoadConfig config = LoadConfig.builder("127.0.0.1", 1).clients(1).build();
     private final RunClock clock = new RunClock();
     private final Signal signal = new Signal(config.sampleRate(), config.bits(), config.frames());
     private final SimClient client = new SimClient(0, config, signal, null, 0.25f);
     private final ThreadStats stats = new ThreadStats("test", clock);
-    private final ReceiveAnalyzer analyzer = new ReceiveAnalyzer(config, signal, null, stats);
+    private ReceiveAnalyzer analyzer = new ReceiveAnalyzer(config, signal, null, stats);
     private final List<ByteBuffer> sent = new ArrayList<>();
 
     /** Builds {@code count} packets as the sender would, capturing each datagram. */
@@ -117,5 +117,38 @@ class ReceiveAnalyzerTest {
         analyzer.onDatagram(client, exit, 0, 63, System.nanoTime());
         assertEquals(SimClient.HUB_EXIT, client.state);
         assertTrue(client.endedByHub);
+    }
+
+    /** Adds {@code delta} codes to sample {@code frame} of channel 1 of a sent 16-bit packet. */
+    private void nudge(int index, int frame, int delta) {
+        ByteBuffer packet = sent.get(index);
+        int at = org.tutti.protocol.udp.PacketLayout.sampleOffset(0, frame, 128, 2);
+        packet.putShort(at, (short) (Short.reverseBytes(packet.getShort(at)) + delta));
+        packet.putShort(at, Short.reverseBytes(packet.getShort(at)));
+    }
+
+    @Test
+    void aSampleOffByOneCodeIsAGapWhenTheCheckIsExact() {
+        send(30);
+        nudge(20, 64, 1);
+        for (int i = 0; i < 30; i++) {
+            receive(i);
+        }
+        assertEquals(1, client.audibleGaps);
+        assertEquals(2, client.badFrames, "a one-sample spike breaks continuity into it and out of it");
+    }
+
+    @Test
+    void aToleranceAcceptsSmallSlipsAndCountsThem() {
+        config = LoadConfig.builder("127.0.0.1", 1).clients(1).rampTolerance(2).build();
+        analyzer = new ReceiveAnalyzer(config, signal, null, stats);
+        send(30);
+        nudge(20, 64, 1);
+        nudge(22, 10, 5);
+        for (int i = 0; i < 30; i++) {
+            receive(i);
+        }
+        assertEquals(2, client.rampSlips, "into the +1 spike and out of it");
+        assertEquals(1, client.audibleGaps, "5 codes is beyond the tolerance");
     }
 }

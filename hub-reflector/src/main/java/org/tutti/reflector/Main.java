@@ -31,9 +31,9 @@ public final class Main implements Callable<Integer> {
             description = "First client UDP port; slot k gets PORT+k (default 61002 + (TCP port - 4464), as JackTrip).")
     Integer udpBase;
 
-    @Option(names = {"-t", "--transport"}, paramLabel = "NAME", defaultValue = "auto",
-            description = "Data plane: nio (java.nio Selector), epoll (Netty native), io_uring (Netty, batched "
-                + "submissions), or auto (default): io_uring if it loads, else epoll, else nio.")
+    @Option(names = {"-t", "--transport"}, paramLabel = "NAME", defaultValue = "nio",
+            description = "Data plane: nio (java.nio Selector; default, measured cheapest), epoll (Netty native) or "
+                + "io_uring (Netty, batched submissions).")
     String transport;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Listen on this address only (default: all).")
@@ -74,25 +74,9 @@ public final class Main implements Callable<Integer> {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
-    /** {@code auto}: io_uring when it loads, else epoll, else NIO (the order measured fastest, README). */
-    static Transport choose(String name) {
-        if (!"auto".equalsIgnoreCase(name)) {
-            return Transport.parse(name);
-        }
-        for (Transport candidate : new Transport[] {Transport.IO_URING, Transport.EPOLL}) {
-            try {
-                candidate.ensureAvailable();
-                return candidate;
-            } catch (Throwable e) {
-                // try the next one
-            }
-        }
-        return Transport.NIO;
-    }
-
     @Override
     public Integer call() throws Exception {
-        Transport chosen = choose(transport);
+        Transport chosen = Transport.parse(transport);
         int tcp = port;
         int base = udpBase != null ? udpBase : ReflectorConfig.jackTripUdpBase(tcp == 0 ? 4464 : tcp);
         InetAddress address = bind == null ? null : InetAddress.getByName(bind);

@@ -86,7 +86,7 @@ final class NettyDataPlane implements DataPlane {
         ChannelFuture bound = new Bootstrap()
                 .group(loop)
                 .channelFactory(channelFactory)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram))
                 .handler(handler)
                 .bind(new InetSocketAddress(bindAddress, port))
                 .awaitUninterruptibly();
