@@ -339,6 +339,33 @@ public final class JitterBuffer {
         return (int) Math.max(0, (highest + 1 - readIndex) * frames - readOffset);
     }
 
+    /**
+     * Brings the play position to {@code targetFrames} of depth in whole packets, once (audio thread):
+     * too deep, the oldest packets are dropped (blended in); too shallow, playback waits, concealed,
+     * until the target is there. For an offset left by a stream's start, which is not drift.
+     *
+     * @return whether anything was moved
+     */
+    public boolean realign(int targetFrames) {
+        long highest = publishedHighest;
+        int depth = depthFrames(highest);
+        if (depth > targetFrames + frames) {
+            long newIndex = highest + 1 - Math.max(1, (targetFrames + frames - 1) / frames);
+            stats.overruns += newIndex - readIndex;
+            readIndex = newIndex;
+            readOffset = 0;
+            concealing = true;
+            stats.realignments++;
+            return true;
+        }
+        if (depth + frames < targetFrames) {
+            started = false; // re-prime: resumes where it stands once the target depth is there
+            stats.realignments++;
+            return true;
+        }
+        return false;
+    }
+
     /** A burst far beyond the target (after a stall): drop the oldest packets, back to the target. */
     private void trimBurst(long highest, int target, int count) {
         int limit = Math.max(2 * target, target + 2 * Math.max(frames, count));

@@ -23,6 +23,7 @@ public final class JitterStats {
     volatile long overruns;
     volatile long concealedFrames;
     volatile long reprimes;
+    volatile long realignments;
     volatile int depthFrames;
 
     public long received() {
@@ -84,6 +85,11 @@ public final class JitterStats {
 
     public long concealedFrames() {
         return concealedFrames;
+    }
+
+    /** Times the play position was moved in whole packets to the target after a stream settled. */
+    public long realignments() {
+        return realignments;
     }
 
     /** Times playback went back to filling up because it ran dry right after starting. */

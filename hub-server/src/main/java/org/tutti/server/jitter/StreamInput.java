@@ -10,9 +10,11 @@ import org.tutti.mixer.dsp.DepthController;
  * clock drifts, without dropping or repeating anything (no periodic clicks).
  *
  * <p>While the depth stays within a packet of its target and the client runs at the hub's rate, the
- * ratio is exactly 1 and samples pass through bit for bit. Drift correction engages the first time the
- * depth wanders further (for a client 20 ppm off, after a couple of minutes) or the target changes
- * (adaptive depth), and then stays on. A client at another sample rate is converted from the start.
+ * ratio is exactly 1 and samples pass through bit for bit. Two seconds after the stream starts, an
+ * offset its start left behind (clients send bursts when they start) is fixed once, in whole packets.
+ * Drift correction engages the first time the depth wanders further after that (for a client 20 ppm
+ * off, after a couple of minutes) or the target changes (adaptive depth), and then stays on. A client
+ * at another sample rate is converted from the start.
  *
  * <p>No locks, no allocation after construction.
  */
@@ -102,8 +104,11 @@ public final class StreamInput {
         // Measured after a read, the depth averages half a period below where reading started.
         double setpoint = goal - periodInClientFrames / 2;
         double depth = buffer.depthFrames() + resampler.buffered() - resampler.lookahead();
-        if (!correcting && ++periodsPlaying < settlePeriods) {
+        if (!correcting && ++periodsPlaying <= settlePeriods) {
             smoothedDepth = depth; // start-up: the client's first packets come in bursts
+            if (periodsPlaying == settlePeriods && buffer.realign((int) Math.round(setpoint + periodInClientFrames / 2))) {
+                periodsPlaying = 0; // an offset the start left, not drift: fixed once, in whole packets
+            }
             return;
         }
         smoothedDepth = Double.isNaN(smoothedDepth) ? depth : smoothedDepth + smoothing * (depth - smoothedDepth);

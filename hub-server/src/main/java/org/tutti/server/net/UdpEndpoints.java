@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
@@ -49,7 +50,7 @@ public final class UdpEndpoints {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channelFactory(transport.datagramChannelFactory())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .option(ChannelOption.SO_RCVBUF, 256 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 256 * 1024)
                 .option(ChannelOption.IP_TOS, 0xB8) // DSCP EF, as JackTrip 1.7.0 marks audio
@@ -67,14 +68,18 @@ public final class UdpEndpoints {
             return channel.close();
         }
         DatagramChannel datagrams = (DatagramChannel) channel;
+        ChannelFuture last = null;
         for (int i = 0; i < ExitPacket.REPEAT; i++) {
             if (datagrams.isConnected() && to.equals(datagrams.remoteAddress())) {
-                channel.write(Unpooled.wrappedBuffer(EXIT));
+                last = channel.write(Unpooled.wrappedBuffer(EXIT));
             } else {
-                channel.write(new DatagramPacket(Unpooled.wrappedBuffer(EXIT), to));
+                last = channel.write(new DatagramPacket(Unpooled.wrappedBuffer(EXIT), to));
             }
         }
         channel.flush();
-        return channel.close();
+        // Close only once both are out: closing cancels sends still in flight (io_uring).
+        ChannelPromise closed = channel.newPromise();
+        last.addListener(sent -> channel.close().addListener(c -> closed.setSuccess()));
+        return closed;
     }
 }

@@ -2,6 +2,7 @@ package org.tutti.server.jitter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,6 +145,23 @@ class JitterBufferTest {
         offer(jb, 3);
         assertEquals(marker(2), read(jb, FRAMES)[FRAMES - 1], "then plays on from where it stood, two packets deep");
         assertEquals(0, jb.stats().lost());
+    }
+
+    @Test
+    void realignMovesThePlayPositionToTheTargetInWholePackets() {
+        JitterBuffer jb = buffer(FRAMES, 2);
+        for (int seq = 0; seq < 6; seq++) {
+            offer(jb, seq);
+        }
+        read(jb, FRAMES); // starts at 4 (the newest 2 of 0..5) and plays it
+        for (int seq = 6; seq < 10; seq++) {
+            offer(jb, seq); // 4 more arrive at once
+        }
+        read(jb, FRAMES); // plays 5: 6..9 remain, 4 packets, 2 above the target
+        assertTrue(jb.realign(2 * FRAMES), "too deep: moved");
+        assertEquals(marker(8), read(jb, FRAMES)[FRAMES - 1], "two packets deep again: 8 then 9");
+        assertFalse(jb.realign(2 * FRAMES), "within a packet of the target: left alone");
+        assertEquals(1, jb.stats().realignments());
     }
 
     @Test
