@@ -149,18 +149,18 @@ class JitterBufferTest {
 
     @Test
     void realignMovesThePlayPositionToTheTargetInWholePackets() {
-        JitterBuffer jb = buffer(FRAMES, 2);
+        JitterBuffer jb = buffer(FRAMES, 3);
         for (int seq = 0; seq < 6; seq++) {
             offer(jb, seq);
         }
-        read(jb, FRAMES); // starts at 4 (the newest 2 of 0..5) and plays it
+        read(jb, FRAMES); // starts at 3 (the newest 3 of 0..5) and plays it
         for (int seq = 6; seq < 10; seq++) {
-            offer(jb, seq); // 4 more arrive at once
+            offer(jb, seq); // 4 more arrive at once (not yet a burst to trim)
         }
-        read(jb, FRAMES); // plays 5: 6..9 remain, 4 packets, 2 above the target
-        assertTrue(jb.realign(2 * FRAMES), "too deep: moved");
-        assertEquals(marker(8), read(jb, FRAMES)[FRAMES - 1], "two packets deep again: 8 then 9");
-        assertFalse(jb.realign(2 * FRAMES), "within a packet of the target: left alone");
+        read(jb, FRAMES); // plays 4: 5..9 remain, 5 packets, 2 above the target
+        assertTrue(jb.realign(3 * FRAMES), "too deep: moved");
+        assertEquals(marker(7), read(jb, FRAMES)[FRAMES - 1], "three packets deep again: 7, 8, 9");
+        assertFalse(jb.realign(3 * FRAMES), "within a packet of the target: left alone");
         assertEquals(1, jb.stats().realignments());
     }
 
