@@ -104,6 +104,12 @@ class Hub:
             return sum(1 for line in (self.out / "jackd.log").read_text(errors="ignore").splitlines() if "XRun" in line)
         return float("nan")
 
+    def wait_participants(self, clients, seconds=30):
+        """Tutti only: personal mixes name their sources, so every client must have joined first."""
+        deadline = time.time() + seconds
+        while self.kind == "tutti" and time.time() < deadline and not metric("tutti_participants") >= clients:
+            time.sleep(0.5)
+
     def personalise(self, clients, share=0.10, seed=1):
         """Tutti only: 10% of every listener's sources get a personal gain (the 'personal mixes' case)."""
         if self.kind != "tutti":
@@ -143,6 +149,7 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=5):
             "--warmup", str(warmup), "--ramp", str(ramp), "-e", expect, "-o", str(run / "loadgen.json")],
             stdout=open(run / "loadgen.log", "w"), stderr=subprocess.STDOUT)
         time.sleep(n / ramp + 1)
+        hub.wait_participants(n)
         hub.personalise(n)
         time.sleep(max(0.5, warmup - 1))
         cpu0, drops0, late0, t0 = hub.cpu(), udp_drops(), hub.late(), time.time()
@@ -160,9 +167,13 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=5):
         "hub": kind, "n": n, "connected": connected, "cpu_pct": round(cpu_pct, 1),
         "cpu_per_participant_pct": round(cpu_pct / max(1, connected), 3), "rss_mib": round(rss, 1),
         "late_periods": late1 - late0, "kernel_drops": drops1 - drops0,
-        "gaps_per_s": steady.get("audible_gaps_per_s", float("nan")),
+        # A dropout is a packet lost on the way back or one later than the client's 4-packet playout
+        # buffer allows (loopback: a broken ramp); per second, summed over all clients.
+        "gaps_per_s": steady.get("dropouts_per_s", float("nan")),
         "seq_lost_pct": steady.get("seq_lost_percent", float("nan")),
-        "rtt_p50_ms": steady.get("rtt_p50_ms", float("nan")), "rtt_p99_ms": steady.get("rtt_p99_ms", float("nan")),
+        # Reflector: own audio back (ramp). Hubs: a click one client sends, heard in the others' mixes.
+        "rtt_p50_ms": steady.get("rtt_p50_ms") if steady.get("rtt_count") else steady.get("marker_p50_ms", float("nan")),
+        "rtt_p99_ms": steady.get("rtt_p99_ms") if steady.get("rtt_count") else steady.get("marker_p99_ms", float("nan")),
         "loadgen_cpu_pct": lg_cpu.get("percent_of_one_core", float("nan")),
     }
     print("  " + "  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
@@ -233,6 +244,7 @@ def soak(args, out):
             "--warmup", "10", "--ramp", "40", "-e", "mix", "-i", "60", "-o", str(run / "loadgen.json")],
             stdout=open(run / "loadgen.log", "w"), stderr=subprocess.STDOUT)
         time.sleep(n / 40 + 2)
+        hub.wait_participants(n)
         hub.personalise(n)
         loadgen.wait(args.seconds + 200)
         text = urllib.request.urlopen(f"http://127.0.0.1:{HTTP}/metrics", timeout=5).read().decode()
@@ -254,7 +266,7 @@ def soak(args, out):
                "lateness_p99_s_at_most": quantile(0.99), "lateness_p999_s_at_most": quantile(0.999),
                "gc_pauses": len(pauses), "gc_pause_max_ms": max(pauses, default=0.0),
                "gc_pauses_over_1ms": sum(1 for p in pauses if p > 1.0),
-               "client_gaps_per_s": result["steady"]["audible_gaps_per_s"],
+               "client_dropouts_per_s": result["steady"]["dropouts_per_s"],
                "kernel_drops": metric_from(text, "tutti_udp_kernel_receive_drops_total")}
     (run / "soak.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))

@@ -23,6 +23,7 @@ final class Counters {
     long receiveErrors;
     long exitsReceived;
     long audibleGaps;
+    long underruns;
     long badFrames;
     long rampSlips;
     long framesChecked;
@@ -59,6 +60,7 @@ final class Counters {
             c.receiveErrors += s.receiveErrors;
             c.exitsReceived += s.exitsReceived;
             c.audibleGaps += s.audibleGaps;
+            c.underruns += s.underruns;
             c.badFrames += s.badFrames;
             c.rampSlips += s.rampSlips;
             c.framesChecked += s.framesChecked;
@@ -93,6 +95,7 @@ final class Counters {
         c.receiveErrors = receiveErrors - o.receiveErrors;
         c.exitsReceived = exitsReceived - o.exitsReceived;
         c.audibleGaps = audibleGaps - o.audibleGaps;
+        c.underruns = underruns - o.underruns;
         c.badFrames = badFrames - o.badFrames;
         c.rampSlips = rampSlips - o.rampSlips;
         c.framesChecked = framesChecked - o.framesChecked;

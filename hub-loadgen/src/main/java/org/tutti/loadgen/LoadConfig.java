@@ -39,6 +39,8 @@ import org.tutti.protocol.udp.PacketLayout;
  * @param handshakeTimeoutMillis TCP connect and reply timeout
  * @param rampTolerance     loopback: returned ramp samples may differ by this many codes without counting as a gap
  * @param receiveBatchMicros nio: the receiver pauses this long after each pass (fewer wake-ups, arrival times later)
+ * @param playoutPackets    depth of each client's simulated playout buffer: a packet later than this many periods
+ *                          behind the earliest-arriving schedule is an underrun (JackTrip's default {@code -q} is 4)
  */
 public record LoadConfig(String host, int tcpPort, int clients, int localPortBase, String bindAddress,
                          int sampleRate, int frames, int channels, BitResolution bits, int redundancy,
@@ -46,7 +48,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
                          double lossPercent, double jitterMillis, double reorderPercent, double driftPpm,
                          double driftSpreadPpm, int driftClients, long seed, String namePrefix, int phases, int markerIntervalMillis,
                          double toneLevel, double reportIntervalSeconds, Path out, IoKind io, int ioThreads,
-                         int handshakeTimeoutMillis, int rampTolerance, int receiveBatchMicros) {
+                         int handshakeTimeoutMillis, int rampTolerance, int receiveBatchMicros, int playoutPackets) {
 
     public LoadConfig {
         require(clients >= 1 && clients <= 65535, "clients must be 1..65535");
@@ -69,6 +71,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         require(ioThreads >= 1, "io threads must be at least 1");
         require(rampTolerance >= 0, "ramp tolerance must not be negative");
         require(receiveBatchMicros >= 0 && receiveBatchMicros <= 100_000, "receive batch must be 0..100000 µs");
+        require(playoutPackets >= 1 && playoutPackets <= 1024, "playout depth must be 1..1024 packets");
     }
 
     private static void require(boolean ok, String message) {
@@ -143,6 +146,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         int handshakeTimeoutMillis = 5000;
         int rampTolerance;
         int receiveBatchMicros;
+        int playoutPackets = 4;
 
         Builder(String host, int tcpPort) {
             this.host = host;
@@ -179,13 +183,14 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         public Builder handshakeTimeoutMillis(int v) { handshakeTimeoutMillis = v; return this; }
         public Builder rampTolerance(int v) { rampTolerance = v; return this; }
         public Builder receiveBatchMicros(int v) { receiveBatchMicros = v; return this; }
+        public Builder playoutPackets(int v) { playoutPackets = v; return this; }
 
         public LoadConfig build() {
             return new LoadConfig(host, tcpPort, clients, localPortBase, bindAddress, sampleRate, frames, channels,
                     bits, redundancy, durationSeconds, warmupSeconds, rampPerSecond, expect, lossPercent,
                     jitterMillis, reorderPercent, driftPpm, driftSpreadPpm, driftClients, seed, namePrefix, phases,
                     markerIntervalMillis, toneLevel, reportIntervalSeconds, out, io, ioThreads,
-                    handshakeTimeoutMillis, rampTolerance, receiveBatchMicros);
+                    handshakeTimeoutMillis, rampTolerance, receiveBatchMicros, playoutPackets);
         }
     }
 }

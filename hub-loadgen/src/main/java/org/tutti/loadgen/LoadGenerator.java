@@ -334,6 +334,11 @@ public final class LoadGenerator {
         m.put("malformed", c.malformed);
         m.put("receive_errors", c.receiveErrors);
         m.put("exits_received", c.exitsReceived);
+        m.put("playout_underruns", c.underruns);
+        m.put("playout_underruns_per_s", round(c.underruns / seconds));
+        // What a listener hears as a dropout: a lost packet or a late one (loopback: a broken ramp).
+        long dropouts = (config.expect() == Expectation.LOOPBACK ? c.audibleGaps : c.gapEvents) + c.underruns;
+        m.put("dropouts_per_s", round(dropouts / seconds));
         if (config.expect() == Expectation.LOOPBACK) {
             m.put("audible_gaps", c.audibleGaps);
             m.put("audible_gaps_per_s", round(c.audibleGaps / seconds));
@@ -362,6 +367,8 @@ public final class LoadGenerator {
         o.printf(Locale.ROOT, "  received  %9.1f datagrams/s  seq lost %d (%d gap events), out of order %d, duplicates %d, revived %d, malformed %d%n",
                 s.datagramsReceived / seconds, s.seqLost(), s.gapEvents, s.outOfOrder, s.duplicates, s.revived,
                 s.malformed);
+        o.printf(Locale.ROOT, "  playout   %d underruns (%.2f/s) with a %d-packet buffer%n", s.underruns,
+                s.underruns / seconds, config.playoutPackets());
         if (config.expect() == Expectation.LOOPBACK) {
             o.printf(Locale.ROOT, "  audio     audible gaps %d (%.2f/s), bad frames %d of %d checked%s%n", s.audibleGaps,
                     s.audibleGaps / seconds, s.badFrames, s.framesChecked,

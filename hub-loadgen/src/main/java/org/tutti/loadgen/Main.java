@@ -131,6 +131,11 @@ public final class Main implements Callable<Integer> {
             description = "Loopback: returned ramp samples may be off by this many codes (default ${DEFAULT-VALUE}).")
     int rampTolerance;
 
+    @Option(names = "--playout", paramLabel = "PACKETS", defaultValue = "4",
+            description = "Each client's simulated playout buffer: a packet arriving more than PACKETS periods behind "
+                    + "schedule is an underrun (default ${DEFAULT-VALUE}, JackTrip's default -q).")
+    int playout;
+
     @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS", defaultValue = "0",
             description = "Print a progress line every SECONDS (also kept in the results' timeline); 0 = off.")
     double interval;
@@ -177,7 +182,7 @@ public final class Main implements Callable<Integer> {
                 .lossPercent(loss).jitterMillis(jitter).reorderPercent(reorder)
                 .driftPpm(drift).driftSpreadPpm(driftSpread).driftClients(driftClients).seed(seed).namePrefix(namePrefix)
                 .phases(phases).markerIntervalMillis(markerInterval)
-                .toneLevel(toneLevel == null ? Double.NaN : toneLevel).rampTolerance(rampTolerance)
+                .toneLevel(toneLevel == null ? Double.NaN : toneLevel).rampTolerance(rampTolerance).playoutPackets(playout)
                 .reportIntervalSeconds(interval).out(out).io(IoKind.choose(io)).ioThreads(ioThreads)
                 .handshakeTimeoutMillis(handshakeTimeout).receiveBatchMicros(rxBatch != null ? rxBatch : LoadConfig.defaultReceiveBatchMicros(clients))
                 .build();

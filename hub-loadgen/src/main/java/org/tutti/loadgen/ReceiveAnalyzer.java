@@ -25,9 +25,13 @@ final class ReceiveAnalyzer {
     private final ThreadStats stats;
     private final PacketHeader header = new PacketHeader();
     private final float[] samples = new float[65536];
+    private final long periodNanos;
+    private final long playoutNanos;
 
     ReceiveAnalyzer(LoadConfig config, Signal signal, Markers markers, ThreadStats stats) {
         this.config = config;
+        this.periodNanos = Math.round(config.periodNanos());
+        this.playoutNanos = config.playoutPackets() * periodNanos;
         this.signal = signal;
         this.markers = markers;
         this.stats = stats;
@@ -84,8 +88,39 @@ final class ReceiveAnalyzer {
             if (index > client.lastPlayed) {
                 client.lastPlayed = index;
                 client.packetsPlayed++;
+                playout(client, index, now);
                 play(client, buffer, at, now);
             }
+        }
+    }
+
+    /**
+     * A client's playout buffer, simulated: packet {@code index} is due {@code playout} periods after
+     * the schedule set by the earliest-arriving packet so far (hub and clients share this machine's
+     * clock, so the schedule does not drift). A packet later than that is an underrun the listener
+     * hears even when nothing was lost (a stalled hub that catches up in a burst); the schedule then
+     * restarts from it, as a jitter buffer re-primes.
+     */
+    void playout(SimClient client, long index, long now) {
+        if (client.playAnchorNanos == 0) {
+            client.playAnchorNanos = now;
+            client.playAnchorIndex = index;
+            return;
+        }
+        long due = client.playAnchorNanos + (index - client.playAnchorIndex) * periodNanos;
+        if (now <= due) {
+            client.playAnchorNanos = now;
+            client.playAnchorIndex = index;
+            client.playLate = false;
+        } else if (now - due > playoutNanos) {
+            if (!client.playLate) {
+                client.underruns++;
+                client.playLate = true;
+            }
+            client.playAnchorNanos = now;
+            client.playAnchorIndex = index;
+        } else {
+            client.playLate = false;
         }
     }
 

@@ -84,6 +84,11 @@ final class SimClient {
     /** An exit packet arrived while this client was still streaming (not the hub's answer to ours). */
     volatile boolean endedByHub;
     long firstReceiveNanos;
+    // playout: the schedule of the earliest-arriving packet so far (see ReceiveAnalyzer.playout)
+    long playAnchorNanos;
+    long playAnchorIndex;
+    boolean playLate;
+    long underruns;
     // loopback ramp check
     boolean rampLocked;
     int rampExpected;

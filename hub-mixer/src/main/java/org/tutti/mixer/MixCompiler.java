@@ -25,6 +25,12 @@ import org.tutti.mixer.plan.Routes;
 public final class MixCompiler {
     private final boolean upmix;
     private final int maxFrames;
+    /** The last compile's sources and, per listener slot, what it compiled from what (see {@link #compile}). */
+    private List<SourceSpec> lastSources = List.of();
+    private Map<Integer, Memo> memos = new HashMap<>();
+
+    private record Memo(ListenerSpec spec, Bus bus, ListenerMix mix) {
+    }
 
     /**
      * @param upmix     JackTrip's {@code -u}: an unpanned mono source also feeds channel 2
@@ -60,14 +66,27 @@ public final class MixCompiler {
             }
         }
 
+        // One API call changes one listener: the others' specs, sources and buses are unchanged, so
+        // their mixes are taken over without being rebuilt (a 256-listener compile stays cheap).
+        boolean sameSources = sources.equals(lastSources);
+        Map<Integer, Memo> nextMemos = new HashMap<>();
         List<ListenerMix> mixes = new ArrayList<>(listeners.size());
         Set<Bus> used = new HashSet<>();
         for (ListenerSpec listener : listeners) {
-            ListenerMix mix = compileListener(listener, buses.get(listener.base()), sourceBySlot);
+            Bus bus = buses.get(listener.base());
             ListenerMix old = previous == null ? null : previous.listenerForSlot(listener.slot());
-            if (mix.sameMix(old) && (old.bus() == null || old.bus() == mix.bus())) {
+            Memo memo = memos.get(listener.slot());
+            ListenerMix mix;
+            if (sameSources && memo != null && old != null && memo.mix() == old && memo.bus() == bus
+                    && memo.spec().equals(listener)) {
                 mix = old;
+            } else {
+                mix = compileListener(listener, bus, sourceBySlot);
+                if (mix.sameMix(old) && (old.bus() == null || old.bus() == mix.bus())) {
+                    mix = old;
+                }
             }
+            nextMemos.put(listener.slot(), new Memo(listener, bus, mix));
             if (mix.bus() != null) {
                 used.add(mix.bus());
             }
@@ -79,6 +98,8 @@ public final class MixCompiler {
                 usedBuses.add(bus);
             }
         }
+        lastSources = List.copyOf(sources);
+        memos = nextMemos;
         return new MixPlan(usedBuses, mixes);
     }
 
@@ -88,14 +109,24 @@ public final class MixCompiler {
         if (channels == 0 || master == 0f) {
             return new ListenerMix(listener.slot(), channels, null, 0f, Routes.NONE);
         }
-        Routes direct = direct(listener, sources, master);
         if (bus != null) {
+            // Only count the direct routes: building them for every listener made a choir-sized
+            // compile allocate megabytes per API call, almost all of it thrown away.
             Routes delta = delta(listener, bus.width(), sources, master);
-            if (Math.min(channels, bus.width()) + delta.size() <= direct.size()) {
+            if (Math.min(channels, bus.width()) + delta.size() <= directSize(listener, sources, master)) {
                 return new ListenerMix(listener.slot(), channels, bus, master, delta);
             }
         }
-        return new ListenerMix(listener.slot(), channels, null, 0f, direct);
+        return new ListenerMix(listener.slot(), channels, null, 0f, direct(listener, sources, master));
+    }
+
+    /** How many routes {@link #direct} would build. */
+    private int directSize(ListenerSpec listener, Map<Integer, SourceSpec> sources, float master) {
+        int size = 0;
+        for (SourceSpec source : sources.values()) {
+            size += routeCount(source, listener.effectiveGain(source.slot()), listener.channels(), master);
+        }
+        return size;
     }
 
     /** Routes that turn {@code master · bus} into what the listener wants. */
@@ -173,6 +204,32 @@ public final class MixCompiler {
             float balance = k == 0 ? Math.min(1f, 1f - pan) : k == 1 ? Math.min(1f, 1f + pan) : 1f;
             routes.add(slot, k, k, gain * balance);
         }
+    }
+
+    /** How many routes {@link #expand} adds for these arguments. */
+    int routeCount(SourceSpec source, SourceGain sourceGain, int width, float scale) {
+        if (sourceGain.gain() * scale == 0f || width == 0 || source.channels() == 0) {
+            return 0;
+        }
+        int channels = source.channels();
+        if (!sourceGain.panned()) {
+            return Math.min(channels, width) + (channels == 1 && upmix && width >= 2 ? 1 : 0);
+        }
+        float gain = sourceGain.gain() * scale;
+        float pan = sourceGain.pan();
+        if (channels == 1) {
+            if (width == 1) {
+                return 1;
+            }
+            double theta = (pan + 1.0) * Math.PI / 4.0;
+            return ((float) (gain * Math.cos(theta)) != 0f ? 1 : 0) + ((float) (gain * Math.sin(theta)) != 0f ? 1 : 0);
+        }
+        int count = 0;
+        for (int k = 0; k < Math.min(channels, width); k++) {
+            float balance = k == 0 ? Math.min(1f, 1f - pan) : k == 1 ? Math.min(1f, 1f + pan) : 1f;
+            count += gain * balance != 0f ? 1 : 0;
+        }
+        return count;
     }
 
     private static Bus reuse(Bus bus, MixPlan previous) {

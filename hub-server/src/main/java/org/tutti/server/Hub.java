@@ -112,7 +112,8 @@ public final class Hub implements AutoCloseable {
         } else {
             this.audioServer = audioServerOrNull != null ? audioServerOrNull
                     : new EmbeddedClockServer(format, HUB_CHANNELS, HUB_CHANNELS, inputSource,
-                            TimeUnit.MICROSECONDS.toNanos(config.spinMicros()), timings);
+                            TimeUnit.MICROSECONDS.toNanos(config.spinMicros()), timings)
+                            .realtimePriority(config.realtimePriority());
         }
         this.api = config.httpPort() > 0 ? new HttpApiServer(sessions, engine, tokens, config.sampleRate(),
                 this::saveState) : null;
@@ -147,7 +148,8 @@ public final class Hub implements AutoCloseable {
                 || config.includeServer() && config.patchMode().acceptsIncludeServer();
         try {
             return JackSupervisor.connect(new JackSupervisor.Settings(config.jackServer(), config.jackClientName(),
-                    HUB_CHANNELS, systemPorts, TimeUnit.MICROSECONDS.toNanos(config.spinMicros())), timings);
+                    HUB_CHANNELS, systemPorts, TimeUnit.MICROSECONDS.toNanos(config.spinMicros()),
+                    config.realtimePriority()), timings);
         } catch (org.jaudiolibs.jnajack.JackException | RuntimeException | UnsatisfiedLinkError e) {
             String server = config.jackServer() == null ? "the default JACK server" : "JACK server '"
                     + config.jackServer() + "'";

@@ -141,6 +141,8 @@ public final class BurgConcealer implements Concealer {
     private final int order;
     private final int outageFrames;
     private final int resumeFrames;
+    /** The resume crossfade's raised-cosine weights (a cosine per sample is too dear on the audio path). */
+    private final double[] resumeCurve;
     private final int repeatFrames;
     private final int fitFrames;
     private final boolean pitch;
@@ -208,6 +210,10 @@ public final class BurgConcealer implements Concealer {
         this.order = order;
         this.outageFrames = Math.max(1, frames(outageMillis, sampleRate));
         this.resumeFrames = Math.max(1, frames(resumeMillis, sampleRate));
+        this.resumeCurve = new double[resumeFrames];
+        for (int k = 0; k < resumeFrames; k++) {
+            resumeCurve[k] = 0.5 - 0.5 * Math.cos(Math.PI * (k + 1) / (resumeFrames + 1));
+        }
         this.repeatFrames = Math.max(1, frames(REPEAT_MILLIS, sampleRate));
         this.fitFrames = Math.max(3 * order, frames(FIT_MILLIS, sampleRate));
         this.pitch = pitch;
@@ -282,27 +288,38 @@ public final class BurgConcealer implements Concealer {
             blend(block, offset, channels, frames);
         }
         int c = Math.min(channels, maxChannels);
+        // The ring is filled in at most two straight runs (end of the ring, then its start): no
+        // per-sample wrap test on a path every participant takes every period.
+        int kept = Math.min(frames, length);
+        int skip = frames - kept; // a block longer than the ring: only its newest part matters
+        int start = (int) ((written + (long) skip) % length);
+        int first = Math.min(kept, length - start);
         for (int ch = 0; ch < maxChannels; ch++) {
             float[] ring = history[ch];
-            float[] in = ch < c ? block[ch] : null;
-            int at = written;
-            for (int n = 0; n < frames; n++) {
-                float x = 0f; // a channel the stream did not send is silence, as it was played
-                if (in != null) {
-                    x = in[offset + n];
-                    if (!(Math.abs(x) <= SAMPLE_LIMIT)) {
-                        x = x != x ? 0f : Math.copySign(SAMPLE_LIMIT, x);
-                    }
-                }
-                ring[at] = x;
-                if (++at == length) {
-                    at = 0;
-                }
+            if (ch < c) {
+                float[] in = block[ch];
+                copySanitised(in, offset + skip, ring, start, first);
+                copySanitised(in, offset + skip + first, ring, 0, kept - first);
+            } else {
+                // a channel the stream did not send is silence, as it was played
+                java.util.Arrays.fill(ring, start, start + first, 0f);
+                java.util.Arrays.fill(ring, 0, kept - first, 0f);
             }
         }
         written = (int) ((written + (long) frames) % length);
         valid = (int) Math.min(length, (long) valid + frames);
         outage = false;
+    }
+
+    /** Copies into the history, replacing NaN by 0 and clamping absurd values to ±SAMPLE_LIMIT. */
+    private static void copySanitised(float[] from, int fromIndex, float[] to, int toIndex, int count) {
+        for (int n = 0; n < count; n++) {
+            float x = from[fromIndex + n];
+            if (!(Math.abs(x) <= SAMPLE_LIMIT)) {
+                x = x != x ? 0f : Math.copySign(SAMPLE_LIMIT, x);
+            }
+            to[toIndex + n] = x;
+        }
     }
 
     @Override
@@ -364,7 +381,7 @@ public final class BurgConcealer implements Concealer {
         for (int n = 0; n < count; n++) {
             int k = blendAt + n;
             int r = run + k;
-            double t = 0.5 - 0.5 * Math.cos(Math.PI * (k + 1) / (blendTotal + 1));
+            double t = resumeCurve[k]; // blendTotal is always resumeFrames
             for (int ch = 0; ch < channels; ch++) {
                 double from = ch < c && r < outageFrames ? gain[r] * continuation[ch][maxLag + r] : 0.0;
                 float[] b = block[ch];
@@ -668,9 +685,18 @@ public final class BurgConcealer implements Concealer {
         double[] out = continuation[ch];
         float[] ring = history[ch];
         int period = Math.min(n, repeatFrames);
-        int start = Math.floorMod(written - period, length);
-        for (int r = 0; r < outageFrames; r++) {
-            out[maxLag + r] = ring[(start + r % period) % length];
+        int at = Math.floorMod(written - period, length);
+        // One pass over the pattern, then copies of it: every participant whose fit was over the
+        // period's budget lands here, so no divisions per sample.
+        int first = Math.min(period, outageFrames);
+        for (int r = 0; r < first; r++) {
+            out[maxLag + r] = ring[at];
+            if (++at == length) {
+                at = 0;
+            }
+        }
+        for (int r = period; r < outageFrames; r++) {
+            out[maxLag + r] = out[maxLag + r - period];
         }
         predicted[ch] = outageFrames;
     }

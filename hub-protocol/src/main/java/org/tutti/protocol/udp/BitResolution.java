@@ -122,7 +122,12 @@ public enum BitResolution {
 
     /** int16 = clamp(round(x·32767), −32767, 32767); −32768 is never produced; NaN becomes 0. */
     public static int encode16(float sample) {
-        return (int) clampRound(sample * 32767.0, 32767.0);
+        // The hottest line of the send path, so no floor(): sample·32767 is exact in a double and so
+        // is adding ±0.5; the cast then truncates toward zero, which is rounding halves away from zero.
+        // The cast saturates huge values and maps NaN to 0; the int clamp does the rest.
+        double scaled = sample * 32767.0;
+        int rounded = (int) (scaled + Math.copySign(0.5, scaled));
+        return Math.max(-32767, Math.min(32767, rounded));
     }
 
     /**

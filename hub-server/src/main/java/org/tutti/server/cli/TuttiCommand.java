@@ -143,6 +143,12 @@ public final class TuttiCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}; 0 = never spin).")
     int spinMicros;
 
+    @Option(names = "--realtime-priority", paramLabel = "N", defaultValue = "20",
+            description = "SCHED_FIFO priority of the engine thread with the embedded clock, as JACK's -P"
+                    + " (default ${DEFAULT-VALUE}; 0 = normal scheduling). Needs root, CAP_SYS_NICE or LimitRTPRIO;"
+                    + " without them the hub warns and runs on.")
+    int realtimePriority;
+
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
             description = "Control API and /metrics port (default ${DEFAULT-VALUE}; 0 = off).")
     int httpPort;
@@ -221,6 +227,7 @@ public final class TuttiCommand implements Callable<Integer> {
             b.ioThreads = ioThreads;
             b.nameWait = Duration.ofMillis(nameWaitMillis);
             b.spinMicros = spinMicros;
+            b.realtimePriority = realtimePriority;
             b.stateDirectory = stateDirectory;
             b.httpPort = httpPort;
             b.httpBind = httpBind;

@@ -22,6 +22,7 @@ import org.tutti.protocol.udp.BitResolution;
  * @param hubInput           "silence", "tone[:HZ[:DBFS]]" or "wav:PATH" for the hub's own input (mode 0, -i)
  * @param ioThreads          network threads for audio datagrams
  * @param spinMicros         the embedded clock spins this long before each deadline
+ * @param realtimePriority   SCHED_FIFO priority of the embedded clock's engine thread, 0 = normal scheduling
  * @param jack               run on a JACK server (rate and period then come from JACK)
  * @param jackServer         JACK server name, null = the default server
  * @param jackAliases        give participant ports JackTrip-style aliases ("alice:receive_1")
@@ -52,6 +53,7 @@ public record HubConfig(
         String transport,
         int ioThreads,
         int spinMicros,
+        int realtimePriority,
         int maxChannels,
         int httpPort,
         String httpBind,
@@ -86,6 +88,10 @@ public record HubConfig(
         }
         if (ioThreads < 1 || ioThreads > 64) {
             throw new IllegalArgumentException("io threads must be 1..64: " + ioThreads);
+        }
+        if (realtimePriority < 0 || realtimePriority > 99) {
+            throw new IllegalArgumentException("real-time priority must be 0..99 (0 = normal scheduling): "
+                    + realtimePriority);
         }
         if (maxChannels < 1 || maxChannels > 254) {
             throw new IllegalArgumentException("max channels must be 1..254: " + maxChannels);
@@ -141,6 +147,7 @@ public record HubConfig(
         b.transport = transport;
         b.ioThreads = ioThreads;
         b.spinMicros = spinMicros;
+        b.realtimePriority = realtimePriority;
         b.maxChannels = maxChannels;
         b.httpPort = httpPort;
         b.httpBind = httpBind;
@@ -179,6 +186,8 @@ public record HubConfig(
         public String transport = "auto";
         public int ioThreads = 1;
         public int spinMicros = 100;
+        /** Above every normal thread; JACK setups usually run their own audio threads around 10–70. */
+        public int realtimePriority = 20;
         public int maxChannels = 64;
         public int httpPort = 8080;
         public String httpBind = "127.0.0.1";
@@ -253,7 +262,7 @@ public record HubConfig(
             return new HubConfig(tcpPort, udpBasePort, bindAddress, sampleRate, periodFrames, patchMode, includeServer,
                     upmix, maxParticipants, requiredResolution, queuePackets, queueMillis, sessionTimeout,
                     firstAudioTimeout, nameWait, handshakeDeadline, maxPendingHandshakes, hubInput, transport,
-                    ioThreads, spinMicros, maxChannels, httpPort, httpBind, stateDirectory, jack, jackServer,
+                    ioThreads, spinMicros, realtimePriority, maxChannels, httpPort, httpBind, stateDirectory, jack, jackServer,
                     jackClientName, jackAliases, queueAuto, queueMarginMillis, concealment, refuseOtherRates);
         }
     }

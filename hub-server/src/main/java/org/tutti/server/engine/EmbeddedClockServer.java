@@ -25,6 +25,8 @@ public final class EmbeddedClockServer implements AudioServer {
     private final long spinNanos;
     private final PeriodTimings timings;
     private volatile boolean running;
+    private volatile boolean realtime;
+    private int realtimePriority;
     private Thread thread;
 
     /** Fills the server's capture channels each period (silence, a tone, a WAV file). */
@@ -43,6 +45,17 @@ public final class EmbeddedClockServer implements AudioServer {
         this.captureSource = captureSource;
         this.spinNanos = spinNanos;
         this.timings = timings;
+    }
+
+    /** Asks for {@code SCHED_FIFO} at this priority when the thread starts (0 = normal scheduling). */
+    public EmbeddedClockServer realtimePriority(int priority) {
+        this.realtimePriority = priority;
+        return this;
+    }
+
+    /** Whether the engine thread got real-time scheduling. */
+    public boolean realtime() {
+        return realtime;
     }
 
     @Override
@@ -76,6 +89,18 @@ public final class EmbeddedClockServer implements AudioServer {
         int frames = format.periodFrames();
         float[][] capture = new float[captureChannels][frames];
         float[][] playback = new float[playbackChannels][frames];
+        if (realtimePriority > 0) {
+            String refused = RealtimeScheduling.promoteCurrentThread(realtimePriority);
+            realtime = refused == null;
+            timings.realtime(realtime);
+            if (refused != null) {
+                LOG.warn("the engine thread runs without real-time scheduling ({}); on a busy machine expect"
+                        + " late periods (tutti_engine_late_periods_total). --realtime-priority 0 silences this",
+                        refused);
+            } else {
+                LOG.info("engine thread: SCHED_FIFO priority {}", realtimePriority);
+            }
+        }
         long start = System.nanoTime();
         long n = 0;
         started.countDown();

@@ -15,6 +15,7 @@ public final class PeriodTimings {
     private volatile long skippedPeriods;
     private volatile long lastProcessingNanos;
     private volatile long maxLatenessNanos;
+    private volatile boolean realtime;
     private double latenessSumSeconds;
     private double processingSumSeconds;
     private final long lateThresholdNanos;
@@ -74,6 +75,15 @@ public final class PeriodTimings {
 
     public long periods() {
         return periods;
+    }
+
+    /** Whether the thread that records these periods runs under real-time scheduling. */
+    public boolean realtime() {
+        return realtime;
+    }
+
+    public void realtime(boolean value) {
+        realtime = value;
     }
 
     public long latePeriods() {

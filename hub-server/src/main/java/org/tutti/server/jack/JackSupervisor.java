@@ -25,7 +25,7 @@ public final class JackSupervisor implements AudioServer {
 
     /** JACK's settings plus the hub's. */
     public record Settings(String server, String clientName, int hubChannels, boolean connectSystemPorts,
-                           long spinNanos) {
+                           long spinNanos, int realtimePriority) {
     }
 
     private final Settings settings;
@@ -124,7 +124,7 @@ public final class JackSupervisor implements AudioServer {
                     for (float[] channel : capture) {
                         java.util.Arrays.fill(channel, 0, frames, 0f);
                     }
-                }, settings.spinNanos(), timings);
+                }, settings.spinNanos(), timings).realtimePriority(settings.realtimePriority());
         try {
             fallback.start(engine);
         } catch (InterruptedException e) {

@@ -52,6 +52,9 @@ public final class HubMetrics implements AutoCloseable {
                 .description("Participants streaming audio").register(registry);
         FunctionCounter.builder("tutti.engine.periods", timings, PeriodTimings::periods)
                 .description("Audio periods processed").register(registry);
+        Gauge.builder("tutti.engine.realtime", timings, t -> t.realtime() ? 1 : 0)
+                .description("1 if the embedded clock's engine thread runs under SCHED_FIFO (JACK: JACK's own thread)")
+                .register(registry);
         FunctionCounter.builder("tutti.engine.late.periods", timings, PeriodTimings::latePeriods)
                 .description("Periods that started more than half a period after their deadline").register(registry);
         FunctionCounter.builder("tutti.engine.skipped.periods", timings, PeriodTimings::skippedPeriods)

@@ -51,6 +51,10 @@ public final class UdpEndpoints {
                 .group(group)
                 .channelFactory(transport.datagramChannelFactory())
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                // Every datagram needs a 64 KiB receive buffer (any client layout must fit). Netty's
+                // default allocator does not pool that size: it was a malloc, a free and a Cleaner per
+                // datagram on the network thread. The pooled arena recycles them.
+                .option(ChannelOption.ALLOCATOR, io.netty.buffer.PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.SO_RCVBUF, 256 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 256 * 1024)
                 .option(ChannelOption.IP_TOS, 0xB8) // DSCP EF, as JackTrip 1.7.0 marks audio
