@@ -299,8 +299,21 @@ public final class AdaptiveResampler {
         }
         final double phase0 = phase;
         final double stride = step;
+        if (channels == 2) {
+            pullStereo(out, offset, possible, phase0, stride);
+        } else {
+            pullChannels(out, offset, possible, phase0, stride);
+        }
+        double next = phase0 + possible * stride;
+        int advance = (int) next;
+        read += advance;
+        phase = next - advance;
+        return possible;
+    }
+
+    private void pullChannels(float[][] out, int offset, int frames, double phase0, double stride) {
         final float[] coefficients = taps0;
-        for (int j = 0; j < possible; j++) {
+        for (int j = 0; j < frames; j++) {
             // Positions from the block start, not accumulated: needed() computes the same expression.
             double position = phase0 + j * stride;
             int whole = (int) position;
@@ -316,11 +329,6 @@ public final class AdaptiveResampler {
                 out[c][offset + j] = dot(coefficients, buffer[c], base);
             }
         }
-        double next = phase0 + possible * stride;
-        int advance = (int) next;
-        read += advance;
-        phase = next - advance;
-        return possible;
     }
 
     /** Output frames the buffered input allows now (for a caller that runs short of input). */
@@ -333,6 +341,47 @@ public final class AdaptiveResampler {
             frames++;
         }
         return Math.max(0, frames);
+    }
+
+    /**
+     * The common case, two channels, with the coefficient interpolation fused into both dot products:
+     * each coefficient is computed once, in a register, and used for both channels (twice as fast as
+     * building the row and then running two dot products over it).
+     */
+    private void pullStereo(float[][] out, int offset, int frames, double phase0, double stride) {
+        final float[] h = table;
+        final float[] dh = slopes;
+        final float[] left = buffer[0];
+        final float[] right = buffer[1];
+        final float[] outLeft = out[0];
+        final float[] outRight = out[1];
+        final int n = taps;
+        for (int j = 0; j < frames; j++) {
+            double position = phase0 + j * stride;
+            int whole = (int) position;
+            double scaled = (position - whole) * phases;
+            int row = (int) scaled;
+            float w = (float) (scaled - row);
+            int at = row * n;
+            int base = read + whole - (half - 1);
+            float l0 = 0, l1 = 0, l2 = 0, l3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+            for (int k = 0; k < n; k += 4) { // taps is a multiple of 4
+                float c0 = h[at + k] + w * dh[at + k];
+                float c1 = h[at + k + 1] + w * dh[at + k + 1];
+                float c2 = h[at + k + 2] + w * dh[at + k + 2];
+                float c3 = h[at + k + 3] + w * dh[at + k + 3];
+                l0 += c0 * left[base + k];
+                r0 += c0 * right[base + k];
+                l1 += c1 * left[base + k + 1];
+                r1 += c1 * right[base + k + 1];
+                l2 += c2 * left[base + k + 2];
+                r2 += c2 * right[base + k + 2];
+                l3 += c3 * left[base + k + 3];
+                r3 += c3 * right[base + k + 3];
+            }
+            outLeft[offset + j] = (l0 + l1) + (l2 + l3);
+            outRight[offset + j] = (r0 + r1) + (r2 + r3);
+        }
     }
 
     private float dot(float[] h, float[] x, int base) {

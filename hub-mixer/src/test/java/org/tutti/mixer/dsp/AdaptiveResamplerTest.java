@@ -249,4 +249,43 @@ class AdaptiveResamplerTest {
         }
         return y;
     }
+
+    @Test
+    void theStereoPathMatchesTheGeneralOneChannelByChannel() {
+        // Two channels take a fused path; it must produce what two single-channel resamplers do.
+        AdaptiveResampler.Kernel kernel = AdaptiveResampler.Kernel.forDrift();
+        AdaptiveResampler stereo = new AdaptiveResampler(2, 4096, 1.0, kernel);
+        AdaptiveResampler left = new AdaptiveResampler(1, 4096, 1.0, kernel);
+        AdaptiveResampler right = new AdaptiveResampler(1, 4096, 1.0, kernel);
+        float[][] in = new float[2][512];
+        float[][] out = new float[2][PERIOD];
+        float[][] outLeft = new float[1][PERIOD];
+        float[][] outRight = new float[1][PERIOD];
+        long written = 0;
+        double worst = 0;
+        for (int period = 0; period < 400; period++) {
+            double ratio = 1 + 300e-6 * Math.sin(period / 30.0);
+            for (AdaptiveResampler r : new AdaptiveResampler[] {stereo, left, right}) {
+                r.setRatio(ratio);
+            }
+            int missing = stereo.needed(PERIOD) - stereo.available();
+            for (int n = 0; n < missing; n++, written++) {
+                in[0][n] = (float) (0.5 * Math.sin(written * 2 * Math.PI * 997 / 48_000));
+                in[1][n] = (float) (0.4 * Math.sin(written * 2 * Math.PI * 7_919 / 48_000 + 1));
+            }
+            if (missing > 0) {
+                stereo.push(in, 0, missing);
+                left.push(new float[][] {in[0]}, 0, missing);
+                right.push(new float[][] {in[1]}, 0, missing);
+            }
+            assertEquals(PERIOD, stereo.pull(out, 0, PERIOD));
+            assertEquals(PERIOD, left.pull(outLeft, 0, PERIOD));
+            assertEquals(PERIOD, right.pull(outRight, 0, PERIOD));
+            for (int n = 0; n < PERIOD; n++) {
+                worst = Math.max(worst, Math.abs(out[0][n] - outLeft[0][n]));
+                worst = Math.max(worst, Math.abs(out[1][n] - outRight[0][n]));
+            }
+        }
+        assertTrue(worst < 1e-6, "largest difference " + worst); // float summation order only
+    }
 }
