@@ -18,7 +18,7 @@ TUTTI = ROOT / "hub-server/target/tutti.jar"
 LOADGEN = ROOT / "hub-loadgen/target/loadgen.jar"
 REFLECTOR = ROOT / "hub-reflector/target/reflector.jar"
 TCP, UDP, HTTP = 24464, 24500, 24480
-JVM = ["-XX:+UseZGC", "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"]
+JVM = ["-XX:+UseZGC", "-XX:-ZProactive", "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"]
 TICKS = os.sysconf("SC_CLK_TCK")
 
 

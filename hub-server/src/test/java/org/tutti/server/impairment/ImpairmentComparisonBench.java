@@ -34,16 +34,20 @@ class ImpairmentComparisonBench {
         for (Impairment condition : conditions) {
             try (TestHub tutti = TestHub.start(b -> {
                     b.patchMode(PatchMode.CLIENT_LOOPBACK);
-                    if (!tuttiQueue.equals("auto")) {
+                    if (tuttiQueue.equals("auto")) {
+                        b.queueAuto = true; // -q auto, default margin, Burg concealment (the default)
+                    } else {
                         b.queuePackets(Integer.parseInt(tuttiQueue));
                     }
                 })) {
-                rows.add(ImpairedLink.row(ImpairedLink.measure("Tutti", tutti.tcpPort(), condition, SECONDS, CLIENT)));
+                rows.add(ImpairedLink.row(ImpairedLink.measure("Tutti -q " + tuttiQueue, tutti.tcpPort(), condition,
+                        SECONDS, CLIENT)));
                 System.out.println(rows.get(rows.size() - 1));
             }
             try (JackTripHub jacktrip = JackTripHub.start(JackServer.shared(), "-p", "1", "--bufstrategy", "3",
                     "-q", System.getProperty("impairment.jacktrip.queue", "auto"))) {
-                rows.add(ImpairedLink.row(ImpairedLink.measure("jacktrip -S --bufstrategy 3", jacktrip.tcpPort(),
+                rows.add(ImpairedLink.row(ImpairedLink.measure("jacktrip -S --bufstrategy 3 -q "
+                        + System.getProperty("impairment.jacktrip.queue", "auto"), jacktrip.tcpPort(),
                         condition, SECONDS, CLIENT)));
                 System.out.println(rows.get(rows.size() - 1));
             }
