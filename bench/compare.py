@@ -5,7 +5,9 @@ For each hub and each N it starts the hub, runs the load generator (N simulated 
 48 kHz / 128 frames / 2 ch / 16-bit), and measures the hub's CPU (utime+stime from /proc, the
 hub's own JACK server included for jacktrip), RSS, late periods (Tutti's /metrics; JACK xruns for
 jacktrip), kernel UDP drops (/proc/net/snmp), and what the clients saw (gaps, round trip).
-Writes bench/out/<stamp>/results.tsv, results.md and cpu.svg. Loopback only.
+Writes bench/out/<stamp>/results.tsv, results.md and cpu.svg; a full run (all three hubs) also
+puts the table and the plot into docs/benchmarks.md and docs/img/cpu-vs-participants.svg
+(--no-publish: don't). Loopback only.
 
   bench/compare.py [--counts 8,16,32,64,128,256] [--seconds 20] [--hubs tutti,jacktrip,reflector]
   bench/compare.py --soak [--soak-clients 128] [--seconds 600]
@@ -28,9 +30,14 @@ def cpu_seconds(pid):
 
 
 def rss_mib(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    """Resident memory as PSS: ZGC maps its heap three times, which VmRSS counts three times."""
+    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            for line in Path(name).read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
     return float("nan")
 
 
@@ -71,7 +78,7 @@ class Hub:
         env = dict(os.environ, JACK_NO_AUDIO_RESERVATION="1")
         if kind == "tutti":
             state = out / "tutti-state"
-            self.procs.append(subprocess.Popen(["java", *JVM, f"-Xlog:gc:file={out}/tutti-gc.log", "-jar", str(TUTTI),
+            self.procs.append(subprocess.Popen(["java", *JVM, f"-Xlog:gc,gc+phases,safepoint:file={out}/tutti-gc.log", "-jar", str(TUTTI),
                 "-B", str(TCP), "-U", str(UDP), "-p", "2", "--http-port", str(HTTP), "--state-dir", str(state),
                 "--max-participants", "300"], stdout=open(out / "tutti.log", "w"), stderr=subprocess.STDOUT))
             wait_listening(TCP, self.procs[0])
@@ -190,7 +197,7 @@ def write_results(rows, out):
         for r in rows:
             f.write("\t".join(str(r[c]) for c in COLUMNS) + "\n")
     with open(out / "results.md", "w") as f:
-        f.write("| hub | N | streaming | hub CPU % of a core | per participant % | RSS MiB | late periods | kernel drops "
+        f.write("| hub | N | streaming | hub CPU % of a core | per participant % | memory MiB (PSS) | late periods | kernel drops "
                 "| gaps/s (all clients) | seq lost % | RTT p50 ms | RTT p99 ms |\n|" + "---|" * 12 + "\n")
         for r in rows:
             f.write(f"| {r['hub']} | {r['n']} | {r['connected']} | {r['cpu_pct']} | {r['cpu_per_participant_pct']} | "
@@ -251,7 +258,10 @@ def soak(args, out):
         (run / "metrics.txt").write_text(text)
     finally:
         hub.stop()
-    pauses = [float(m) for m in re.findall(r"Pause[^\n]*?(\d+\.\d+)ms", (run / "tutti-gc.log").read_text())]
+    log = (run / "tutti-gc.log").read_text()
+    # Every safepoint stops the engine thread too: GC pauses and the JVM's other stop-the-world work.
+    pauses = [int(ns) / 1e6 for ns in re.findall(r'Safepoint "[^"]+".*?Total: (\d+) ns', log)]
+    gc_pauses = [float(m) for m in re.findall(r"Pause \w+(?: \w+)*? (\d+\.\d+)ms", log)]
     buckets = [(float(le), float(v)) for le, v in re.findall(
         r'^tutti_engine_period_start_lateness_seconds_bucket\{le="([^"]+)",?\} (\S+)$', text, re.M) if le != "+Inf"]
     total = float(re.search(r"^tutti_engine_period_start_lateness_seconds_count (\S+)$", text, re.M).group(1))
@@ -264,8 +274,10 @@ def soak(args, out):
     summary = {"clients": n, "seconds": args.seconds, "periods": total,
                "late_periods": metric_from(text, "tutti_engine_late_periods_total"),
                "lateness_p99_s_at_most": quantile(0.99), "lateness_p999_s_at_most": quantile(0.999),
-               "gc_pauses": len(pauses), "gc_pause_max_ms": max(pauses, default=0.0),
-               "gc_pauses_over_1ms": sum(1 for p in pauses if p > 1.0),
+               "gc_cycles": len(re.findall(r"Garbage Collection \(", log)),
+               "gc_pauses": len(gc_pauses), "gc_pause_max_ms": max(gc_pauses, default=0.0),
+               "safepoints": len(pauses), "safepoint_max_ms": round(max(pauses, default=0.0), 3),
+               "safepoints_over_1ms": sum(1 for p in pauses if p > 1.0),
                "client_dropouts_per_s": result["steady"]["dropouts_per_s"],
                "kernel_drops": metric_from(text, "tutti_udp_kernel_receive_drops_total")}
     (run / "soak.json").write_text(json.dumps(summary, indent=2))
@@ -284,6 +296,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--soak", action="store_true")
     parser.add_argument("--soak-clients", type=int, default=128)
+    parser.add_argument("--no-publish", action="store_true", help="leave docs/benchmarks.md alone")
     args = parser.parse_args()
     out = ROOT / "bench/out" / time.strftime("%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
@@ -307,6 +320,30 @@ def main():
                 break
     write_results(rows, out)
     print((out / "results.md").read_text())
+    if not args.no_publish and set(args.hubs.split(",")) == {"tutti", "jacktrip", "reflector"}:
+        publish(out, args)
+
+
+def publish(out, args):
+    """The latest full comparison goes into docs: the table between the markers, and the plot."""
+    doc = ROOT / "docs/benchmarks.md"
+    image = ROOT / "docs/img/cpu-vs-participants.svg"
+    image.parent.mkdir(parents=True, exist_ok=True)
+    image.write_text((out / "cpu.svg").read_text())
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), "unknown CPU")
+    block = (f"<!-- compare:begin (written by bench/compare.py; do not edit) -->\n"
+             f"Run {out.name}: `bench/compare.sh --counts {args.counts} --seconds {args.seconds}` on "
+             f"{os.cpu_count()} × {cpu}, load generator on the same machine.\n\n"
+             + (out / "results.md").read_text()
+             + "\n![hub CPU against participants](img/cpu-vs-participants.svg)\n<!-- compare:end -->")
+    text = doc.read_text() if doc.exists() else ""
+    if "<!-- compare:begin" in text and "<!-- compare:end -->" in text:
+        text = re.sub(r"<!-- compare:begin.*?<!-- compare:end -->", lambda _: block, text, flags=re.S)
+    else:
+        text += "\n" + block + "\n"
+    doc.write_text(text)
+    print(f"published to {doc.relative_to(ROOT)} and {image.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
