@@ -53,7 +53,8 @@ public final class HubMetrics implements AutoCloseable {
         FunctionCounter.builder("tutti.engine.periods", timings, PeriodTimings::periods)
                 .description("Audio periods processed").register(registry);
         Gauge.builder("tutti.engine.realtime", timings, t -> t.realtime() ? 1 : 0)
-                .description("1 if the embedded clock's engine thread runs under SCHED_FIFO (JACK: JACK's own thread)")
+                .description("1 if the embedded clock's engine thread got SCHED_FIFO;"
+                        + " always 0 on JACK, whose own thread runs the engine")
                 .register(registry);
         FunctionCounter.builder("tutti.engine.late.periods", timings, PeriodTimings::latePeriods)
                 .description("Periods that started more than half a period after their deadline").register(registry);
