@@ -136,14 +136,20 @@ class Hub:
                 print(f"  personal mix for {name} failed: {e}", file=sys.stderr)
 
     def stop(self):
+        # Newest first, one at a time: jacktrip must close its JACK clients before jackd goes.
         for p in reversed(self.procs):
             if p.poll() is None:
-                p.send_signal(signal.SIGINT if p is not self.procs[0] or self.kind != "jacktrip" else signal.SIGTERM)
-        for p in reversed(self.procs):
+                p.send_signal(signal.SIGTERM if self.kind == "jacktrip" and p is self.procs[0] else signal.SIGINT)
             try:
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+                p.wait()
+        if self.kind == "jacktrip":
+            # Whatever a killed client left of this run's own JACK server (JACK 2 keeps semaphores
+            # in /dev/shm; stale ones pile up over many runs).
+            for stale in Path("/dev/shm").glob(f"jack_sem.*_{self.jack_name}_*"):
+                stale.unlink(missing_ok=True)
 
 
 def run_one(kind, n, seconds, out, ramp=40, warmup=5):
