@@ -8,6 +8,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Finds loopback ports no one is using, so parallel or repeated test runs do not collide. */
 public final class Ports {
+    /**
+     * Every UDP port handed out in this JVM. A port is free when checked but only bound later, so
+     * without this a test's own client could be given a port inside the range its hub was given
+     * (seen: a hub skipping a slot and refusing the 32nd participant of EngineAllocationTest).
+     */
+    private static final java.util.BitSet CLAIMED = new java.util.BitSet(65536);
+
     private Ports() {
     }
 
@@ -15,7 +22,9 @@ public final class Ports {
     public static synchronized int freeUdpRange(int count) {
         for (int attempt = 0; attempt < 200; attempt++) {
             int base = 20000 + ThreadLocalRandom.current().nextInt(40000 - count);
-            if (udpRangeFree(base, count)) {
+            boolean unclaimed = CLAIMED.nextSetBit(base) < 0 || CLAIMED.nextSetBit(base) >= base + count;
+            if (unclaimed && udpRangeFree(base, count)) {
+                CLAIMED.set(base, base + count);
                 return base;
             }
         }
