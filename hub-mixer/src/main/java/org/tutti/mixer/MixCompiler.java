@@ -32,6 +32,11 @@ public final class MixCompiler {
     private record Memo(ListenerSpec spec, Bus bus, ListenerMix mix) {
     }
 
+    /** Where {@link #expand} puts routes: a {@link Routes.Builder}, or a counter. */
+    interface RouteSink {
+        void add(int sourceSlot, int sourceChannel, int outChannel, float gain);
+    }
+
     /**
      * @param upmix     JackTrip's {@code -u}: an unpanned mono source also feeds channel 2
      * @param maxFrames largest period the plan will be rendered with (sizes the bus buffers)
@@ -57,7 +62,7 @@ public final class MixCompiler {
             for (var gain : profile.gains().entrySet()) {
                 SourceSpec source = sourceBySlot.get(gain.getKey());
                 if (source != null) {
-                    expand(source, gain.getValue(), entry.getValue(), 1f, routes);
+                    expand(source, gain.getValue(), entry.getValue(), 1f, routes::add);
                 }
             }
             Routes built = routes.build();
@@ -120,13 +125,14 @@ public final class MixCompiler {
         return new ListenerMix(listener.slot(), channels, null, 0f, direct(listener, sources, master));
     }
 
-    /** How many routes {@link #direct} would build. */
+    /** How many routes {@link #direct} would build (a direct mix has one entry per key, so no merging). */
     private int directSize(ListenerSpec listener, Map<Integer, SourceSpec> sources, float master) {
-        int size = 0;
+        int[] size = {0};
+        RouteSink counter = (slot, sourceChannel, outChannel, gain) -> size[0] += gain != 0f ? 1 : 0;
         for (SourceSpec source : sources.values()) {
-            size += routeCount(source, listener.effectiveGain(source.slot()), listener.channels(), master);
+            expand(source, listener.effectiveGain(source.slot()), listener.channels(), master, counter);
         }
-        return size;
+        return size[0];
     }
 
     /** Routes that turn {@code master · bus} into what the listener wants. */
@@ -146,10 +152,10 @@ public final class MixCompiler {
             if (wanted.equals(base) && listener.channels() == busWidth) {
                 continue;
             }
-            expand(source, wanted, listener.channels(), master, routes);
+            expand(source, wanted, listener.channels(), master, routes::add);
             // What the bus already delivers to this listener's channels, taken back out.
             Routes.Builder busPart = new Routes.Builder();
-            expand(source, base, busWidth, master, busPart);
+            expand(source, base, busWidth, master, busPart::add);
             Routes fromBus = busPart.build();
             for (int r = 0; r < fromBus.size(); r++) {
                 if (fromBus.outChannel(r) < listener.channels()) {
@@ -163,7 +169,7 @@ public final class MixCompiler {
     private Routes direct(ListenerSpec listener, Map<Integer, SourceSpec> sources, float master) {
         Routes.Builder routes = new Routes.Builder();
         for (SourceSpec source : sources.values()) {
-            expand(source, listener.effectiveGain(source.slot()), listener.channels(), master, routes);
+            expand(source, listener.effectiveGain(source.slot()), listener.channels(), master, routes::add);
         }
         return routes.build();
     }
@@ -173,7 +179,7 @@ public final class MixCompiler {
      * JACK patches receive_k to send_k), plus mono to channel 2 with upmix. Panned mono: constant
      * power. Panned multichannel: balance on the first two channels.
      */
-    void expand(SourceSpec source, SourceGain sourceGain, int width, float scale, Routes.Builder routes) {
+    void expand(SourceSpec source, SourceGain sourceGain, int width, float scale, RouteSink routes) {
         float gain = sourceGain.gain() * scale;
         if (gain == 0f || width == 0 || source.channels() == 0) {
             return;
@@ -204,32 +210,6 @@ public final class MixCompiler {
             float balance = k == 0 ? Math.min(1f, 1f - pan) : k == 1 ? Math.min(1f, 1f + pan) : 1f;
             routes.add(slot, k, k, gain * balance);
         }
-    }
-
-    /** How many routes {@link #expand} adds for these arguments. */
-    int routeCount(SourceSpec source, SourceGain sourceGain, int width, float scale) {
-        if (sourceGain.gain() * scale == 0f || width == 0 || source.channels() == 0) {
-            return 0;
-        }
-        int channels = source.channels();
-        if (!sourceGain.panned()) {
-            return Math.min(channels, width) + (channels == 1 && upmix && width >= 2 ? 1 : 0);
-        }
-        float gain = sourceGain.gain() * scale;
-        float pan = sourceGain.pan();
-        if (channels == 1) {
-            if (width == 1) {
-                return 1;
-            }
-            double theta = (pan + 1.0) * Math.PI / 4.0;
-            return ((float) (gain * Math.cos(theta)) != 0f ? 1 : 0) + ((float) (gain * Math.sin(theta)) != 0f ? 1 : 0);
-        }
-        int count = 0;
-        for (int k = 0; k < Math.min(channels, width); k++) {
-            float balance = k == 0 ? Math.min(1f, 1f - pan) : k == 1 ? Math.min(1f, 1f + pan) : 1f;
-            count += gain * balance != 0f ? 1 : 0;
-        }
-        return count;
     }
 
     private static Bus reuse(Bus bus, MixPlan previous) {

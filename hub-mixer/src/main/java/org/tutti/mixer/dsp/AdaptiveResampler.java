@@ -299,36 +299,31 @@ public final class AdaptiveResampler {
         }
         final double phase0 = phase;
         final double stride = step;
-        if (channels == 2) {
-            pullStereo(out, offset, possible, phase0, stride);
-        } else {
-            pullChannels(out, offset, possible, phase0, stride);
-        }
-        double next = phase0 + possible * stride;
-        int advance = (int) next;
-        read += advance;
-        phase = next - advance;
-        return possible;
-    }
-
-    private void pullChannels(float[][] out, int offset, int frames, double phase0, double stride) {
-        final float[] coefficients = taps0;
-        for (int j = 0; j < frames; j++) {
+        final boolean stereo = channels == 2;
+        // Hoisted for the stereo path, which runs for nearly every participant.
+        final float[] left = buffer[0];
+        final float[] right = stereo ? buffer[1] : null;
+        final float[] outLeft = out[0];
+        final float[] outRight = stereo ? out[1] : null;
+        for (int j = 0; j < possible; j++) {
             // Positions from the block start, not accumulated: needed() computes the same expression.
             double position = phase0 + j * stride;
             int whole = (int) position;
             double scaled = (position - whole) * phases;
             int row = (int) scaled;
             float w = (float) (scaled - row);
-            int at = row * taps;
-            for (int k = 0; k < taps; k++) {
-                coefficients[k] = table[at + k] + w * slopes[at + k];
-            }
             int base = read + whole - (half - 1);
-            for (int c = 0; c < channels; c++) {
-                out[c][offset + j] = dot(coefficients, buffer[c], base);
+            if (stereo) {
+                stereoFrame(row * taps, w, left, right, base, outLeft, outRight, offset + j);
+            } else {
+                frame(row * taps, w, base, out, offset + j);
             }
         }
+        double next = phase0 + possible * stride;
+        int advance = (int) next;
+        read += advance;
+        phase = next - advance;
+        return possible;
     }
 
     /** Output frames the buffered input allows now (for a caller that runs short of input). */
@@ -343,45 +338,43 @@ public final class AdaptiveResampler {
         return Math.max(0, frames);
     }
 
+    /** One output frame, any channel count: the interpolated coefficient row, then a dot product per channel. */
+    private void frame(int at, float w, int base, float[][] out, int index) {
+        final float[] coefficients = taps0;
+        for (int k = 0; k < taps; k++) {
+            coefficients[k] = table[at + k] + w * slopes[at + k];
+        }
+        for (int c = 0; c < channels; c++) {
+            out[c][index] = dot(coefficients, buffer[c], base);
+        }
+    }
+
     /**
-     * The common case, two channels, with the coefficient interpolation fused into both dot products:
-     * each coefficient is computed once, in a register, and used for both channels (twice as fast as
-     * building the row and then running two dot products over it).
+     * One output frame of the common case, two channels, with the coefficient interpolation fused into
+     * both dot products: each coefficient is computed once, in a register, and used for both channels
+     * (twice as fast as building the row and then running two dot products over it).
      */
-    private void pullStereo(float[][] out, int offset, int frames, double phase0, double stride) {
+    private void stereoFrame(int at, float w, float[] left, float[] right, int base, float[] outLeft, float[] outRight,
+                             int index) {
         final float[] h = table;
         final float[] dh = slopes;
-        final float[] left = buffer[0];
-        final float[] right = buffer[1];
-        final float[] outLeft = out[0];
-        final float[] outRight = out[1];
-        final int n = taps;
-        for (int j = 0; j < frames; j++) {
-            double position = phase0 + j * stride;
-            int whole = (int) position;
-            double scaled = (position - whole) * phases;
-            int row = (int) scaled;
-            float w = (float) (scaled - row);
-            int at = row * n;
-            int base = read + whole - (half - 1);
-            float l0 = 0, l1 = 0, l2 = 0, l3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-            for (int k = 0; k < n; k += 4) { // taps is a multiple of 4
-                float c0 = h[at + k] + w * dh[at + k];
-                float c1 = h[at + k + 1] + w * dh[at + k + 1];
-                float c2 = h[at + k + 2] + w * dh[at + k + 2];
-                float c3 = h[at + k + 3] + w * dh[at + k + 3];
-                l0 += c0 * left[base + k];
-                r0 += c0 * right[base + k];
-                l1 += c1 * left[base + k + 1];
-                r1 += c1 * right[base + k + 1];
-                l2 += c2 * left[base + k + 2];
-                r2 += c2 * right[base + k + 2];
-                l3 += c3 * left[base + k + 3];
-                r3 += c3 * right[base + k + 3];
-            }
-            outLeft[offset + j] = (l0 + l1) + (l2 + l3);
-            outRight[offset + j] = (r0 + r1) + (r2 + r3);
+        float l0 = 0, l1 = 0, l2 = 0, l3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+        for (int k = 0; k < taps; k += 4) { // taps is a multiple of 4
+            float c0 = h[at + k] + w * dh[at + k];
+            float c1 = h[at + k + 1] + w * dh[at + k + 1];
+            float c2 = h[at + k + 2] + w * dh[at + k + 2];
+            float c3 = h[at + k + 3] + w * dh[at + k + 3];
+            l0 += c0 * left[base + k];
+            r0 += c0 * right[base + k];
+            l1 += c1 * left[base + k + 1];
+            r1 += c1 * right[base + k + 1];
+            l2 += c2 * left[base + k + 2];
+            r2 += c2 * right[base + k + 2];
+            l3 += c3 * left[base + k + 3];
+            r3 += c3 * right[base + k + 3];
         }
+        outLeft[index] = (l0 + l1) + (l2 + l3);
+        outRight[index] = (r0 + r1) + (r2 + r3);
     }
 
     private float dot(float[] h, float[] x, int base) {

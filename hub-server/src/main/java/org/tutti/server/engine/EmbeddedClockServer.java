@@ -25,7 +25,6 @@ public final class EmbeddedClockServer implements AudioServer {
     private final long spinNanos;
     private final PeriodTimings timings;
     private volatile boolean running;
-    private volatile boolean realtime;
     private int realtimePriority;
     private Thread thread;
 
@@ -51,11 +50,6 @@ public final class EmbeddedClockServer implements AudioServer {
     public EmbeddedClockServer realtimePriority(int priority) {
         this.realtimePriority = priority;
         return this;
-    }
-
-    /** Whether the engine thread got real-time scheduling. */
-    public boolean realtime() {
-        return realtime;
     }
 
     @Override
@@ -91,8 +85,7 @@ public final class EmbeddedClockServer implements AudioServer {
         float[][] playback = new float[playbackChannels][frames];
         if (realtimePriority > 0) {
             String refused = RealtimeScheduling.promoteCurrentThread(realtimePriority);
-            realtime = refused == null;
-            timings.realtime(realtime);
+            timings.realtime(refused == null);
             if (refused != null) {
                 LOG.warn("the engine thread runs without real-time scheduling ({}); on a busy machine expect"
                         + " late periods (tutti_engine_late_periods_total). --realtime-priority 0 silences this",

@@ -48,7 +48,8 @@ public final class RealtimeScheduling {
             return "real-time scheduling is only set up on Linux";
         }
         try {
-            Holder.C.sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, new int[] {priority}); // pid 0: the calling thread
+            // pid 0: the calling thread
+            Holder.C.sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, new int[] {priority});
             return null;
         } catch (LastErrorException e) {
             return e.getErrorCode() == 1 // EPERM
