@@ -60,6 +60,8 @@ final class ParticipantView {
             stats.put("recovered", jitter.recovered());
             stats.put("underruns", jitter.underruns());
             stats.put("overruns", jitter.overruns());
+            stats.put("arrivalStalls", jitter.arrivalStalls());
+            stats.put("longestArrivalGapMs", round(jitter.longestArrivalGapNanos() / 1e6, 3));
             stats.put("concealedFrames", jitter.concealedFrames());
             stats.put("lossRatio", round(jitter.lossRatio(), 6));
             stats.put("jitterMs", round(jitter.jitterSeconds() * 1000, 3));

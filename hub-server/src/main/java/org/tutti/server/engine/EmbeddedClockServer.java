@@ -11,12 +11,16 @@ import org.slf4j.LoggerFactory;
  * so the clock does not drift. It parks until shortly before each deadline and spins the rest, which
  * keeps period start jitter far below a period at the cost of a little CPU.
  *
- * <p>If the thread falls more than {@link #MAX_BEHIND_PERIODS} behind (a stall), it skips ahead
- * rather than running a burst of periods back to back, and counts the skipped periods.
+ * <p>When the thread was descheduled (shared VMs stall for tens of milliseconds now and then), it runs
+ * the periods it missed back to back: every participant's jitter buffer drains what piled up meanwhile
+ * and every client gets every period, in a burst its own buffer absorbs. Only beyond
+ * {@link #MAX_CATCH_UP_SECONDS} does it skip ahead, counting the skipped periods; the jitter buffers
+ * keep time through that long ({@link org.tutti.server.jitter.JitterBuffer#COAST_SECONDS}), so neither
+ * leaves more than the one gap.
  */
 public final class EmbeddedClockServer implements AudioServer {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClockServer.class);
-    static final int MAX_BEHIND_PERIODS = 8;
+    static final double MAX_CATCH_UP_SECONDS = 0.2;
 
     private final AudioFormat format;
     private final int captureChannels;
@@ -94,6 +98,7 @@ public final class EmbeddedClockServer implements AudioServer {
                 LOG.info("engine thread: SCHED_FIFO priority {}", realtimePriority);
             }
         }
+        long maxBehind = (long) Math.ceil(MAX_CATCH_UP_SECONDS * 1e9 / format.periodNanos());
         long start = System.nanoTime();
         long n = 0;
         started.countDown();
@@ -103,7 +108,7 @@ public final class EmbeddedClockServer implements AudioServer {
                 waitUntil(deadline);
                 long begin = System.nanoTime();
                 long behind = (begin - deadline) / format.periodNanos();
-                if (behind > MAX_BEHIND_PERIODS) {
+                if (behind > maxBehind) {
                     timings.skipped(behind);
                     n += behind;
                     deadline = format.periodStart(start, n);

@@ -18,14 +18,28 @@ import org.tutti.protocol.udp.PacketLayout;
  *
  * <p>Reading re-blocks the client's packet size into hub periods. A missing packet with newer ones
  * behind it is lost: it is concealed and skipped. An empty buffer is an underrun: concealed, and the
- * play position waits (latency grows until an overrun trims it back to the target). More than
- * {@code target + slack} packets ahead is an overrun: the oldest are dropped.
+ * play position keeps time ("coasts") for up to {@link #COAST_SECONDS}, so when the sender's packets
+ * stopped for a while (a stall of its machine, of the network, or of ours) and then arrive in a burst,
+ * those whose time has passed are late and dropped and playback goes on with the exact stream at the
+ * target depth: the gap is concealed once, the latency does not change and nothing needs realigning.
+ * Right after playback starts (clients send a burst, then pause) and after a longer silence, the play
+ * position waits instead and playback resumes once the target depth is there again. Far more than
+ * the target ahead (beyond anything the engine could be about to catch up on) is an overrun: the
+ * oldest packets are dropped.
  */
 public final class JitterBuffer {
     private static final VarHandle SLOT_INDEX = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long EMPTY = Long.MIN_VALUE;
-    /** Consecutive late packets after which the sender is assumed to have restarted its sequence. */
+    /** Consecutive late packets, beyond a coast's worth, after which the sender is assumed to have restarted. */
     private static final int RESYNC_AFTER_LATE = 16;
+    /**
+     * How long the play position keeps time through an underrun: longer than the stalls a shared VM
+     * shows (tens of milliseconds) and than the engine's own catch-up window, so neither leaves a trace
+     * beyond the concealed gap.
+     */
+    public static final double COAST_SECONDS = 0.25;
+    /** An arrival gap at least this long (and of several packets) is counted as a stall of the sender or path. */
+    static final long STALL_NANOS = 15_000_000L;
 
     private final int channels;
     private final int frames;
@@ -38,6 +52,10 @@ public final class JitterBuffer {
     private final JitterStats stats = new JitterStats();
     private final org.tutti.mixer.dsp.DriftEstimator drift;
     private final ArrivalSpread spread = new ArrivalSpread(ArrivalSpread.DEFAULT_WINDOW_SECONDS);
+    /** Packets the play position may run ahead of the newest packet while coasting. */
+    private final int coastPackets;
+    /** Frames of depth beyond the target that only a burst (never a catch-up of ours) can leave. */
+    private final int burstSlackFrames;
 
     // Writer (network thread) state.
     private long highestWritten = EMPTY;
@@ -86,6 +104,8 @@ public final class JitterBuffer {
         this.targetFrames = targetFrames;
         this.concealer = concealer;
         this.drift = new org.tutti.mixer.dsp.DriftEstimator(sampleRate);
+        this.coastPackets = Math.max(1, Math.min(size / 4, (int) Math.ceil(COAST_SECONDS * sampleRate / frames)));
+        this.burstSlackFrames = coastPackets * frames;
     }
 
     public JitterStats stats() {
@@ -150,7 +170,9 @@ public final class JitterBuffer {
         if (read != EMPTY && index < read) {
             if (!redundant) {
                 stats.late++;
-                if (++lateStreak > RESYNC_AFTER_LATE) {
+                // A burst after a coasted stall is up to coastPackets late in a row; a restarted
+                // sequence stays late for ever.
+                if (++lateStreak > coastPackets + RESYNC_AFTER_LATE) {
                     rebase(sequence, read);
                     index = extend(sequence);
                 } else {
@@ -242,6 +264,11 @@ public final class JitterBuffer {
         drift.update(arrivalNanos, frameIndex);
         spread.update(arrivalNanos, frameIndex, sampleRate * drift.ratio());
         if (lastArrivalNanos != 0 && index > lastArrivalIndex) {
+            long gap = arrivalNanos - lastArrivalNanos;
+            if (gap >= STALL_NANOS && gap >= 4L * frames * 1_000_000_000L / sampleRate) {
+                stats.arrivalStalls++;
+                stats.longestArrivalGapNanos = Math.max(stats.longestArrivalGapNanos, gap);
+            }
             double mediaSeconds = (double) (index - lastArrivalIndex) * frames / sampleRate;
             double arrivalSeconds = (arrivalNanos - lastArrivalNanos) / 1e9;
             double d = Math.abs(arrivalSeconds - mediaSeconds);
@@ -266,11 +293,18 @@ public final class JitterBuffer {
         if (!started) {
             long needed = Math.max(1, (target + frames - 1) / frames);
             if (primed) {
-                // Re-priming after running dry: resume where playback stands once the target is there.
+                // Re-priming after running dry: resume once the target is there, at the target depth
+                // (what arrived beyond it in a burst is older than the target allows: dropped).
                 if (highest + 1 - readIndex < needed) {
                     concealer.conceal(out, 0, channels, count);
                     stats.concealedFrames += count;
                     return;
+                }
+                long resume = highest + 1 - needed;
+                if (resume > readIndex) {
+                    stats.overruns += resume - readIndex;
+                    readIndex = resume;
+                    readOffset = 0;
                 }
             } else {
                 if (highest == EMPTY || highest - publishedFirst + 1 < needed) {
@@ -285,6 +319,7 @@ public final class JitterBuffer {
             framesSinceStart = 0;
         }
         trimBurst(highest, target, count);
+        boolean ranDry = false;
         int position = 0;
         while (position < count) {
             int n = Math.min(frames - readOffset, count - position);
@@ -309,18 +344,33 @@ public final class JitterBuffer {
                 if (readOffset == 0) {
                     stats.lost++;
                 }
+            } else if (framesSinceStart >= sampleRate && readIndex - highest <= coastPackets) {
+                // Ran dry: keep time, so a burst that ends a stall plays on at the target depth.
+                concealer.conceal(out, position, channels, n);
+                concealing = true;
+                stats.concealedFrames += n;
+                if (!ranDry) {
+                    stats.underruns++;
+                    ranDry = true;
+                }
+                if (readOffset == 0) {
+                    stats.lost++;
+                }
             } else {
                 int rest = count - position;
                 concealer.conceal(out, position, channels, rest);
                 concealing = true;
                 stats.concealedFrames += rest;
-                stats.underruns++;
-                if (framesSinceStart < sampleRate) {
-                    // Clients often send a burst at start-up and then pause: playback that starts on
-                    // such a burst runs short. Wait for the target depth once more rather than run short.
-                    started = false;
-                    stats.reprimes++;
+                if (!ranDry) {
+                    stats.underruns++;
                 }
+                // Clients often send a burst at start-up and then pause: playback that starts on such a
+                // burst runs short. And a sender silent for longer than a coast has paused or gone. Either
+                // way, wait where its packets stopped until the target depth is there once more.
+                readIndex = Math.min(readIndex, highest + 1);
+                readOffset = 0;
+                started = false;
+                stats.reprimes++;
                 break;
             }
             position += n;
@@ -366,9 +416,12 @@ public final class JitterBuffer {
         return false;
     }
 
-    /** A burst far beyond the target (after a stall): drop the oldest packets, back to the target. */
+    /**
+     * A burst far beyond the target: drop the oldest packets, back to the target. "Far" leaves room for
+     * the engine catching up on periods it missed while descheduled, which drains such a depth itself.
+     */
     private void trimBurst(long highest, int target, int count) {
-        int limit = Math.max(2 * target, target + 2 * Math.max(frames, count));
+        int limit = target + Math.max(2 * Math.max(frames, count), burstSlackFrames);
         if (depthFrames(highest) > limit) {
             long newIndex = highest + 1 - Math.max(1, (target + frames - 1) / frames);
             stats.overruns += newIndex - readIndex;

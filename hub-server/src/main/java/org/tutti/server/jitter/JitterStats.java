@@ -13,6 +13,8 @@ public final class JitterStats {
     volatile long recovered;
     volatile long resyncs;
     volatile long droppedAhead;
+    volatile long arrivalStalls;
+    volatile long longestArrivalGapNanos;
     /** RFC 3550 interarrival jitter estimate, seconds. */
     volatile double jitterSeconds;
 
@@ -59,6 +61,19 @@ public final class JitterStats {
         return droppedAhead;
     }
 
+    /**
+     * Times the sender's packets stopped for 15 ms or more (and at least four packets' time) and then
+     * came again: a stall of the sender's machine, of the path, or of this machine's network thread.
+     */
+    public long arrivalStalls() {
+        return arrivalStalls;
+    }
+
+    /** The longest gap between two packets in sequence, nanoseconds. */
+    public long longestArrivalGapNanos() {
+        return longestArrivalGapNanos;
+    }
+
     public double jitterSeconds() {
         return jitterSeconds;
     }
@@ -92,7 +107,7 @@ public final class JitterStats {
         return realignments;
     }
 
-    /** Times playback went back to filling up because it ran dry right after starting. */
+    /** Times playback went back to filling up: it ran dry right after starting, or for longer than a coast. */
     public long reprimes() {
         return reprimes;
     }

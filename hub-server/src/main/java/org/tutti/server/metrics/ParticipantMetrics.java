@@ -115,6 +115,11 @@ final class ParticipantMetrics implements SessionListener {
                 JitterStats::underruns));
         list.add(counter("tutti.participant.overruns", "Packets dropped because the jitter buffer held too much",
                 tags, jitter, JitterStats::overruns));
+        list.add(counter("tutti.participant.arrival.stalls", "Times the participant's packets stopped for 15 ms"
+                + " or more and then came again (a stall of their machine, the path, or this hub's network"
+                + " thread)", tags, jitter, JitterStats::arrivalStalls));
+        list.add(gauge("tutti.participant.arrival.gap.longest", "Longest gap between two of the participant's"
+                + " packets in sequence", "seconds", tags, jitter, j -> j.longestArrivalGapNanos() / 1e9));
         list.add(counter("tutti.participant.kernel.receive.drops", "Datagrams the kernel dropped on this"
                 + " participant's socket (receive buffer full)", tags, p, x -> drops.forPort(x.udpPort())));
         list.add(gauge("tutti.participant.loss.ratio", "Lost / due packets since the session started (0-1)", null,

@@ -115,19 +115,41 @@ class JitterBufferTest {
     }
 
     @Test
-    void emptyBufferIsAnUnderrunThatWaitsInsteadOfSkipping() {
+    void emptyBufferKeepsTimeSoPacketsThatComeAfterTheirTurnAreLate() {
         JitterBuffer jb = buffer(FRAMES, 1);
         int seq = 0;
         for (; seq < 400; seq++) { // more than a second of normal play
             offer(jb, seq);
             read(jb, FRAMES);
         }
-        read(jb, FRAMES); // nothing there
+        read(jb, FRAMES); // nothing there: concealed, and the play position keeps time
         read(jb, FRAMES);
         assertEquals(2, jb.stats().underruns());
-        assertEquals(0, jb.stats().lost(), "a late network is not a loss");
-        offer(jb, seq);
-        assertEquals(marker(seq), read(jb, FRAMES)[FRAMES - 1], "the late packet still plays when it comes");
+        assertEquals(2, jb.stats().lost(), "two packets' turns passed without them");
+        assertEquals(JitterBuffer.Offer.LATE, offer(jb, seq), "their turn has passed");
+        assertEquals(JitterBuffer.Offer.LATE, offer(jb, seq + 1));
+        offer(jb, seq + 2);
+        assertEquals(marker(seq + 2), read(jb, FRAMES)[FRAMES - 1], "the stream goes on at its depth");
+        assertEquals(0, jb.stats().reprimes());
+        assertEquals(0, jb.stats().overruns());
+    }
+
+    @Test
+    void silenceLongerThanACoastWaitsWhereThePacketsStopped() {
+        JitterBuffer jb = buffer(FRAMES, 1); // capacity 64: coasts 16 packets
+        int seq = 0;
+        for (; seq < 400; seq++) {
+            offer(jb, seq);
+            read(jb, FRAMES);
+        }
+        for (int i = 0; i < 40; i++) {
+            read(jb, FRAMES); // the sender paused
+        }
+        assertEquals(1, jb.stats().reprimes(), "gave up keeping time after a coast");
+        assertEquals(16, jb.stats().lost(), "only the coasted packets count as lost");
+        offer(jb, seq); // it resumes its sequence where it stopped
+        assertEquals(marker(seq), read(jb, FRAMES)[FRAMES - 1], "and plays on from there");
+        assertEquals(0, jb.stats().late());
     }
 
     @Test
@@ -166,17 +188,32 @@ class JitterBufferTest {
 
     @Test
     void tooMuchBufferedAudioDropsTheOldest() {
-        JitterBuffer jb = buffer(FRAMES, 2); // slack 2: more than 4 packets ahead is an overrun
+        JitterBuffer jb = buffer(FRAMES, 2); // capacity 64: more than 2 + 16 packets ahead is an overrun
         offer(jb, 0);
         offer(jb, 1);
         read(jb, FRAMES);
-        for (int seq = 2; seq < 12; seq++) {
-            offer(jb, seq); // a burst
+        for (int seq = 2; seq < 30; seq++) {
+            offer(jb, seq); // a burst beyond anything a catch-up of the engine would drain
         }
         float[] next = read(jb, FRAMES);
-        assertEquals(marker(10), next[FRAMES - 1], "trimmed back to the target depth: the newest 2 remain");
-        assertEquals(9, jb.stats().overruns(), "packets 1..9 were dropped");
+        assertEquals(marker(28), next[FRAMES - 1], "trimmed back to the target depth: the newest 2 remain");
+        assertEquals(27, jb.stats().overruns(), "packets 1..27 were dropped");
         assertTrue(jb.stats().depthFrames() <= 2 * FRAMES);
+    }
+
+    @Test
+    void aBurstTheEngineCanCatchUpOnIsKept() {
+        JitterBuffer jb = buffer(FRAMES, 2);
+        offer(jb, 0);
+        offer(jb, 1);
+        read(jb, FRAMES);
+        for (int seq = 2; seq < 17; seq++) {
+            offer(jb, seq); // 40 ms of packets while the engine was descheduled
+        }
+        for (int seq = 1; seq < 17; seq++) {
+            assertEquals(marker(seq), read(jb, FRAMES)[FRAMES - 1], "caught up in order: " + seq);
+        }
+        assertEquals(0, jb.stats().overruns());
     }
 
     @Test

@@ -1,0 +1,168 @@
+package org.tutti.server.jitter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tutti.mixer.dsp.Concealers;
+import org.tutti.protocol.udp.BitResolution;
+import org.tutti.protocol.udp.PacketHeader;
+import org.tutti.protocol.udp.PacketLayout;
+import org.tutti.protocol.udp.PayloadCodec;
+import org.tutti.server.testing.StreamContinuity;
+
+/**
+ * A machine stall, on simulated time (the jitter buffer, its resampler and the engine's catch-up
+ * rule, no threads): a client's packets stop for 40 ms and come in a burst, or the hub itself is
+ * descheduled for 40 ms. Either way the hub conceals the gap at most once and then plays the exact
+ * stream at the depth it had, with no reprime, realignment, trim or drift correction after it.
+ */
+class StallTest {
+    static final int RATE = 48000;
+    static final int FRAMES = 128;
+    static final long PERIOD_NANOS = FRAMES * 1_000_000_000L / RATE;
+    /** The ramp's length: every sample's 16-bit value names its position in it. */
+    static final int RAMP = 16000;
+    static final double SECONDS = 8;
+    static final double STALL_AT = 5.0;
+    static final long STALL_NANOS = 40_000_000L;
+
+    enum Stall { CLIENT, HUB, WHOLE_MACHINE }
+
+    /** What the listener got and what the buffer counted. */
+    record Run(StreamContinuity output, long lateBefore, long underruns, long lost, long late, long overruns,
+               long reprimes, long realignments, boolean correcting, int depthBefore, int depthAfter,
+               int latencyBefore, int latencyAfter, long stalls) {
+    }
+
+    /**
+     * The client sends a packet every period (a third of a period after the hub's tick). Packets
+     * sent during the stall reach the buffer when it ends. For a hub stall the engine misses the
+     * periods of the stall and then runs them back to back, as {@code EmbeddedClockServer} does; in
+     * a whole-machine stall the network thread delivers the burst only after the engine's first four
+     * catch-up periods.
+     */
+    static Run simulate(Stall stall, DepthTarget target) {
+        JitterBuffer buffer = new JitterBuffer(1, FRAMES, RATE, 1024, FRAMES,
+                Concealers.create(Concealers.FADE, 1, FRAMES, RATE));
+        StreamInput input = new StreamInput(buffer, target, RATE, RATE, FRAMES);
+        ByteBuffer packet = ByteBuffer.allocate(PacketLayout.packetSize(FRAMES, 1, 2));
+        float[][] audio = {new float[FRAMES]};
+        float[][] out = new float[1][FRAMES];
+        long periods = (long) (SECONDS * RATE / FRAMES);
+        float[] heard = new float[(int) (periods * FRAMES)];
+        long stallStart = (long) (STALL_AT * 1e9);
+        long stallEnd = stallStart + STALL_NANOS;
+        long sendOffset = PERIOD_NANOS / 3;
+        ArrayDeque<long[]> pending = new ArrayDeque<>(); // {arrival, seq}
+        int seq = 0;
+        long written = 0;
+        int depthBefore = 0;
+        int latencyBefore = 0;
+        long lateBefore = 0;
+        for (long p = 0; p < periods; p++) {
+            long tick = p * PERIOD_NANOS;
+            // A descheduled engine runs the periods it missed back to back when the stall ends.
+            boolean catchUp = stall != Stall.CLIENT && tick >= stallStart && tick < stallEnd;
+            long now = catchUp ? stallEnd : tick;
+            // The client: every packet due by now has been sent; in a client stall they arrive at its end.
+            while (seq * PERIOD_NANOS + sendOffset <= now) {
+                long sent = seq * PERIOD_NANOS + sendOffset;
+                boolean held = stall == Stall.CLIENT && sent >= stallStart && sent < stallEnd;
+                pending.add(new long[] {held ? stallEnd : sent, seq});
+                seq++;
+            }
+            // The network thread delivers what has arrived; when the whole machine stalled it is still
+            // behind during the engine's first four catch-up periods.
+            boolean networkBehind = stall == Stall.WHOLE_MACHINE && catchUp && tick < stallStart + 4 * PERIOD_NANOS;
+            while (!networkBehind && !pending.isEmpty() && pending.peek()[0] <= now) {
+                long[] next = pending.poll();
+                int s = (int) next[1];
+                for (int n = 0; n < FRAMES; n++) {
+                    audio[0][n] = ramp((long) s * FRAMES + n);
+                }
+                new PacketHeader().wrap(packet, 0).sequenceNumber(s & 0xFFFF).bufferSize(FRAMES).samplingRateCode(3)
+                        .bitResolution(16).channelsWanted(1).channelsCarried(1);
+                PayloadCodec.encode(audio, 0, 1, FRAMES, BitResolution.BIT16, packet, 0);
+                buffer.offer(s & 0xFFFF, packet, 0, BitResolution.BIT16, 1, next[0], false);
+            }
+            input.read(out);
+            System.arraycopy(out[0], 0, heard, (int) (p * FRAMES), FRAMES);
+            written = p;
+            if (tick < stallStart && tick + PERIOD_NANOS >= stallStart) {
+                depthBefore = buffer.depthFrames();
+                latencyBefore = latency(out[0], p);
+                lateBefore = buffer.stats().late();
+            }
+        }
+        int latencyAfter = latency(out[0], written);
+        StreamContinuity output = StreamContinuity.of(heard, StallTest::position, RAMP);
+        JitterStats stats = buffer.stats();
+        return new Run(output, lateBefore, stats.underruns(), stats.lost(), stats.late(), stats.overruns(),
+                stats.reprimes(), stats.realignments(), input.correcting(), depthBefore, buffer.depthFrames(),
+                latencyBefore, latencyAfter, stats.arrivalStalls());
+    }
+
+    /** Sample n of the ramp: exact 16-bit values 1 … RAMP, never 0 (silence is no ramp value). */
+    static float ramp(long n) {
+        return (1 + n % RAMP) / 32768f;
+    }
+
+    static int position(float sample) {
+        int k = Math.round(sample * 32768f);
+        return k >= 1 && k <= RAMP && k / 32768f == sample ? k - 1 : -1;
+    }
+
+    /** How many frames behind the hub's clock the last sample of period {@code p} is. */
+    static int latency(float[] period, long p) {
+        int k = position(period[FRAMES - 1]);
+        long playedAt = (p + 1) * FRAMES - 1;
+        return k < 0 ? -1 : (int) Math.floorMod(playedAt - k, (long) RAMP);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"CLIENT", "WHOLE_MACHINE"})
+    void aStallLongerThanTheBufferIsConcealedOnceAndThenTheExactStreamPlaysAtItsDepth(String which) {
+        Run run = simulate(Stall.valueOf(which), DepthTarget.fixedPackets(2));
+        assertEquals(1, run.output().count(), "one glitch: " + run);
+        assertTrue(run.output().brokenSamples() <= STALL_NANOS * RATE / 1_000_000_000L + FRAMES,
+                "no more than the stall is concealed: " + run);
+        assertEquals(run.latencyBefore(), run.latencyAfter(), "the same latency before and after: " + run);
+        assertEquals(run.depthBefore(), run.depthAfter(), "the same depth: " + run);
+        assertEquals(0, run.reprimes(), "no reprime: " + run);
+        assertEquals(0, run.overruns(), "nothing trimmed: " + run);
+        assertFalse(run.correcting(), "no drift correction: " + run);
+        // The startup realignment may have happened before; none after it.
+        assertTrue(run.realignments() <= 1, "no realignment after the stall: " + run);
+        assertEquals(run.lost(), run.late() - run.lateBefore(),
+                "every packet concealed in the gap came, late, in the burst, and no other was lost: " + run);
+    }
+
+    @Test
+    void aClientStallIsCountedAsOne() {
+        Run run = simulate(Stall.CLIENT, DepthTarget.fixedPackets(2));
+        assertEquals(1, run.stalls(), run.toString());
+    }
+
+    @Test
+    void aDescheduledHubCatchesUpWithoutAGlitch() {
+        Run run = simulate(Stall.HUB, DepthTarget.fixedPackets(2));
+        assertEquals(0, run.output().count(), "the periods it missed were played from what piled up: " + run);
+        assertEquals(0, run.underruns() + run.overruns() + run.lost() + run.reprimes(), run.toString());
+        assertEquals(run.latencyBefore(), run.latencyAfter(), run.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"CLIENT", "HUB", "WHOLE_MACHINE"})
+    void aBufferDeeperThanTheStallAbsorbsIt(String which) {
+        Run run = simulate(Stall.valueOf(which), DepthTarget.fixedPackets(20)); // 53 ms
+        assertEquals(0, run.output().count(), run.toString());
+        assertEquals(0, run.underruns() + run.lost() + run.late() + run.overruns() + run.reprimes(), run.toString());
+        assertEquals(run.latencyBefore(), run.latencyAfter(), run.toString());
+    }
+}
