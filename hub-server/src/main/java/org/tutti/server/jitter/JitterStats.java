@@ -122,4 +122,13 @@ public final class JitterStats {
         long due = played + lost;
         return due == 0 ? 0.0 : (double) lost / due;
     }
+
+    @Override
+    public String toString() {
+        return "received " + received + ", played " + played + ", lost " + lost + ", late " + late + ", recovered "
+                + recovered + ", duplicates " + duplicates + ", out of order " + outOfOrder + ", underruns " + underruns
+                + ", overruns " + overruns + ", reprimes " + reprimes + ", realignments " + realignments
+                + ", resyncs " + resyncs + ", arrival stalls " + arrivalStalls + " (longest gap "
+                + longestArrivalGapNanos / 1_000_000 + " ms)";
+    }
 }

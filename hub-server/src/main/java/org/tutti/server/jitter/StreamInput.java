@@ -37,6 +37,7 @@ public final class StreamInput {
     private final long settlePeriods;
     private volatile int targetFrames;
     private volatile double correctionPpm;
+    private volatile boolean settled;
 
     public StreamInput(JitterBuffer buffer, DepthTarget target, int clientRate, int hubRate, int hubPeriod) {
         this.buffer = buffer;
@@ -76,6 +77,11 @@ public final class StreamInput {
         return correctionPpm;
     }
 
+    /** Whether the start-up is behind it: the stream has played past the one-off fix of its start offset. */
+    public boolean settled() {
+        return settled;
+    }
+
     /** Whether samples are being resampled (otherwise they pass through exactly). */
     public boolean correcting() {
         return correcting;
@@ -99,6 +105,7 @@ public final class StreamInput {
         }
         if (!buffer.started()) {
             periodsPlaying = 0;
+            settled = false;
             return;
         }
         // Measured after a read, the depth averages half a period below where reading started.
@@ -111,6 +118,7 @@ public final class StreamInput {
             }
             return;
         }
+        settled = true;
         smoothedDepth = Double.isNaN(smoothedDepth) ? depth : smoothedDepth + smoothing * (depth - smoothedDepth);
         if (!correcting && Math.abs(smoothedDepth - setpoint) > buffer.framesPerPacket() + periodInClientFrames / 2) {
             correcting = true; // the clock has drifted (or the target moved): hold the depth by resampling

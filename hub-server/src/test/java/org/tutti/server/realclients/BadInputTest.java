@@ -21,6 +21,7 @@ import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.Signal;
+import org.tutti.server.testing.StallWitness;
 import org.tutti.server.testing.TestHub;
 
 /** Garbage on the UDP and TCP ports changes nothing for anyone. */
@@ -28,17 +29,22 @@ class BadInputTest {
 
     @Test
     void streamOfMalformedDatagramsChangesNothingForAnyone() throws Exception {
-        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.CLIENT_LOOPBACK));
-             JackTripClient real = RealClients.client(hub.tcpPort(), "real");
+        try (TestHub hub = TestHub.start(b -> {
+                 b.patchMode(PatchMode.CLIENT_LOOPBACK);
+                 b.queuePackets = RealClients.EXACT_DEPTH;
+             });
+             JackTripClient real = RealClients.client(hub.tcpPort(), "real", RealClients.EXACT_CLIENT);
              JackProbe probe = RealClients.probe(real, 1, Signal.ramp16());
+             StallWitness witness = RealClients.witness(hub, probe);
              FakeClient fake = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "fake");
              DatagramSocket stranger = new DatagramSocket()) {
             fake.sendSilence(3);
             TestHub.await(Duration.ofSeconds(2), "fake streams",
                     () -> hub.participant("fake") != null && hub.participant("fake").stream() != null);
+            RealClients.watch(witness, hub, "real");
             Participant realSession = hub.participant("real");
             Participant fakeSession = hub.participant("fake");
-            Thread.sleep(300);
+            RealClients.awaitSettled(hub, "real");
             probe.startRecording();
             Random random = new Random(42);
             List<byte[]> garbage = garbage(random);
@@ -60,8 +66,7 @@ class BadInputTest {
             assertTrue(fakeSession.counters().malformed() >= 40L * (garbage.size() - 2),
                     "malformed datagrams counted: " + fakeSession.counters().malformed());
             assertEquals(0, realSession.counters().malformed(), "nothing reached the real client's session");
-            LoopbackModeTest.RampCheck ramp = LoopbackModeTest.RampCheck.of(got[0]);
-            ramp.assertExact(1);
+            RealClients.assertRampEchoed(got[0], probe, witness, realSession.stream().jitter().stats());
         }
     }
 

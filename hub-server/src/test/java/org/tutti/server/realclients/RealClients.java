@@ -1,15 +1,34 @@
 package org.tutti.server.realclients;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.tutti.protocol.udp.BitResolution;
 import org.tutti.server.testing.JackProbe;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.Signal;
+import org.tutti.server.testing.StallWitness;
+import org.tutti.server.testing.StreamContinuity;
+import org.tutti.server.testing.TestHub;
 
 /** Shared steps of the real-client tests: start a JackTrip client and wire a probe to its ports. */
 final class RealClients {
     static final int RATE = 48000;
+    /**
+     * Jitter-buffer depth, in 128-frame packets (43 ms), for the hub and the client in tests that check
+     * exactness rather than latency: deeper than the stalls of a shared VM (up to about 40 ms) on
+     * both sides, so such a stall costs nothing and what still breaks is the hub's doing or a
+     * longer stall the witness saw.
+     */
+    static final int EXACT_DEPTH = 16;
+    /** Stereo 16-bit with {@link #EXACT_DEPTH}. */
+    static final String[] EXACT_CLIENT = {"-n", "2", "-b", "16", "-q", Integer.toString(EXACT_DEPTH)};
+    /** How far before a glitch (heard after both buffers and the round trip) its cause may lie. */
+    static final long CAUSE_BEFORE_NANOS = 500_000_000L;
+    /** How far after: counters are read every few ms, and a stall is noted when it ends. */
+    static final long CAUSE_AFTER_NANOS = 200_000_000L;
     private static int counter;
 
     private RealClients() {
@@ -38,6 +57,75 @@ final class RealClients {
             probe.connectInput(i, client.jackName() + ":receive_" + (i + 1));
         }
         return probe;
+    }
+
+    /**
+     * A witness of this run's stalls: the machine's (a thread of this JVM waking late), the hub's (late
+     * and skipped engine periods, and each participant's arrival stalls, added by {@link #watch}), and
+     * the JACK server's that drives the clients (xruns, late callbacks of the probe).
+     */
+    static StallWitness witness(TestHub hub, JackProbe probe) {
+        return StallWitness.start()
+                .watch("hub late periods", () -> hub.hub().timings().latePeriods())
+                .watch("hub skipped periods", () -> hub.hub().timings().skippedPeriods())
+                .watch("JACK xruns", probe::xruns)
+                .watch("JACK late callbacks", probe::stalledCallbacks);
+    }
+
+    /**
+     * Waits until the participant's stream is past its start-up (the hub fixes a start offset once, in
+     * whole packets, two seconds in): what an exactness test records from then on is steady state.
+     */
+    static void awaitSettled(TestHub hub, String participant) throws Exception {
+        TestHub.await(java.time.Duration.ofSeconds(10), participant + " settles",
+                () -> hub.participant(participant).stream().reader().settled());
+    }
+
+    /** Adds a participant's arrival stalls (gaps of 15 ms or more in its packets at the hub). */
+    static void watch(StallWitness witness, TestHub hub, String participant) throws Exception {
+        var stats = hub.participant(participant).stream().jitter().stats();
+        witness.watch(participant + " arrival stalls", stats::arrivalStalls);
+    }
+
+    /**
+     * The recording is {@link Signal#ramp16()} echoed through 16-bit hops, exact: every glitch in it
+     * (a concealed gap, a dropped or repeated packet) must have a stall the witness saw shortly before.
+     * A glitch with no such cause is the hub's fault and fails the test, however few there are.
+     */
+    static StreamContinuity assertRampEchoed(float[] got, JackProbe probe, StallWitness witness, Object hubSide) {
+        StreamContinuity echo = StreamContinuity.of(got, RealClients::rampPosition, 1000);
+        org.junit.jupiter.api.Assertions.assertTrue(echo.firstInStream() >= 0 && echo.exactSamples() > got.length / 2,
+                "the ramp came back: " + echo + " in " + got.length + " samples");
+        List<String> unexplained = new ArrayList<>();
+        List<String> explained = new ArrayList<>();
+        for (StreamContinuity.Glitch glitch : echo.glitches()) {
+            long at = probe.recordingStartNanos() + glitch.start() * 1_000_000_000L / RATE;
+            List<StallWitness.Event> causes = witness.near(at, CAUSE_BEFORE_NANOS, CAUSE_AFTER_NANOS);
+            (causes.isEmpty() ? unexplained : explained).add(glitch + " at " + relative(at, probe)
+                    + (causes.isEmpty() ? "" : " after " + causes));
+        }
+        List<String> seen = witness.events().stream().map(e -> relative(e.nanos(), probe) + " " + e.what()).toList();
+        org.junit.jupiter.api.Assertions.assertTrue(unexplained.isEmpty(), "glitches no stall explains (the hub's"
+                + " doing): " + unexplained + "; explained: " + explained + "; everything the witness saw: " + seen
+                + "; the hub's jitter buffer: " + hubSide);
+        return echo;
+    }
+
+    private static String relative(long nanos, JackProbe probe) {
+        return String.format("%+.3f s", (nanos - probe.recordingStartNanos()) / 1e9);
+    }
+
+    /** Where a sample of the echoed ramp stands in it (0 … 999), or −1 if it is not an exact ramp value. */
+    static int rampPosition(float sample) {
+        int k = Math.round(sample * 32768f);
+        // Ramp values below 16384/32768 survive two 16-bit hops exactly.
+        return k >= 0 && k < 1000 && twoHops16(k / 32768f) == sample ? k : -1;
+    }
+
+    /** What two 16-bit hops (client → hub → client) make of x: JackTrip scales by 32767/32768 each way. */
+    static float twoHops16(float x) {
+        float once = BitResolution.encode16(x) / 32768f;
+        return BitResolution.encode16(once) / 32768f;
     }
 
     static String[] concat(String[] a, String[] b) {

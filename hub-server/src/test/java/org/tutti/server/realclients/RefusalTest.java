@@ -14,6 +14,7 @@ import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.LogCapture;
 import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.Signal;
+import org.tutti.server.testing.StallWitness;
 import org.tutti.server.testing.TestHub;
 
 /**
@@ -28,10 +29,13 @@ class RefusalTest {
              TestHub hub = TestHub.start(b -> {
                  b.patchMode(PatchMode.CLIENT_LOOPBACK);
                  b.refuseOtherRates = true;
+                 b.queuePackets = RealClients.EXACT_DEPTH;
              });
-             JackTripClient steady = RealClients.client(hub.tcpPort(), "steady");
-             JackProbe probe = RealClients.probe(steady, 1, Signal.ramp16())) {
-            Thread.sleep(500);
+             JackTripClient steady = RealClients.client(hub.tcpPort(), "steady", RealClients.EXACT_CLIENT);
+             JackProbe probe = RealClients.probe(steady, 1, Signal.ramp16());
+             StallWitness witness = RealClients.witness(hub, probe)) {
+            RealClients.watch(witness, hub, "steady");
+            RealClients.awaitSettled(hub, "steady");
             probe.startRecording();
             Thread.sleep(300);
             JackServer slow = JackServer.at(44100);
@@ -44,8 +48,7 @@ class RefusalTest {
             float[][] got = probe.stopRecording();
             assertTrue(log.contains("client sends 44100 Hz, the hub runs at 48000 Hz"), String.join("\n", log.lines()));
             assertEquals(1, hub.participants().size(), "only the steady client remains");
-            LoopbackModeTest.RampCheck ramp = LoopbackModeTest.RampCheck.of(got[0]);
-            ramp.assertExact(1);
+            RealClients.assertRampEchoed(got[0], probe, witness, hub.participant("steady").stream().jitter().stats());
         }
     }
 

@@ -30,6 +30,10 @@ public final class JackProbe implements AutoCloseable {
     private volatile int recorded;
     private volatile long recordingStartFrame;
     private volatile long frame;
+    private volatile long recordingStartNanos;
+    private long lastCallbackNanos;
+    private volatile long stalledCallbacks;
+    private volatile long xruns;
 
     private JackProbe(JackServer server, JackClient client, JackPort[] outputs, JackPort[] inputs, int capacity) {
         this.server = server;
@@ -67,11 +71,20 @@ public final class JackProbe implements AutoCloseable {
         }
         JackProbe probe = new JackProbe(server, client, out, in, (int) (seconds * server.sampleRate()));
         client.setProcessCallback((c, frames) -> probe.process(frames));
+        client.setXrunCallback(c -> probe.xruns++);
         client.activate();
         return probe;
     }
 
     private boolean process(int frames) {
+        long now = System.nanoTime();
+        // The dummy driver calls every period; a callback far later than that means the JACK server
+        // (and the JackTrip client it drives) stalled.
+        if (lastCallbackNanos != 0 && now - lastCallbackNanos > 4L * frames * 1_000_000_000L / server.sampleRate()
+                + 5_000_000L) {
+            stalledCallbacks++;
+        }
+        lastCallbackNanos = now;
         long start = frame;
         for (int i = 0; i < outputs.length; i++) {
             FloatBuffer buffer = outputs[i].getFloatBuffer();
@@ -84,6 +97,7 @@ public final class JackProbe implements AutoCloseable {
             int at = recorded;
             if (at == 0) {
                 recordingStartFrame = start;
+                recordingStartNanos = now;
             }
             int count = Math.min(frames, recording.length == 0 ? 0 : recording[0].length - at);
             for (int i = 0; i < inputs.length; i++) {
@@ -116,6 +130,21 @@ public final class JackProbe implements AutoCloseable {
     /** The probe's frame number (the time base of its signals) of the first recorded sample. */
     public long recordingStartFrame() {
         return recordingStartFrame;
+    }
+
+    /** When the first recorded sample was taken (System.nanoTime), for lining recordings up with events. */
+    public long recordingStartNanos() {
+        return recordingStartNanos;
+    }
+
+    /** Process callbacks that came far later than a period after the previous one. */
+    public long stalledCallbacks() {
+        return stalledCallbacks;
+    }
+
+    /** xruns the JACK server reported. */
+    public long xruns() {
+        return xruns;
     }
 
     public void startRecording() {

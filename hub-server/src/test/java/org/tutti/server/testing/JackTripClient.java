@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real JackTrip client process (Debian's {@code jacktrip}, 1.7.0 in CI) on a shared dummy JACK
- * server, connecting to a hub on loopback. Started with {@code -D} so it does not touch system ports.
+ * A real JackTrip client process ({@link JackTripVersion#current()}: Debian's 1.7.0 or the upstream
+ * 2.7.2) on a shared dummy JACK server, connecting to a hub on loopback. Started with {@code -D} so it
+ * does not touch system ports.
  */
 public final class JackTripClient implements AutoCloseable {
     private final String jackName;
@@ -33,7 +34,7 @@ public final class JackTripClient implements AutoCloseable {
      */
     public static JackTripClient start(JackServer server, int hubTcpPort, String jackName, int udpPort,
                                        String... extra) throws IOException {
-        String jacktrip = ExternalTools.require("jacktrip", "jacktrip");
+        String jacktrip = JackTripVersion.current().executable();
         List<String> command = new ArrayList<>(List.of(jacktrip, "-C", "127.0.0.1", "-P", Integer.toString(hubTcpPort),
                 "-B", Integer.toString(udpPort), "-J", jackName, "-D"));
         command.addAll(List.of(extra));
@@ -68,11 +69,12 @@ public final class JackTripClient implements AutoCloseable {
                 return this;
             }
             if (!process.isAlive()) {
-                throw new AssertionError("jacktrip " + jackName + " exited before connecting:\n" + log());
+                throw new AssertionError(JackTripVersion.current() + " " + jackName + " exited before connecting:\n" + log());
             }
             JackServer.sleep(50);
         }
-        throw new AssertionError("jacktrip " + jackName + " did not connect within " + timeoutMillis + " ms:\n" + log());
+        throw new AssertionError(JackTripVersion.current() + " " + jackName + " did not connect within " + timeoutMillis
+                + " ms:\n" + log());
     }
 
     /** Waits until the client's JACK ports exist (they appear right after the handshake). */
