@@ -21,6 +21,19 @@ interface ClientIo extends AutoCloseable {
     void start(SimClient client, InetSocketAddress hubUdp) throws IOException;
 
     /**
+     * A client leaves during the run (churn), as a JackTrip client that quits: the thread that sends for
+     * it stops its stream and sends exit ×2 from its socket. Returns at once; the socket stays open (to
+     * receive the hub's answer) until {@link #close(SimClient)}.
+     */
+    void leave(SimClient client);
+
+    /**
+     * Closes the client's socket and forgets it, on the I/O thread that receives for it (so no read is
+     * cut short); sets {@link SimClient#closed} when done. For a client that left or never started.
+     */
+    void close(SimClient client);
+
+    /**
      * Stops sending, sends exit ×2 from every client still streaming, keeps receiving for
      * {@code drainMillis}, then closes every socket and stops every thread.
      */

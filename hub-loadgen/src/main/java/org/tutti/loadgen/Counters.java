@@ -35,41 +35,62 @@ final class Counters {
     static Counters of(SimClient[] clients) {
         Counters c = new Counters();
         for (SimClient s : clients) {
-            if (s == null) {
-                continue;
+            if (s != null) {
+                c.add(s);
             }
-            c.packetsBuilt += s.packetsBuilt;
-            c.datagramsSent += s.datagramsSent;
-            c.bytesSent += s.bytesSent;
-            c.impairmentDropped += s.impairmentDropped;
-            c.impairmentReordered += s.impairmentReordered;
-            c.sendErrors += s.sendErrors;
-            c.markersSent += s.markersSent;
-            c.datagramsReceived += s.datagramsReceived;
-            c.bytesReceived += s.bytesReceived;
-            SequenceTracker t = s.sequences;
-            c.packetsUnique += t.unique;
-            c.packetsSpan += t.span();
-            c.gapEvents += t.gapEvents;
-            c.outOfOrder += t.outOfOrder;
-            c.duplicates += t.duplicates;
-            c.tooLate += t.tooLate;
-            c.packetsPlayed += s.packetsPlayed;
-            c.revived += s.revived;
-            c.malformed += s.malformed;
-            c.receiveErrors += s.receiveErrors;
-            c.exitsReceived += s.exitsReceived;
-            c.audibleGaps += s.audibleGaps;
-            c.underruns += s.underruns;
-            c.badFrames += s.badFrames;
-            c.rampSlips += s.rampSlips;
-            c.framesChecked += s.framesChecked;
-            c.toneWindows += s.peerTone.windows;
-            c.peerTonePresent += s.peerTone.present;
-            c.ownTonePresent += s.ownTone.present;
-            c.markersHeard += s.markersHeard;
         }
         return c;
+    }
+
+    static Counters of(Iterable<SimClient> clients) {
+        Counters c = new Counters();
+        for (SimClient s : clients) {
+            c.add(s);
+        }
+        return c;
+    }
+
+    /** Adds one client's counters (read without locking: a live client's may lag by a packet). */
+    void add(SimClient s) {
+        packetsBuilt += s.packetsBuilt;
+        datagramsSent += s.datagramsSent;
+        bytesSent += s.bytesSent;
+        impairmentDropped += s.impairmentDropped;
+        impairmentReordered += s.impairmentReordered;
+        sendErrors += s.sendErrors;
+        markersSent += s.markersSent;
+        datagramsReceived += s.datagramsReceived;
+        bytesReceived += s.bytesReceived;
+        SequenceTracker t = s.sequences;
+        packetsUnique += t.unique;
+        packetsSpan += t.span();
+        gapEvents += t.gapEvents;
+        outOfOrder += t.outOfOrder;
+        duplicates += t.duplicates;
+        tooLate += t.tooLate;
+        packetsPlayed += s.packetsPlayed;
+        revived += s.revived;
+        malformed += s.malformed;
+        receiveErrors += s.receiveErrors;
+        exitsReceived += s.exitsReceived;
+        audibleGaps += s.audibleGaps;
+        underruns += s.underruns;
+        badFrames += s.badFrames;
+        rampSlips += s.rampSlips;
+        framesChecked += s.framesChecked;
+        toneWindows += s.peerTone.windows;
+        peerTonePresent += s.peerTone.present;
+        ownTonePresent += s.ownTone.present;
+        markersHeard += s.markersHeard;
+    }
+
+    /** The sum of two snapshots. */
+    Counters plus(Counters o) {
+        return minus(o.negated());
+    }
+
+    private Counters negated() {
+        return new Counters().minus(this);
     }
 
     Counters minus(Counters o) {

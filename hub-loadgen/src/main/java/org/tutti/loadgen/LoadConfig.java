@@ -41,6 +41,14 @@ import org.tutti.protocol.udp.PacketLayout;
  * @param receiveBatchMicros nio: the receiver pauses this long after each pass (fewer wake-ups, arrival times later)
  * @param playoutPackets    depth of each client's simulated playout buffer: a packet later than this many periods
  *                          behind the earliest-arriving schedule is an underrun (JackTrip's default {@code -q} is 4)
+ * @param churnRate         churn clients joining per second, besides the steady ones; 0 = no churn
+ * @param churnStaySeconds  mean time a churn client streams before it leaves
+ * @param churnStaySpreadSeconds each stay is drawn uniformly from {@code churnStaySeconds ± this} (seeded);
+ *                          NaN = half of {@code churnStaySeconds}
+ * @param churnMax          most churn clients at once (joining or streaming); a join due beyond it is skipped
+ * @param churnStartAfterSeconds churn begins this long into the measured phase, which is reported in two
+ *                          windows: the steady clients alone, then with churn (0 = churn for the whole phase)
+ * @param churnPrefix       churn client j (from 1) is named {@code churnPrefix + j} (4 digits)
  */
 public record LoadConfig(String host, int tcpPort, int clients, int localPortBase, String bindAddress,
                          int sampleRate, int frames, int channels, BitResolution bits, int redundancy,
@@ -48,7 +56,9 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
                          double lossPercent, double jitterMillis, double reorderPercent, double driftPpm,
                          double driftSpreadPpm, int driftClients, long seed, String namePrefix, int phases, int markerIntervalMillis,
                          double toneLevel, double reportIntervalSeconds, Path out, IoKind io, int ioThreads,
-                         int handshakeTimeoutMillis, int rampTolerance, int receiveBatchMicros, int playoutPackets) {
+                         int handshakeTimeoutMillis, int rampTolerance, int receiveBatchMicros, int playoutPackets,
+                         double churnRate, double churnStaySeconds, double churnStaySpreadSeconds, int churnMax,
+                         double churnStartAfterSeconds, String churnPrefix) {
 
     public LoadConfig {
         require(clients >= 1 && clients <= 65535, "clients must be 1..65535");
@@ -72,6 +82,29 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         require(rampTolerance >= 0, "ramp tolerance must not be negative");
         require(receiveBatchMicros >= 0 && receiveBatchMicros <= 100_000, "receive batch must be 0..100000 µs");
         require(playoutPackets >= 1 && playoutPackets <= 1024, "playout depth must be 1..1024 packets");
+        if (Double.isNaN(churnStaySpreadSeconds)) {
+            churnStaySpreadSeconds = churnStaySeconds / 2;
+        }
+        require(churnRate >= 0 && churnRate <= 1000, "churn rate must be 0..1000 joins per second");
+        require(churnStaySeconds > 0, "churn stay must be positive");
+        require(churnStaySpreadSeconds >= 0 && churnStaySpreadSeconds <= churnStaySeconds,
+                "churn stay spread must be 0..the stay");
+        require(churnMax >= 1, "churn max must be at least 1");
+        require(churnStartAfterSeconds >= 0, "churn start must not be negative");
+        require(churnRate == 0 || churnStartAfterSeconds < durationSeconds,
+                "churn must start before the measured duration ends (--churn-start-after < --duration)");
+        require(churnPrefix != null && !churnPrefix.isEmpty(), "churn prefix must not be empty");
+        require(churnRate == 0 || !churnPrefix.equals(namePrefix), "churn clients need a name prefix of their own");
+    }
+
+    /** Whether churn clients join and leave during the run. */
+    public boolean churn() {
+        return churnRate > 0;
+    }
+
+    /** Churn clients expected at once: joins per second × the longest stay, capped by {@link #churnMax}. */
+    public int expectedChurners() {
+        return churn() ? (int) Math.min(churnMax, Math.ceil(churnRate * (churnStaySeconds + churnStaySpreadSeconds))) : 0;
     }
 
     private static void require(boolean ok, String message) {
@@ -147,6 +180,12 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         int rampTolerance;
         int receiveBatchMicros;
         int playoutPackets = 4;
+        double churnRate;
+        double churnStaySeconds = 3;
+        double churnStaySpreadSeconds = Double.NaN;
+        int churnMax = 64;
+        double churnStartAfterSeconds;
+        String churnPrefix = "ch";
 
         Builder(String host, int tcpPort) {
             this.host = host;
@@ -184,13 +223,20 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         public Builder rampTolerance(int v) { rampTolerance = v; return this; }
         public Builder receiveBatchMicros(int v) { receiveBatchMicros = v; return this; }
         public Builder playoutPackets(int v) { playoutPackets = v; return this; }
+        public Builder churnRate(double v) { churnRate = v; return this; }
+        public Builder churnStay(double seconds) { churnStaySeconds = seconds; return this; }
+        public Builder churnStaySpread(double seconds) { churnStaySpreadSeconds = seconds; return this; }
+        public Builder churnMax(int v) { churnMax = v; return this; }
+        public Builder churnStartAfter(double seconds) { churnStartAfterSeconds = seconds; return this; }
+        public Builder churnPrefix(String v) { churnPrefix = v; return this; }
 
         public LoadConfig build() {
             return new LoadConfig(host, tcpPort, clients, localPortBase, bindAddress, sampleRate, frames, channels,
                     bits, redundancy, durationSeconds, warmupSeconds, rampPerSecond, expect, lossPercent,
                     jitterMillis, reorderPercent, driftPpm, driftSpreadPpm, driftClients, seed, namePrefix, phases,
                     markerIntervalMillis, toneLevel, reportIntervalSeconds, out, io, ioThreads,
-                    handshakeTimeoutMillis, rampTolerance, receiveBatchMicros, playoutPackets);
+                    handshakeTimeoutMillis, rampTolerance, receiveBatchMicros, playoutPackets, churnRate,
+                    churnStaySeconds, churnStaySpreadSeconds, churnMax, churnStartAfterSeconds, churnPrefix);
         }
     }
 }

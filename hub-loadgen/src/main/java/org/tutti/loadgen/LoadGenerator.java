@@ -12,10 +12,13 @@ import java.util.Map;
 
 /**
  * One run: start the clients at the ramp-up rate (bind, TCP handshake, stream), let them warm up,
- * measure for the configured duration, stop them with exit packets, and summarise.
+ * measure for the configured duration, stop them with exit packets, and summarise. With churn
+ * ({@link Churn}), further clients join and leave during the measured phase, optionally after a first
+ * window of the steady clients alone; every figure is then reported per group and per window.
  *
  * <p>Threads: this (control) thread does the handshakes and the timing; the socket layer has a fixed
- * number of I/O threads ({@link ClientIo}); an optional reporter prints a line per interval.
+ * number of I/O threads ({@link ClientIo}); an optional reporter prints a line per interval; churn has
+ * a scheduler and a small handshake pool of its own.
  */
 public final class LoadGenerator {
     /** Time the receivers keep listening after the exit packets went out. */
@@ -35,6 +38,7 @@ public final class LoadGenerator {
     private final List<String> failures = new ArrayList<>();
     private int connected;
     private int failed;
+    private volatile Churn churn;
 
     private LoadGenerator(LoadConfig config, PrintStream log) {
         this.config = config;
@@ -54,7 +58,9 @@ public final class LoadGenerator {
         if (!Double.isNaN(config.toneLevel())) {
             return (float) config.toneLevel();
         }
-        return config.expect() == Expectation.MIX ? Math.min(0.25f, 0.5f / config.clients()) : 0.25f;
+        // Mix mode: every tone at 0.5/N keeps the sum within half scale, churn clients present included.
+        return config.expect() == Expectation.MIX
+                ? Math.min(0.25f, 0.5f / (config.clients() + config.expectedChurners())) : 0.25f;
     }
 
     private ClientIo openIo(boolean ipv4) throws IOException {
@@ -92,13 +98,46 @@ public final class LoadGenerator {
             double duration = connected == 0 ? 0 : config.durationSeconds();
             sleepUntil(System.nanoTime() + (long) (warmup * 1e9));
 
+            boolean churning = config.churn() && duration > 0;
+            double churnAfter = churning ? config.churnStartAfterSeconds() : duration;
+            if (churning) {
+                churn = new Churn(config, io, signal, markers, tone, hub, tcp, local, log, DRAIN_MILLIS);
+                if (churnAfter == 0) {
+                    clock.window(RunClock.CHURN);
+                }
+                log.printf(Locale.ROOT, "loadgen: measuring %.1f s: %.1f s steady clients alone, then %.1f s with churn%n",
+                        duration, churnAfter, duration - churnAfter);
+                log.flush();
+            }
             clock.phase(RunClock.MEASURING);
             Counters before = Counters.of(clients);
             CpuMeter.Sample cpuBefore = cpu.sample();
+            Counters mid = before;
+            CpuMeter.Sample cpuMid = cpuBefore;
+            Counters churnBefore = new Counters();
+            if (churning) {
+                if (churnAfter > 0) {
+                    sleepUntil(cpuBefore.wallNanos() + (long) (churnAfter * 1e9));
+                    mid = Counters.of(clients);
+                    cpuMid = cpu.sample();
+                    clock.window(RunClock.CHURN);
+                }
+                churnBefore = churn.snapshot();
+                churn.start();
+                log.printf(Locale.ROOT, "loadgen: churn starts: %.1f joins/s, stay %.1f ± %.1f s, at most %d at once%n",
+                        config.churnRate(), config.churnStaySeconds(), config.churnStaySpreadSeconds(), config.churnMax());
+                log.flush();
+            }
             sleepUntil(cpuBefore.wallNanos() + (long) (duration * 1e9));
             Counters after = Counters.of(clients);
+            Counters churnEnd = churning ? churn.snapshot() : new Counters();
             CpuMeter.Sample cpuAfter = cpu.sample();
             clock.phase(RunClock.ENDING);
+            if (churning) {
+                log.println("loadgen: measured; churn clients leave");
+                log.flush();
+                churn.finish();
+            }
 
             if (reporter != null) {
                 reporter.interrupt();
@@ -108,10 +147,17 @@ public final class LoadGenerator {
             CpuMeter.Sample runEnd = cpu.sample();
             Counters total = Counters.of(clients);
             summarise(io, rampSeconds, after.minus(before), cpuBefore, cpuAfter, total, runStart, runEnd);
+            if (churning) {
+                summariseChurn(io, mid.minus(before), after.minus(mid), churnEnd.minus(churnBefore), cpuBefore, cpuMid,
+                        cpuAfter);
+            }
             return results;
         } finally {
             if (reporter != null) {
                 reporter.interrupt();
+            }
+            if (churn != null) {
+                churn.shutdownNow();
             }
             io.stop(0);
         }
@@ -185,10 +231,18 @@ public final class LoadGenerator {
             entry.put("out_of_order", d.outOfOrder);
             entry.put("audible_gaps", d.audibleGaps);
             entry.put("cpu_percent", round(cpuPercent));
+            Churn c = churn;
+            if (config.churn()) {
+                entry.put("churn_active", c == null ? 0 : c.active());
+                entry.put("churn_joined", c == null ? 0 : c.joined());
+                entry.put("churn_left", c == null ? 0 : c.left());
+            }
             results.addTimeline(entry);
-            log.printf(Locale.ROOT, "t=%6.1fs clients %d/%d  sent %.0f/s  recv %.0f/s  lost %d  ooo %d  gaps %d  cpu %.1f%%%n",
+            log.printf(Locale.ROOT, "t=%6.1fs clients %d/%d  sent %.0f/s  recv %.0f/s  lost %d  ooo %d  gaps %d  underruns %d  cpu %.1f%%%s%n",
                     (double) entry.get("t"), streamingClients(), config.clients(), d.datagramsSent / seconds,
-                    d.datagramsReceived / seconds, d.seqLost(), d.outOfOrder, d.audibleGaps, cpuPercent);
+                    d.datagramsReceived / seconds, d.seqLost(), d.outOfOrder, d.audibleGaps, d.underruns, cpuPercent,
+                    config.churn() ? String.format(Locale.ROOT, "  churn %d present, %d joined, %d left",
+                            entry.get("churn_active"), entry.get("churn_joined"), entry.get("churn_left")) : "");
             log.flush();
         }
     }
@@ -257,33 +311,11 @@ public final class LoadGenerator {
         cl.put("first_error", failures.isEmpty() ? "" : failures.get(0));
 
         double seconds = Math.max(1e-3, (cpuAfter.wallNanos() - cpuBefore.wallNanos()) / 1e9);
-        Histogram rtt = new Histogram();
-        Histogram marker = new Histogram();
-        Histogram late = new Histogram();
-        for (ThreadStats t : io.threadStats()) {
-            rtt.addAll(t.rttMicros);
-            marker.addAll(t.markerMicros);
-            late.addAll(t.sendLateMicros);
-        }
-        Map<String, Object> st = results.section("steady");
-        st.put("seconds", round(seconds));
-        counters(st, steady, seconds);
-        st.put("rtt_count", rtt.count());
-        st.put("rtt_p50_ms", rtt.percentile(0.50) / 1000.0);
-        st.put("rtt_p90_ms", rtt.percentile(0.90) / 1000.0);
-        st.put("rtt_p99_ms", rtt.percentile(0.99) / 1000.0);
-        st.put("rtt_p999_ms", rtt.percentile(0.999) / 1000.0);
-        st.put("rtt_max_ms", rtt.max() / 1000.0);
-        st.put("rtt_mean_ms", round(rtt.mean() / 1000.0));
-        if (config.expect() == Expectation.MIX) {
-            st.put("marker_count", marker.count());
-            st.put("marker_p50_ms", marker.percentile(0.50) / 1000.0);
-            st.put("marker_p99_ms", marker.percentile(0.99) / 1000.0);
-            st.put("marker_max_ms", marker.max() / 1000.0);
-        }
-        st.put("send_late_p50_ms", late.percentile(0.50) / 1000.0);
-        st.put("send_late_p99_ms", late.percentile(0.99) / 1000.0);
-        st.put("send_late_max_ms", late.max() / 1000.0);
+        // The steady clients over the whole measured phase (with churn: both windows).
+        Histogram rtt = merged(io, ThreadStats::rtt, ThreadStats.STEADY, RunClock.ALONE, RunClock.CHURN);
+        Histogram marker = merged(io, ThreadStats::marker, ThreadStats.STEADY, RunClock.ALONE, RunClock.CHURN);
+        Histogram late = merged(io, ThreadStats::sendLate, ThreadStats.STEADY, RunClock.ALONE, RunClock.CHURN);
+        clientSection(results.section("steady"), steady, seconds, rtt, marker, late);
 
         Map<String, Object> cpuSection = results.section("cpu");
         double cpuSeconds = (cpuAfter.processCpuNanos() - cpuBefore.processCpuNanos()) / 1e9;
@@ -309,6 +341,110 @@ public final class LoadGenerator {
         Map<String, Object> tot = results.section("total");
         counters(tot, total, runSeconds);
         printSummary(steady, seconds, rtt, marker, late, cpuSection);
+    }
+
+    /** One group's histogram of one kind, summed over the I/O threads and the given windows. */
+    private static Histogram merged(ClientIo io, HistogramOf kind, int group, int... windows) {
+        Histogram sum = new Histogram();
+        for (ThreadStats t : io.threadStats()) {
+            for (int window : windows) {
+                sum.addAll(kind.of(t, group, window));
+            }
+        }
+        return sum;
+    }
+
+    /** Picks one of {@link ThreadStats}'s histograms. */
+    private interface HistogramOf {
+        Histogram of(ThreadStats stats, int group, int window);
+    }
+
+    /** What a group of clients saw in a window: counters, round trip, markers, send lateness. */
+    private void clientSection(Map<String, Object> st, Counters c, double seconds, Histogram rtt, Histogram marker,
+                               Histogram late) {
+        st.put("seconds", round(seconds));
+        counters(st, c, seconds);
+        st.put("rtt_count", rtt.count());
+        st.put("rtt_p50_ms", rtt.percentile(0.50) / 1000.0);
+        st.put("rtt_p90_ms", rtt.percentile(0.90) / 1000.0);
+        st.put("rtt_p99_ms", rtt.percentile(0.99) / 1000.0);
+        st.put("rtt_p999_ms", rtt.percentile(0.999) / 1000.0);
+        st.put("rtt_max_ms", rtt.max() / 1000.0);
+        st.put("rtt_mean_ms", round(rtt.mean() / 1000.0));
+        if (config.expect() == Expectation.MIX) {
+            st.put("marker_count", marker.count());
+            st.put("marker_p50_ms", marker.percentile(0.50) / 1000.0);
+            st.put("marker_p99_ms", marker.percentile(0.99) / 1000.0);
+            st.put("marker_max_ms", marker.max() / 1000.0);
+        }
+        st.put("send_late_p50_ms", late.percentile(0.50) / 1000.0);
+        st.put("send_late_p99_ms", late.percentile(0.99) / 1000.0);
+        st.put("send_late_max_ms", late.max() / 1000.0);
+    }
+
+    /**
+     * With churn: the steady clients before churn ({@code steady_alone}, if that window is not empty)
+     * and with it ({@code steady_churn}), the churn clients in that window ({@code churners}), and the
+     * churn counts ({@code churn}).
+     */
+    private void summariseChurn(ClientIo io, Counters alone, Counters withChurn, Counters churners,
+                                CpuMeter.Sample cpuBefore, CpuMeter.Sample cpuMid, CpuMeter.Sample cpuAfter) {
+        int steadyGroup = ThreadStats.STEADY;
+        double aloneSeconds = (cpuMid.wallNanos() - cpuBefore.wallNanos()) / 1e9;
+        double churnSeconds = Math.max(1e-3, (cpuAfter.wallNanos() - cpuMid.wallNanos()) / 1e9);
+        Map<String, Object> aloneSection = null;
+        if (aloneSeconds > 0) {
+            aloneSection = results.section("steady_alone");
+            clientSection(aloneSection, alone, aloneSeconds,
+                    merged(io, ThreadStats::rtt, steadyGroup, RunClock.ALONE),
+                    merged(io, ThreadStats::marker, steadyGroup, RunClock.ALONE),
+                    merged(io, ThreadStats::sendLate, steadyGroup, RunClock.ALONE));
+            aloneSection.put("loadgen_cpu_percent", cpuPercent(cpuBefore, cpuMid));
+        }
+        Map<String, Object> withSection = results.section("steady_churn");
+        clientSection(withSection, withChurn, churnSeconds,
+                merged(io, ThreadStats::rtt, steadyGroup, RunClock.CHURN),
+                merged(io, ThreadStats::marker, steadyGroup, RunClock.CHURN),
+                merged(io, ThreadStats::sendLate, steadyGroup, RunClock.CHURN));
+        withSection.put("loadgen_cpu_percent", cpuPercent(cpuMid, cpuAfter));
+        Map<String, Object> churnerSection = results.section("churners");
+        clientSection(churnerSection, churners, churnSeconds,
+                merged(io, ThreadStats::rtt, ThreadStats.CHURNER, RunClock.CHURN),
+                merged(io, ThreadStats::marker, ThreadStats.CHURNER, RunClock.CHURN),
+                merged(io, ThreadStats::sendLate, ThreadStats.CHURNER, RunClock.CHURN));
+        Map<String, Object> counts = results.section("churn");
+        churn.report(counts, churn.snapshot());
+
+        PrintStream o = log;
+        o.printf(Locale.ROOT, "  churn     %s joins/s, stay %s ± %s s, at most %d: %d attempted, %d joined, %d failed, %d skipped at max; "
+                        + "%d left (%d at the end), %d ended by the hub, %d still in; up to %d at once; handshake p50 %.2f ms p99 %.2f ms max %.2f ms%n",
+                config.churnRate(), config.churnStaySeconds(), config.churnStaySpreadSeconds(), config.churnMax(),
+                counts.get("joins_attempted"), counts.get("joined"), counts.get("failed"), counts.get("skipped_at_max"),
+                counts.get("left"), counts.get("left_at_end"), counts.get("ended_by_hub"), counts.get("active_at_end"),
+                counts.get("active_max"), counts.get("handshake_p50_ms"), counts.get("handshake_p99_ms"),
+                counts.get("handshake_max_ms"));
+        if (aloneSection != null) {
+            printWindow("steady, alone", aloneSection);
+        }
+        printWindow("steady, churn", withSection);
+        printWindow("churners", churnerSection);
+        o.flush();
+    }
+
+    private void printWindow(String label, Map<String, Object> m) {
+        boolean mix = config.expect() == Expectation.MIX;
+        log.printf(Locale.ROOT, "  %-14s %5.1f s  dropouts %s/s (%s %s, %s underruns)  seq lost %s  %s p50 %s p99 %s ms%s  send late p99 %s ms%n",
+                label + ":", ((Number) m.get("seconds")).doubleValue(), m.get("dropouts_per_s"),
+                config.expect() == Expectation.LOOPBACK ? m.get("audible_gaps") : m.get("seq_gap_events"),
+                config.expect() == Expectation.LOOPBACK ? "audible gaps" : "gap events", m.get("playout_underruns"),
+                m.get("seq_lost"), mix ? "marker" : "rtt", m.get(mix ? "marker_p50_ms" : "rtt_p50_ms"),
+                m.get(mix ? "marker_p99_ms" : "rtt_p99_ms"),
+                mix ? "  next client's tone " + m.get("peer_tone_present_ratio") : "", m.get("send_late_p99_ms"));
+    }
+
+    private static double cpuPercent(CpuMeter.Sample from, CpuMeter.Sample to) {
+        double seconds = Math.max(1e-3, (to.wallNanos() - from.wallNanos()) / 1e9);
+        return round(100.0 * (to.processCpuNanos() - from.processCpuNanos()) / 1e9 / seconds);
     }
 
     private void counters(Map<String, Object> m, Counters c, double seconds) {

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
             "shows every lost or repeated sample and dates each returned sample;",
             "channel 2 = a per-client tone on a 10 Hz grid. In mix mode every channel",
             "carries the tone and one client at a time adds a timing marker.",
-            "Exit status: 0 if every client connected, 1 otherwise, 2 on bad options.",
+            "Churn (--churn-rate): clients chNNNN join and leave during the run; results",
+            "keep the steady clients' figures apart from theirs, per window.",
+            "Exit status: 0 if every steady client connected, 1 otherwise, 2 on bad options.",
             "See hub-loadgen/README.md for every option and output field."})
 public final class Main implements Callable<Integer> {
     @Option(names = {"-H", "--host"}, paramLabel = "HOST", defaultValue = "127.0.0.1",
@@ -164,6 +166,36 @@ public final class Main implements Callable<Integer> {
             description = "TCP connect and reply timeout per client (default ${DEFAULT-VALUE}).")
     int handshakeTimeout;
 
+    @Option(names = "--churn-rate", paramLabel = "PER_SECOND", defaultValue = "0",
+            description = "Churn: besides the -n steady clients, this many clients join per second during the "
+                + "measured phase, stream for --churn-stay seconds and leave with exit packets, all in this "
+                + "process (default ${DEFAULT-VALUE} = no churn).")
+    double churnRate;
+
+    @Option(names = "--churn-stay", paramLabel = "SECONDS", defaultValue = "3",
+            description = "Churn: mean time a churn client stays (default ${DEFAULT-VALUE}).")
+    double churnStay;
+
+    @Option(names = "--churn-stay-spread", paramLabel = "SECONDS",
+            description = "Churn: each stay is drawn uniformly from --churn-stay +- SECONDS with --seed "
+                + "(default: half of --churn-stay).")
+    Double churnStaySpread;
+
+    @Option(names = "--churn-max", paramLabel = "N", defaultValue = "64",
+            description = "Churn: at most N churn clients at once; a join due beyond that is skipped and "
+                + "counted (default ${DEFAULT-VALUE}).")
+    int churnMax;
+
+    @Option(names = "--churn-start-after", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Churn begins this long into the measured --duration; the results then compare the "
+                + "steady clients alone (before) with the steady clients during churn (default ${DEFAULT-VALUE}: "
+                + "churn for the whole duration).")
+    double churnStartAfter;
+
+    @Option(names = "--churn-prefix", paramLabel = "TEXT", defaultValue = "ch",
+            description = "Churn client j (from 1) is named TEXTjjjj on the hub (default ${DEFAULT-VALUE}).")
+    String churnPrefix;
+
     public static void main(String[] args) {
         // Netty's leak detector samples buffers with stack traces: measurable cost at 100k packets/s.
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
@@ -185,6 +217,8 @@ public final class Main implements Callable<Integer> {
                 .toneLevel(toneLevel == null ? Double.NaN : toneLevel).rampTolerance(rampTolerance).playoutPackets(playout)
                 .reportIntervalSeconds(interval).out(out).io(IoKind.choose(io)).ioThreads(ioThreads)
                 .handshakeTimeoutMillis(handshakeTimeout).receiveBatchMicros(rxBatch != null ? rxBatch : LoadConfig.defaultReceiveBatchMicros(clients))
+                .churnRate(churnRate).churnStay(churnStay).churnStaySpread(churnStaySpread == null ? Double.NaN : churnStaySpread)
+                .churnMax(churnMax).churnStartAfter(churnStartAfter).churnPrefix(churnPrefix)
                 .build();
     }
 

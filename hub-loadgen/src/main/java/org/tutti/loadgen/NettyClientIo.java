@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.tutti.protocol.udp.ExitPacket;
 
@@ -108,6 +109,32 @@ final class NettyClientIo implements ClientIo {
         worker.loop.execute(() -> worker.add(client));
     }
 
+    @Override
+    public void leave(SimClient client) {
+        Worker worker = workers[client.index % workers.length];
+        try {
+            worker.loop.execute(() -> worker.leave(client));
+        } catch (RejectedExecutionException e) {
+            // stopped: the run's end sent its exit packets
+        }
+    }
+
+    @Override
+    public void close(SimClient client) {
+        Worker worker = workers[client.index % workers.length];
+        Runnable close = () -> {
+            if (client.socket != null) {
+                ((Channel) client.socket).close();
+            }
+            client.closed = true;
+        };
+        try {
+            worker.loop.execute(close);
+        } catch (RejectedExecutionException e) {
+            close.run(); // the loop is gone; so is every read on it
+        }
+    }
+
     private static IOException asIo(Throwable cause) {
         return cause instanceof IOException ? (IOException) cause : new IOException(cause);
     }
@@ -120,6 +147,7 @@ final class NettyClientIo implements ClientIo {
         final ReceiveAnalyzer analyzer;
         final List<SimClient> clients = new ArrayList<>();
         final List<SimClient> toFlush = new ArrayList<>();
+        final ByteBuffer exit = ByteBuffer.allocateDirect(ExitPacket.LENGTH);
         ScheduledFuture<?> tick;
         long tickAt;
         boolean running = true;
@@ -198,6 +226,13 @@ final class NettyClientIo implements ClientIo {
             toFlush.clear();
         }
 
+        /** One client leaves: exit ×2 from its socket, and it is no longer sent for. */
+        void leave(SimClient client) {
+            client.sendExit(this, exit);
+            flush();
+            clients.remove(client);
+        }
+
         /** Stops sending and sends exit ×2 from every client still streaming. */
         void stopSending() {
             running = false;
@@ -205,16 +240,8 @@ final class NettyClientIo implements ClientIo {
                 tick.cancel(false);
                 tick = null;
             }
-            ByteBuffer exit = ByteBuffer.allocateDirect(ExitPacket.LENGTH);
-            ExitPacket.write(exit, 0);
             for (SimClient client : clients) {
-                if (client.state == SimClient.STREAMING) {
-                    client.dropHeld();
-                    client.state = SimClient.STOPPED;
-                    for (int i = 0; i < ExitPacket.REPEAT; i++) {
-                        send(client, exit, ExitPacket.LENGTH);
-                    }
-                }
+                client.sendExit(this, exit);
             }
             flush();
         }

@@ -33,12 +33,16 @@ final class NioClientIo implements ClientIo, PacketOut {
     private final Selector selector;
     private final ConcurrentLinkedQueue<SimClient> toRegister = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<SimClient> toSend = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<SimClient> toLeave = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<SimClient> toClose = new ConcurrentLinkedQueue<>();
     private final List<SimClient> all = new ArrayList<>();
     private final ThreadStats sendStats;
     private final ThreadStats receiveStats;
     private final ReceiveAnalyzer analyzer;
     private final SendScratch scratch;
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(65536);
+    /** The sender's exit packet buffer (leaving churn clients). */
+    private final ByteBuffer exitBuffer = ByteBuffer.allocateDirect(ExitPacket.LENGTH);
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final Thread sender;
     private final Thread receiver;
@@ -99,11 +103,27 @@ final class NioClientIo implements ClientIo, PacketOut {
         LockSupport.unpark(sender);
     }
 
+    @Override
+    public void leave(SimClient client) {
+        toLeave.add(client);
+        LockSupport.unpark(sender);
+    }
+
+    @Override
+    public void close(SimClient client) {
+        toClose.add(client);
+        selector.wakeup();
+    }
+
     private void sendLoop() {
         List<SimClient> active = new ArrayList<>();
         while (sending) {
             for (SimClient c = toSend.poll(); c != null; c = toSend.poll()) {
                 active.add(c);
+            }
+            for (SimClient c = toLeave.poll(); c != null; c = toLeave.poll()) {
+                c.sendExit(this, exitBuffer);
+                active.remove(c);
             }
             long now = System.nanoTime();
             long horizon = now + slackNanos;
@@ -119,7 +139,7 @@ final class NioClientIo implements ClientIo, PacketOut {
                 markers.maintain(now);
             }
             long sleep = next - System.nanoTime();
-            if (sleep > 0 && toSend.isEmpty()) {
+            if (sleep > 0 && toSend.isEmpty() && toLeave.isEmpty()) {
                 LockSupport.parkNanos(sleep);
             }
         }
@@ -147,6 +167,9 @@ final class NioClientIo implements ClientIo, PacketOut {
                     // stopped meanwhile
                 }
             }
+            for (SimClient c = toClose.poll(); c != null; c = toClose.poll()) {
+                closeNow(c);
+            }
             try {
                 selector.select(onReady, 100);
             } catch (IOException | RuntimeException e) {
@@ -158,6 +181,26 @@ final class NioClientIo implements ClientIo, PacketOut {
                 LockSupport.parkNanos(receivePauseNanos);
             }
         }
+    }
+
+    /** On the receiver thread: no read of this socket is in progress, and none follows. */
+    private void closeNow(SimClient client) {
+        DatagramChannel channel = (DatagramChannel) client.socket;
+        if (channel != null) {
+            SelectionKey key = channel.keyFor(selector);
+            if (key != null) {
+                key.cancel();
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing left to do
+            }
+        }
+        synchronized (all) {
+            all.remove(client);
+        }
+        client.closed = true;
     }
 
     private void onReady(SelectionKey key) {
@@ -189,16 +232,8 @@ final class NioClientIo implements ClientIo, PacketOut {
         synchronized (all) {
             clients = new ArrayList<>(all);
         }
-        ByteBuffer exit = ByteBuffer.allocateDirect(ExitPacket.LENGTH);
         for (SimClient client : clients) {
-            if (client.state == SimClient.STREAMING) {
-                client.dropHeld();
-                client.state = SimClient.STOPPED;
-                for (int i = 0; i < ExitPacket.REPEAT; i++) {
-                    ExitPacket.write(exit, 0);
-                    send(client, exit, ExitPacket.LENGTH);
-                }
-            }
+            client.sendExit(this, exitBuffer);
         }
         sleep(drainMillis);
         receiving = false;
@@ -210,6 +245,7 @@ final class NioClientIo implements ClientIo, PacketOut {
             } catch (IOException e) {
                 // nothing left to do
             }
+            client.closed = true;
         }
         try {
             selector.close();

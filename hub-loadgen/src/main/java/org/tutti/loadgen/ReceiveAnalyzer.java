@@ -238,7 +238,7 @@ final class ReceiveAnalyzer {
         long sample = signal.sampleOf(first, client.rampPhase(), client.samplesBuilt);
         long sentAt = client.sentAtOfSample(sample);
         if (sentAt > 0 && now - sentAt >= 0) {
-            stats.recordRtt((now - sentAt) / 1000);
+            stats.recordRtt(client.group, (now - sentAt) / 1000);
         }
     }
 
@@ -269,7 +269,7 @@ final class ReceiveAnalyzer {
         if (latency >= 0 && latency < markers.intervalNanos()) {
             client.lastMarkerHeard = id;
             client.markersHeard++;
-            stats.recordMarker(latency / 1000);
+            stats.recordMarker(client.group, latency / 1000);
         }
     }
 }

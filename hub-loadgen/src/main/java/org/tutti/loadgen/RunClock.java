@@ -6,9 +6,16 @@ final class RunClock {
     static final int MEASURING = 1;
     static final int ENDING = 2;
 
+    /** Measuring window before churn begins (the steady clients alone); the only window without churn. */
+    static final int ALONE = 0;
+    /** Measuring window with churn clients joining and leaving. */
+    static final int CHURN = 1;
+    static final int WINDOWS = 2;
+
     final long startNanos;
     final long startWallMicros;
     private volatile int phase = STARTING;
+    private volatile int window = ALONE;
 
     RunClock() {
         this.startNanos = System.nanoTime();
@@ -26,5 +33,14 @@ final class RunClock {
 
     void phase(int phase) {
         this.phase = phase;
+    }
+
+    /** {@link #ALONE} or {@link #CHURN}: which part of the measured phase histograms record into. */
+    int window() {
+        return window;
+    }
+
+    void window(int window) {
+        this.window = window;
     }
 }

@@ -3,6 +3,7 @@ package org.tutti.loadgen;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
+import org.tutti.protocol.udp.ExitPacket;
 import org.tutti.protocol.udp.PacketHeader;
 import org.tutti.protocol.udp.PacketLayout;
 import org.tutti.protocol.udp.Redundancy;
@@ -26,6 +27,8 @@ final class SimClient {
 
     final int index;
     final String name;
+    /** {@link ThreadStats#STEADY} or {@link ThreadStats#CHURNER}. */
+    final int group;
     private final LoadConfig config;
     private final Signal signal;
     private final Markers markers;
@@ -36,6 +39,12 @@ final class SimClient {
     Object socket;
     /** Netty: a write is waiting for this pass's flush. Owned by the client's event loop. */
     boolean flushPending;
+    /** Churn: its socket is closed and no I/O thread touches it any more (set by the thread that closed it). */
+    volatile boolean closed;
+    /** Churn: its leave was requested (guarded by {@link Churn}'s lock). */
+    boolean leaving;
+    /** Churn: when its stream started ({@link System#nanoTime()}), for the stay actually served. */
+    long joinedNanos;
 
     // ---- sending side --------------------------------------------------------------------------
     private final SplittableRandom random;
@@ -108,8 +117,18 @@ final class SimClient {
     long markersHeard;
 
     SimClient(int index, LoadConfig config, Signal signal, Markers markers, float toneLevel) {
+        this(index, String.format("%s%03d", config.namePrefix(), index), ThreadStats.STEADY, config, signal, markers,
+                toneLevel);
+    }
+
+    /**
+     * A client of {@code group}; churn clients get indexes after the steady ones (so their ramp phases,
+     * tones and send phases differ, and they never emit mix markers) and names of their own.
+     */
+    SimClient(int index, String name, int group, LoadConfig config, Signal signal, Markers markers, float toneLevel) {
         this.index = index;
-        this.name = String.format("%s%03d", config.namePrefix(), index);
+        this.name = name;
+        this.group = group;
         this.config = config;
         this.signal = signal;
         this.markers = markers;
@@ -164,7 +183,7 @@ final class SimClient {
     long sendDue(long now, long horizon, int maxBurst, PacketOut out, SendScratch scratch, ThreadStats stats) {
         for (int burst = 0; burst < maxBurst && state == STREAMING && nextDeadline - horizon <= 0; burst++) {
             long late = now - nextDeadline;
-            stats.recordSendLate(late > 0 ? late / 1000 : 0);
+            stats.recordSendLate(group, late > 0 ? late / 1000 : 0);
             sendOne(now, out, scratch);
             packetNo++;
             nominalDeadline = epochNanos + (long) (packetNo * periodNanos);
@@ -274,8 +293,26 @@ final class SimClient {
         return rampPhase;
     }
 
-    /** Drops a packet held back for reordering (the run is ending). */
+    /** Drops a packet held back for reordering (the run is ending, or the client leaves). */
     void dropHeld() {
         holding = false;
+    }
+
+    /**
+     * Ends the stream as a leaving JackTrip client does: if still streaming, stops and sends the exit
+     * packet {@link ExitPacket#REPEAT} times through {@code out}. Call on the thread that sends for this
+     * client. Returns whether exit packets went out (false: the hub had ended the session, or it never started).
+     */
+    boolean sendExit(PacketOut out, ByteBuffer exit) {
+        if (state != STREAMING) {
+            return false;
+        }
+        dropHeld();
+        state = STOPPED;
+        for (int i = 0; i < ExitPacket.REPEAT; i++) {
+            ExitPacket.write(exit, 0);
+            out.send(this, exit, ExitPacket.LENGTH);
+        }
+        return true;
     }
 }
