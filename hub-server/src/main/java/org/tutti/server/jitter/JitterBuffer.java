@@ -78,6 +78,8 @@ public final class JitterBuffer {
     private boolean started;
     private boolean primed;
     private boolean concealing;
+    /** Packets whose turn passed while coasting through an underrun, not yet known to be lost. */
+    private long coasted;
     /** Frames read since playback (re)started, to tell a start-up hiccup from a later underrun. */
     private long framesSinceStart;
 
@@ -336,6 +338,10 @@ public final class JitterBuffer {
                 concealer.observe(out, position, channels, n);
                 if (readOffset == 0) {
                     stats.played++;
+                    if (coasted > 0) {
+                        stats.lost += coasted; // the stream went on: the packets coasted through were lost
+                        coasted = 0;
+                    }
                 }
             } else if (readIndex <= highest) {
                 concealer.conceal(out, position, channels, n);
@@ -354,7 +360,7 @@ public final class JitterBuffer {
                     ranDry = true;
                 }
                 if (readOffset == 0) {
-                    stats.lost++;
+                    coasted++; // lost if the stream goes on past it; a sender that paused lost nothing
                 }
             } else {
                 int rest = count - position;
@@ -367,6 +373,7 @@ public final class JitterBuffer {
                 // Clients often send a burst at start-up and then pause: playback that starts on such a
                 // burst runs short. And a sender silent for longer than a coast has paused or gone. Either
                 // way, wait where its packets stopped until the target depth is there once more.
+                coasted = 0;
                 readIndex = Math.min(readIndex, highest + 1);
                 readOffset = 0;
                 started = false;

@@ -125,11 +125,11 @@ class JitterBufferTest {
         read(jb, FRAMES); // nothing there: concealed, and the play position keeps time
         read(jb, FRAMES);
         assertEquals(2, jb.stats().underruns());
-        assertEquals(2, jb.stats().lost(), "two packets' turns passed without them");
         assertEquals(JitterBuffer.Offer.LATE, offer(jb, seq), "their turn has passed");
         assertEquals(JitterBuffer.Offer.LATE, offer(jb, seq + 1));
         offer(jb, seq + 2);
         assertEquals(marker(seq + 2), read(jb, FRAMES)[FRAMES - 1], "the stream goes on at its depth");
+        assertEquals(2, jb.stats().lost(), "two packets' turns passed without them");
         assertEquals(0, jb.stats().reprimes());
         assertEquals(0, jb.stats().overruns());
     }
@@ -146,7 +146,7 @@ class JitterBufferTest {
             read(jb, FRAMES); // the sender paused
         }
         assertEquals(1, jb.stats().reprimes(), "gave up keeping time after a coast");
-        assertEquals(16, jb.stats().lost(), "only the coasted packets count as lost");
+        assertEquals(0, jb.stats().lost(), "a sender that paused lost nothing");
         offer(jb, seq); // it resumes its sequence where it stopped
         assertEquals(marker(seq), read(jb, FRAMES)[FRAMES - 1], "and plays on from there");
         assertEquals(0, jb.stats().late());
