@@ -36,7 +36,7 @@ class PrometheusScrapeTest {
         Path dir = Files.createTempDirectory("prometheus-test");
         try (TestHub hub = TestHub.start(b -> {
                 b.patchMode(PatchMode.CLIENT_LOOPBACK);
-                b.queuePackets(2);
+                b.queuePackets(TestHub.STALL_PROOF_DEPTH); // counts the packets left out, not a stall's delays
             });
              FakeClient lossy = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "lossy")) {
             int port = Ports.freeTcp();

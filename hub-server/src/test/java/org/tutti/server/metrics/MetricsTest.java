@@ -36,7 +36,7 @@ class MetricsTest {
     void participantSeriesCountLossAndVanishWhenTheyLeave() throws Exception {
         try (TestHub hub = TestHub.start(b -> {
                 b.patchMode(PatchMode.CLIENT_LOOPBACK);
-                b.queuePackets(2);
+                b.queuePackets(TestHub.STALL_PROOF_DEPTH); // counts the packets left out, not a stall's delays
             });
              FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "lossy")) {
             float[][] silence = new float[2][128];

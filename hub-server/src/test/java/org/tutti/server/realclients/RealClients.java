@@ -16,13 +16,8 @@ import org.tutti.server.testing.TestHub;
 /** Shared steps of the real-client tests: start a JackTrip client and wire a probe to its ports. */
 final class RealClients {
     static final int RATE = 48000;
-    /**
-     * Jitter-buffer depth, in 128-frame packets (43 ms), for the hub and the client in tests that check
-     * exactness rather than latency: deeper than the stalls of a shared VM (up to about 40 ms) on
-     * both sides, so such a stall costs nothing and what still breaks is the hub's doing or a
-     * longer stall the witness saw.
-     */
-    static final int EXACT_DEPTH = 16;
+    /** Hub and client depth in exactness tests: a VM's stall costs nothing on either side. */
+    static final int EXACT_DEPTH = TestHub.STALL_PROOF_DEPTH;
     /** Stereo 16-bit with {@link #EXACT_DEPTH}. */
     static final String[] EXACT_CLIENT = {"-n", "2", "-b", "16", "-q", Integer.toString(EXACT_DEPTH)};
     /** How far before a glitch (heard after both buffers and the round trip) its cause may lie. */

@@ -11,6 +11,12 @@ import org.tutti.server.session.Participant;
 
 /** A hub in this JVM on free loopback ports, closed after the test. */
 public final class TestHub implements AutoCloseable {
+    /**
+     * Jitter-buffer depth, in 128-frame packets (43 ms), for tests that count what the hub does rather
+     * than measure its latency: deeper than the stalls of a shared VM (up to about 40 ms), so a stall
+     * of the test's own sender or of the hub costs nothing and what the test counts is the hub's doing.
+     */
+    public static final int STALL_PROOF_DEPTH = 16;
     private final Hub hub;
 
     private TestHub(Hub hub) {
