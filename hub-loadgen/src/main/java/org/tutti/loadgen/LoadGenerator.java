@@ -230,6 +230,7 @@ public final class LoadGenerator {
             entry.put("seq_lost", d.seqLost());
             entry.put("out_of_order", d.outOfOrder);
             entry.put("audible_gaps", d.audibleGaps);
+            entry.put("playout_underruns", d.underruns);
             entry.put("cpu_percent", round(cpuPercent));
             Churn c = churn;
             if (config.churn()) {
