@@ -51,6 +51,7 @@ final class Churn {
     private final SplittableRandom random;
     private volatile boolean joining;
     private long startNanos;
+    /** When joins stopped: joins (and leaves) per second are counted over start..stop. */
     private long stopNanos;
     private int scheduled;
 
@@ -222,13 +223,38 @@ final class Churn {
         }
     }
 
+    /** Stops joining; the churn clients present stay until their own leave (see {@link #awaitNonePresent}). */
+    void stopJoining() {
+        joining = false;
+        synchronized (lock) {
+            stopNanos = System.nanoTime();
+        }
+    }
+
+    /** Waits until every churn client has left (or failed) on its own schedule, or until {@code deadline}. */
+    boolean awaitNonePresent(long deadline) throws InterruptedException {
+        while (System.nanoTime() - deadline < 0) {
+            synchronized (lock) {
+                if (present == 0 && handshakes.getActiveCount() == 0 && handshakes.getQueue().isEmpty()) {
+                    return true;
+                }
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
     /**
      * Stops joining, waits for handshakes under way, makes every churn client still present leave (exit
      * packets), lets the hub answer for {@code drainMillis}, and closes their sockets.
      */
     void finish() throws InterruptedException {
-        joining = false;
-        stopNanos = System.nanoTime();
+        if (joining) {
+            joining = false;
+            synchronized (lock) {
+                stopNanos = System.nanoTime();
+            }
+        }
         handshakes.shutdown();
         long handshakeBound = (long) config.handshakeTimeoutMillis() * 2 * HandshakeClient.CONNECT_ATTEMPTS + 2000;
         if (!handshakes.awaitTermination(handshakeBound, TimeUnit.MILLISECONDS)) {

@@ -49,6 +49,9 @@ import org.tutti.protocol.udp.PacketLayout;
  * @param churnStartAfterSeconds churn begins this long into the measured phase, which is reported in two
  *                          windows: the steady clients alone, then with churn (0 = churn for the whole phase)
  * @param churnPrefix       churn client j (from 1) is named {@code churnPrefix + j} (4 digits)
+ * @param churnForSeconds   joins stop this long after churn began; once the churn clients present have left
+ *                          (on their own schedule) a third window measures the steady clients alone again
+ *                          (0 = churn until the measured phase ends)
  */
 public record LoadConfig(String host, int tcpPort, int clients, int localPortBase, String bindAddress,
                          int sampleRate, int frames, int channels, BitResolution bits, int redundancy,
@@ -58,7 +61,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
                          double toneLevel, double reportIntervalSeconds, Path out, IoKind io, int ioThreads,
                          int handshakeTimeoutMillis, int rampTolerance, int receiveBatchMicros, int playoutPackets,
                          double churnRate, double churnStaySeconds, double churnStaySpreadSeconds, int churnMax,
-                         double churnStartAfterSeconds, String churnPrefix) {
+                         double churnStartAfterSeconds, String churnPrefix, double churnForSeconds) {
 
     public LoadConfig {
         require(clients >= 1 && clients <= 65535, "clients must be 1..65535");
@@ -94,6 +97,9 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         require(churnRate == 0 || churnStartAfterSeconds < durationSeconds,
                 "churn must start before the measured duration ends (--churn-start-after < --duration)");
         require(churnPrefix != null && !churnPrefix.isEmpty(), "churn prefix must not be empty");
+        require(churnForSeconds >= 0, "churn duration must not be negative");
+        require(churnRate == 0 || churnForSeconds == 0 || churnStartAfterSeconds + churnForSeconds < durationSeconds,
+                "churn must end before the measured duration does (--churn-start-after + --churn-for < --duration)");
         require(churnRate == 0 || !churnPrefix.equals(namePrefix), "churn clients need a name prefix of their own");
     }
 
@@ -186,6 +192,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         int churnMax = 64;
         double churnStartAfterSeconds;
         String churnPrefix = "ch";
+        double churnForSeconds;
 
         Builder(String host, int tcpPort) {
             this.host = host;
@@ -229,6 +236,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         public Builder churnMax(int v) { churnMax = v; return this; }
         public Builder churnStartAfter(double seconds) { churnStartAfterSeconds = seconds; return this; }
         public Builder churnPrefix(String v) { churnPrefix = v; return this; }
+        public Builder churnFor(double seconds) { churnForSeconds = seconds; return this; }
 
         public LoadConfig build() {
             return new LoadConfig(host, tcpPort, clients, localPortBase, bindAddress, sampleRate, frames, channels,
@@ -236,7 +244,8 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
                     jitterMillis, reorderPercent, driftPpm, driftSpreadPpm, driftClients, seed, namePrefix, phases,
                     markerIntervalMillis, toneLevel, reportIntervalSeconds, out, io, ioThreads,
                     handshakeTimeoutMillis, rampTolerance, receiveBatchMicros, playoutPackets, churnRate,
-                    churnStaySeconds, churnStaySpreadSeconds, churnMax, churnStartAfterSeconds, churnPrefix);
+                    churnStaySeconds, churnStaySpreadSeconds, churnMax, churnStartAfterSeconds, churnPrefix,
+                    churnForSeconds);
         }
     }
 }

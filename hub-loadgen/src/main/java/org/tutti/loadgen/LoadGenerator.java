@@ -105,8 +105,11 @@ public final class LoadGenerator {
                 if (churnAfter == 0) {
                     clock.window(RunClock.CHURN);
                 }
-                log.printf(Locale.ROOT, "loadgen: measuring %.1f s: %.1f s steady clients alone, then %.1f s with churn%n",
-                        duration, churnAfter, duration - churnAfter);
+                log.printf(Locale.ROOT, "loadgen: measuring %.1f s: %.1f s steady clients alone, then %s%n",
+                        duration, churnAfter, config.churnForSeconds() > 0
+                                ? String.format(Locale.ROOT, "%.1f s of joins, then alone again once every churn client left",
+                                        config.churnForSeconds())
+                                : String.format(Locale.ROOT, "%.1f s with churn", duration - churnAfter));
                 log.flush();
             }
             clock.phase(RunClock.MEASURING);
@@ -128,9 +131,29 @@ public final class LoadGenerator {
                         config.churnRate(), config.churnStaySeconds(), config.churnStaySpreadSeconds(), config.churnMax());
                 log.flush();
             }
-            sleepUntil(cpuBefore.wallNanos() + (long) (duration * 1e9));
+            long measureEnd = cpuBefore.wallNanos() + (long) (duration * 1e9);
+            Counters churnOver = null;
+            Counters churnEnd = null;
+            CpuMeter.Sample cpuOver = null;
+            if (churning && config.churnForSeconds() > 0) {
+                sleepUntil(cpuBefore.wallNanos() + (long) ((churnAfter + config.churnForSeconds()) * 1e9));
+                churn.stopJoining();
+                log.println("loadgen: churn joins stop; the churn clients present leave on their own schedule");
+                log.flush();
+                if (churn.awaitNonePresent(measureEnd)) {
+                    churnOver = Counters.of(clients);
+                    churnEnd = churn.snapshot();
+                    cpuOver = cpu.sample();
+                    clock.window(RunClock.AFTER);
+                    log.println("loadgen: churn over: steady clients alone again");
+                    log.flush();
+                }
+            }
+            sleepUntil(measureEnd);
             Counters after = Counters.of(clients);
-            Counters churnEnd = churning ? churn.snapshot() : new Counters();
+            if (churnEnd == null) {
+                churnEnd = churning ? churn.snapshot() : new Counters();
+            }
             CpuMeter.Sample cpuAfter = cpu.sample();
             clock.phase(RunClock.ENDING);
             if (churning) {
@@ -148,8 +171,9 @@ public final class LoadGenerator {
             Counters total = Counters.of(clients);
             summarise(io, rampSeconds, after.minus(before), cpuBefore, cpuAfter, total, runStart, runEnd);
             if (churning) {
-                summariseChurn(io, mid.minus(before), after.minus(mid), churnEnd.minus(churnBefore), cpuBefore, cpuMid,
-                        cpuAfter);
+                Counters over = churnOver != null ? churnOver : after;
+                summariseChurn(io, mid.minus(before), over.minus(mid), churnOver != null ? after.minus(churnOver) : null,
+                        churnEnd.minus(churnBefore), cpuBefore, cpuMid, cpuOver != null ? cpuOver : cpuAfter, cpuAfter);
             }
             return results;
         } finally {
@@ -384,15 +408,16 @@ public final class LoadGenerator {
     }
 
     /**
-     * With churn: the steady clients before churn ({@code steady_alone}, if that window is not empty)
-     * and with it ({@code steady_churn}), the churn clients in that window ({@code churners}), and the
-     * churn counts ({@code churn}).
+     * With churn: the steady clients before churn ({@code steady_alone}, if that window is not empty),
+     * with it ({@code steady_churn}) and after it ({@code steady_after}, with {@code --churn-for}), the
+     * churn clients in the churn window ({@code churners}), and the churn counts ({@code churn}).
      */
-    private void summariseChurn(ClientIo io, Counters alone, Counters withChurn, Counters churners,
-                                CpuMeter.Sample cpuBefore, CpuMeter.Sample cpuMid, CpuMeter.Sample cpuAfter) {
+    private void summariseChurn(ClientIo io, Counters alone, Counters withChurn, Counters afterChurn, Counters churners,
+                                CpuMeter.Sample cpuBefore, CpuMeter.Sample cpuMid, CpuMeter.Sample cpuOver,
+                                CpuMeter.Sample cpuAfter) {
         int steadyGroup = ThreadStats.STEADY;
         double aloneSeconds = (cpuMid.wallNanos() - cpuBefore.wallNanos()) / 1e9;
-        double churnSeconds = Math.max(1e-3, (cpuAfter.wallNanos() - cpuMid.wallNanos()) / 1e9);
+        double churnSeconds = Math.max(1e-3, (cpuOver.wallNanos() - cpuMid.wallNanos()) / 1e9);
         Map<String, Object> aloneSection = null;
         if (aloneSeconds > 0) {
             aloneSection = results.section("steady_alone");
@@ -400,14 +425,23 @@ public final class LoadGenerator {
                     merged(io, ThreadStats::rtt, steadyGroup, RunClock.ALONE),
                     merged(io, ThreadStats::marker, steadyGroup, RunClock.ALONE),
                     merged(io, ThreadStats::sendLate, steadyGroup, RunClock.ALONE));
-            aloneSection.put("loadgen_cpu_percent", cpuPercent(cpuBefore, cpuMid));
+            loadgenWindow(aloneSection, cpuBefore, cpuMid);
         }
         Map<String, Object> withSection = results.section("steady_churn");
         clientSection(withSection, withChurn, churnSeconds,
                 merged(io, ThreadStats::rtt, steadyGroup, RunClock.CHURN),
                 merged(io, ThreadStats::marker, steadyGroup, RunClock.CHURN),
                 merged(io, ThreadStats::sendLate, steadyGroup, RunClock.CHURN));
-        withSection.put("loadgen_cpu_percent", cpuPercent(cpuMid, cpuAfter));
+        loadgenWindow(withSection, cpuMid, cpuOver);
+        Map<String, Object> afterSection = null;
+        if (afterChurn != null) {
+            afterSection = results.section("steady_after");
+            clientSection(afterSection, afterChurn, (cpuAfter.wallNanos() - cpuOver.wallNanos()) / 1e9,
+                    merged(io, ThreadStats::rtt, steadyGroup, RunClock.AFTER),
+                    merged(io, ThreadStats::marker, steadyGroup, RunClock.AFTER),
+                    merged(io, ThreadStats::sendLate, steadyGroup, RunClock.AFTER));
+            loadgenWindow(afterSection, cpuOver, cpuAfter);
+        }
         Map<String, Object> churnerSection = results.section("churners");
         clientSection(churnerSection, churners, churnSeconds,
                 merged(io, ThreadStats::rtt, ThreadStats.CHURNER, RunClock.CHURN),
@@ -428,6 +462,9 @@ public final class LoadGenerator {
             printWindow("steady, alone", aloneSection);
         }
         printWindow("steady, churn", withSection);
+        if (afterSection != null) {
+            printWindow("steady, after", afterSection);
+        }
         printWindow("churners", churnerSection);
         o.flush();
     }
@@ -441,6 +478,13 @@ public final class LoadGenerator {
                 m.get("seq_lost"), mix ? "marker" : "rtt", m.get(mix ? "marker_p50_ms" : "rtt_p50_ms"),
                 m.get(mix ? "marker_p99_ms" : "rtt_p99_ms"),
                 mix ? "  next client's tone " + m.get("peer_tone_present_ratio") : "", m.get("send_late_p99_ms"));
+    }
+
+    /** The load generator's own CPU and GC in a window: its stalls are not the hub's. */
+    private static void loadgenWindow(Map<String, Object> m, CpuMeter.Sample from, CpuMeter.Sample to) {
+        m.put("loadgen_cpu_percent", cpuPercent(from, to));
+        m.put("loadgen_gc_count", to.gcCount() - from.gcCount());
+        m.put("loadgen_gc_ms", to.gcMillis() - from.gcMillis());
     }
 
     private static double cpuPercent(CpuMeter.Sample from, CpuMeter.Sample to) {

@@ -192,6 +192,12 @@ public final class Main implements Callable<Integer> {
                 + "churn for the whole duration).")
     double churnStartAfter;
 
+    @Option(names = "--churn-for", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Churn: joins stop after SECONDS; once the churn clients present have left, the rest of "
+                + "the duration measures the steady clients alone again (do they recover?). Default ${DEFAULT-VALUE}: "
+                + "churn until the duration ends.")
+    double churnFor;
+
     @Option(names = "--churn-prefix", paramLabel = "TEXT", defaultValue = "ch",
             description = "Churn client j (from 1) is named TEXTjjjj on the hub (default ${DEFAULT-VALUE}).")
     String churnPrefix;
@@ -218,7 +224,7 @@ public final class Main implements Callable<Integer> {
                 .reportIntervalSeconds(interval).out(out).io(IoKind.choose(io)).ioThreads(ioThreads)
                 .handshakeTimeoutMillis(handshakeTimeout).receiveBatchMicros(rxBatch != null ? rxBatch : LoadConfig.defaultReceiveBatchMicros(clients))
                 .churnRate(churnRate).churnStay(churnStay).churnStaySpread(churnStaySpread == null ? Double.NaN : churnStaySpread)
-                .churnMax(churnMax).churnStartAfter(churnStartAfter).churnPrefix(churnPrefix)
+                .churnMax(churnMax).churnStartAfter(churnStartAfter).churnPrefix(churnPrefix).churnFor(churnFor)
                 .build();
     }
 

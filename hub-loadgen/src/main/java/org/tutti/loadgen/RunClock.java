@@ -10,7 +10,9 @@ final class RunClock {
     static final int ALONE = 0;
     /** Measuring window with churn clients joining and leaving. */
     static final int CHURN = 1;
-    static final int WINDOWS = 2;
+    /** Measuring window after churn ended and every churn client left ({@code --churn-for}): do the steady clients recover? */
+    static final int AFTER = 2;
+    static final int WINDOWS = 3;
 
     final long startNanos;
     final long startWallMicros;
@@ -35,7 +37,7 @@ final class RunClock {
         this.phase = phase;
     }
 
-    /** {@link #ALONE} or {@link #CHURN}: which part of the measured phase histograms record into. */
+    /** {@link #ALONE}, {@link #CHURN} or {@link #AFTER}: which part of the measured phase histograms record into. */
     int window() {
         return window;
     }

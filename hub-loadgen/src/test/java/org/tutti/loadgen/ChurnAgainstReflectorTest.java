@@ -131,6 +131,28 @@ class ChurnAgainstReflectorTest {
     }
 
     @Test
+    void afterChurnForTheSteadyClientsAreMeasuredAloneAgain() throws Exception {
+        Results r = run(config().duration(3.0).churnStartAfter(0.5).churnFor(1.0).build());
+        String why = log.toString();
+
+        double after = r.getDouble("steady_after", "seconds");
+        double churn = r.getDouble("steady_churn", "seconds");
+        // Joins stop after 1 s; the churn window lasts until the last churn client's stay (≤ 0.5 s) is over.
+        assertTrue(churn >= 1.0 && churn < 1.8, "churn window: " + churn + why);
+        assertTrue(after > 0.6, "after window: " + after);
+        assertEquals(r.getLong("steady", "datagrams_sent"), r.getLong("steady_alone", "datagrams_sent")
+                + r.getLong("steady_churn", "datagrams_sent") + r.getLong("steady_after", "datagrams_sent"),
+                "three windows make up the measured phase");
+        assertEquals(0, r.getLong("steady_after", "audible_gaps"), why);
+        assertTrue(r.getLong("steady_after", "rtt_count") > 0);
+        long joined = r.getLong("churn", "joined");
+        assertTrue(Math.abs(joined - RATE) <= 4, "about a second of joins: " + joined);
+        assertEquals(joined, r.getLong("churn", "left"), "each left on its own schedule");
+        assertEquals(0, r.getLong("churn", "left_at_end"), "none was left for the end");
+        assertTrue(why.contains("loadgen: churn over: steady clients alone again"), why);
+    }
+
+    @Test
     void joinsBeyondTheMaximumAreSkippedAndCounted() throws Exception {
         Results r = run(config().duration(1.5).churnStartAfter(0).churnRate(40).churnStay(1.0).churnStaySpread(0)
                 .churnMax(3).build());
@@ -168,6 +190,10 @@ class ChurnAgainstReflectorTest {
         Main late = new Main();
         new CommandLine(late).parseArgs("-d", "10", "--churn-rate", "10", "--churn-start-after", "10");
         assertThrows(IllegalArgumentException.class, late::toConfig, "churn must start inside the duration");
+        Main tooLong = new Main();
+        new CommandLine(tooLong).parseArgs("-d", "10", "--churn-rate", "10", "--churn-start-after", "5",
+                "--churn-for", "5");
+        assertThrows(IllegalArgumentException.class, tooLong::toConfig, "churn must end inside the duration");
     }
 
     private void awaitReflectorEmpty() throws InterruptedException {
