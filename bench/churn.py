@@ -4,9 +4,10 @@
 For each engine (Tutti's embedded clock, and Tutti --jack on a dummy JACK server this script starts
 under a name of its own and stops by PID) one hub run and one load-generator process: N steady
 clients stream for the whole run; after --alone seconds, churn clients start joining (--rate per
-second, each staying --stay ± stay/2 s, named ch0001, ...) for --churn seconds. The load generator
-reports the steady clients apart from the churners and per window, so both phases come from the
-same hub, the same clients and the same minute. Hub-side figures (CPU of Tutti and of jackd, its
+second, each staying --stay ± stay/2 s, named ch0001, ...) for --churn seconds; once the last of
+them has left, --after seconds of the steady clients alone again show whether they recover. The load
+generator reports the steady clients apart from the churners and per window, so all phases come
+from the same hub, the same clients and the same minute. Hub-side figures (CPU of Tutti and of jackd, its
 allocation rate and GC cycles, late periods, JACK xruns, the hub's own underrun count for the steady
 participants) are sampled when the load generator announces each window. After the run it checks
 that the hub and jackd are still up, that no participant (and no JACK port) is left behind, and
@@ -18,7 +19,8 @@ Tutti runs -p 2 (everyone hears everyone but themselves), as in compare.py; clie
 128 frames / 2 ch / 16-bit; gaps, underruns and the click latency are measured as in compare.py
 (load generator -e mix). Results in bench/out/churn-<time>/ (results.md, results.json, logs).
 
-  bench/churn.py [--engines embedded,jack[,reflector]] [--clients 16] [--alone 30] [--churn 30] [--rate 10] [--stay 3]
+  bench/churn.py [--engines embedded,jack[,reflector]] [--clients 16] [--alone 30] [--churn 30] [--after 20]
+                 [--rate 10] [--stay 3]
 """
 import argparse, json, os, re, signal, socket, subprocess, sys, time, urllib.request
 from pathlib import Path
@@ -146,11 +148,14 @@ def run_engine(engine, args, out):
                 "kernel_drops": compare.udp_drops(),
             }
 
+        # Joins stop after --churn s; the churn window lasts until the last stay (up to 1.5 × --stay) is over.
+        duration = args.alone + args.churn + (1.5 * args.stay + 1 + args.after if args.after > 0 else 0)
         lg_cmd = ["java", "-jar", str(compare.LOADGEN), "-P", str(TCP), "-n", str(args.clients),
-                  "-d", str(args.alone + args.churn), "--warmup", str(args.warmup), "--ramp", "40",
+                  "-d", f"{duration:g}", "--warmup", str(args.warmup), "--ramp", "40",
                   "-e", "loopback" if reflector else "mix",
                   "--churn-rate", str(args.rate), "--churn-stay", str(args.stay),
                   "--churn-start-after", str(args.alone), "--seed", str(args.seed), "-i", "5",
+                  *(["--churn-for", str(args.churn)] if args.after > 0 else []),
                   "-o", str(run / "loadgen.json")]
         (run / "command.txt").open("a").write(" ".join(lg_cmd) + "\n")
         loadgen = subprocess.Popen(lg_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
@@ -164,6 +169,8 @@ def run_engine(engine, args, out):
                 elif line.startswith("loadgen: churn starts"):
                     sample("churn")
                     churn_started = time.time()
+                elif line.startswith("loadgen: churn over"):
+                    sample("over")
                 elif line.startswith("loadgen: measured"):
                     sample("end")
                 elif (jack and churn_started and "mid_ports" not in samples and line.startswith("t=")
@@ -243,7 +250,12 @@ def rows_for(engine, result, samples, warnings, args, run=None):
     churn = result.get("churn", {})
     cycles = gc_cycles(run / "tutti-gc.log") if run else []
     rows = []
-    for phase, section, a, b in (("alone", "steady_alone", "start", "churn"), ("churn", "steady_churn", "churn", "end")):
+    windows = [("alone", "steady_alone", "start", "churn")]
+    if "over" in samples:
+        windows += [("churn", "steady_churn", "churn", "over"), ("after", "steady_after", "over", "end")]
+    else:
+        windows += [("churn", "steady_churn", "churn", "end")]
+    for phase, section, a, b in windows:
         s = result.get(section, {})
         sa, sb = samples.get(a), samples.get(b)
         seconds = (sb["t"] - sa["t"]) if sa and sb else float("nan")
@@ -279,6 +291,7 @@ def rows_for(engine, result, samples, warnings, args, run=None):
             "handshake_p99_ms": churn.get("handshake_p99_ms", float("nan")) if phase == "churn" else float("nan"),
             "loadgen_send_late_p99_ms": s.get("send_late_p99_ms", float("nan")),
             "loadgen_cpu_pct": s.get("loadgen_cpu_percent", float("nan")),
+            "loadgen_gc_ms": s.get("loadgen_gc_ms", float("nan")),
             "load_1min": sa["load"][0] if sa else "?",
         })
     after = samples.get("after", {})
@@ -325,7 +338,8 @@ COLUMNS = [("engine", "engine"), ("phase", "phase"), ("steady_streaming", "stead
            ("hub_alloc_mb_s", "hub alloc MB/s"), ("hub_gc_cycles", "hub GC cycles"),
            ("late_periods", "late periods"), ("xruns", "JACK xruns"), ("hub_underruns_steady", "hub underruns (steady)"),
            ("joins_per_s", "joins/s"), ("leaves_per_s", "leaves/s"), ("handshake_p99_ms", "handshake p99 ms"),
-           ("loadgen_send_late_p99_ms", "load gen send late p99 ms"), ("load_1min", "load avg")]
+           ("loadgen_send_late_p99_ms", "load gen send late p99 ms"), ("loadgen_gc_ms", "load gen GC ms"),
+           ("load_1min", "load avg")]
 
 
 def table(rows):
@@ -348,6 +362,8 @@ def main():
     parser.add_argument("--clients", type=int, default=16, help="steady clients (default 16)")
     parser.add_argument("--alone", type=int, default=30, help="seconds of steady clients alone (default 30)")
     parser.add_argument("--churn", type=int, default=30, help="seconds with churn (default 30)")
+    parser.add_argument("--after", type=int, default=20,
+                        help="seconds of steady clients alone once churn is over (default 20; 0 = no third window)")
     parser.add_argument("--rate", type=float, default=10, help="churn joins per second (default 10)")
     parser.add_argument("--stay", type=float, default=3, help="mean seconds a churn client stays (default 3, ± half)")
     parser.add_argument("--warmup", type=float, default=5, help="seconds after the steady clients joined (default 5)")
@@ -363,8 +379,8 @@ def main():
     for engine in args.engines.split(","):
         if args.report and not (out / engine).is_dir():
             continue
-        print(f"{engine}: {args.clients} steady clients, {args.alone} s alone, then {args.churn} s with "
-              f"{args.rate:g} joins/s staying {args.stay:g} s", flush=True)
+        print(f"{engine}: {args.clients} steady clients, {args.alone} s alone, then {args.churn} s of "
+              f"{args.rate:g} joins/s staying {args.stay:g} s, then {args.after} s alone again", flush=True)
         try:
             r, c = report_engine(engine, out / engine, args) if args.report else run_engine(engine, args, out)
         except Exception as e:

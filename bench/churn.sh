@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command: steady clients alone, then the same steady clients while others join and leave
-# (10 joins/s, 3 s each), in one hub run, for Tutti's embedded engine and for Tutti --jack on a
-# dummy JACK server (--engines embedded,jack,reflector adds the reflector as a control for the load
-# generator's own share); table in bench/out/churn-<time>/results.md (see churn.py --help).
+# (10 joins/s, 3 s each), then alone again, in one hub run, for Tutti's embedded engine and for
+# Tutti --jack on a dummy JACK server (--engines embedded,jack,reflector adds the reflector as a
+# control for the load generator's own share); table in bench/out/churn-<time>/results.md (see
+# churn.py --help).
 # Needs the Debian package jackd2 (for --jack) and python3; every figure is CPU time or timing on
 # this machine, so note what else runs on it.
 set -euo pipefail
