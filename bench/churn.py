@@ -26,6 +26,7 @@ import argparse, json, os, re, signal, socket, subprocess, sys, time, urllib.req
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.dont_write_bytecode = True  # no bench/__pycache__ from importing compare
 import compare  # noqa: E402  (its process, CPU and metric helpers, and its ports and JVM options)
 
 ROOT = compare.ROOT
