@@ -397,17 +397,17 @@ public final class JitterBuffer {
     }
 
     /**
-     * Brings the play position to {@code targetFrames} of depth in whole packets, once (audio thread):
-     * too deep, the oldest packets are dropped (blended in); too shallow, playback waits, concealed,
-     * until the target is there. For an offset left by a stream's start, which is not drift.
+     * Takes {@code excessFrames} of depth (measured by the caller over a while, so that jitter and
+     * stalls average out) out of the buffer in whole packets, once (audio thread): too deep, the oldest
+     * packets are dropped (blended in); too shallow, playback waits, concealed, until the target is
+     * there. For an offset that is not drift: what a stream's start left, or a lasting change of the
+     * path's delay.
      *
      * @return whether anything was moved
      */
-    public boolean realign(int targetFrames) {
-        long highest = publishedHighest;
-        int depth = depthFrames(highest);
-        if (depth > targetFrames + frames) {
-            long newIndex = highest + 1 - Math.max(1, (targetFrames + frames - 1) / frames);
+    public boolean realign(double excessFrames) {
+        if (excessFrames > frames) {
+            long newIndex = Math.min(readIndex + Math.round(excessFrames / frames), publishedHighest + 1);
             stats.overruns += newIndex - readIndex;
             readIndex = newIndex;
             readOffset = 0;
@@ -415,8 +415,8 @@ public final class JitterBuffer {
             stats.realignments++;
             return true;
         }
-        if (depth + frames < targetFrames) {
-            started = false; // re-prime: resumes where it stands once the target depth is there
+        if (excessFrames < -frames) {
+            started = false; // re-prime: resumes at the target depth once it is there
             stats.realignments++;
             return true;
         }

@@ -11,14 +11,19 @@ import org.tutti.mixer.dsp.DepthController;
  *
  * <p>While the depth stays within a packet of its target and the client runs at the hub's rate, the
  * ratio is exactly 1 and samples pass through bit for bit. Two seconds after the stream starts, an
- * offset its start left behind (clients send bursts when they start) is fixed once, in whole packets.
- * Drift correction engages the first time the depth wanders further after that (for a client 20 ppm
- * off, after a couple of minutes) or the target changes (adaptive depth), and then stays on. A client
- * at another sample rate is converted from the start.
+ * offset its start left behind (clients send bursts when they start), measured as the mean depth over
+ * the last second, is fixed once, in whole packets. Drift correction engages the first time the depth
+ * wanders further after that while the sender's clock measurably drifts (for a client 20 ppm off,
+ * after a couple of minutes) or after the target changed (adaptive depth), and then stays on. A depth
+ * that stays off for 5 s with no drift measured (the path's delay changed) is realigned once, in
+ * whole packets; stalls, jitter and bursts, which move the depth for less than that, change nothing.
+ * A client at another sample rate is converted from the start.
  *
  * <p>No locks, no allocation after construction.
  */
 public final class StreamInput {
+    /** Measured clock drift below this is taken as none (see {@link #drifting()}). */
+    static final double MIN_DRIFT_PPM = 3;
     private final JitterBuffer buffer;
     private final AdaptiveResampler resampler;
     private final DepthController controller;
@@ -38,6 +43,11 @@ public final class StreamInput {
     private volatile int targetFrames;
     private volatile double correctionPpm;
     private volatile boolean settled;
+    /** Sum of the depth's offset from the setpoint over the second half of the start-up. */
+    private double offsetSum;
+    /** Consecutive periods the smoothed depth has been more than a packet off with no drift measured. */
+    private long periodsOffTarget;
+    private boolean targetMoved;
 
     public StreamInput(JitterBuffer buffer, DepthTarget target, int clientRate, int hubRate, int hubPeriod) {
         this.buffer = buffer;
@@ -77,6 +87,16 @@ public final class StreamInput {
         return correctionPpm;
     }
 
+    /**
+     * Whether the sender's clock measurably differs from ours. A clock within this walks the depth by
+     * a packet in a quarter of an hour or more; what moves the depth faster (a stall, jitter, a burst)
+     * is no drift, and resampling would not help it.
+     */
+    private boolean drifting() {
+        var drift = buffer.drift();
+        return drift.converged() && Math.abs(drift.ppm()) >= MIN_DRIFT_PPM;
+    }
+
     /** Whether the start-up is behind it: the stream has played past the one-off fix of its start offset. */
     public boolean settled() {
         return settled;
@@ -93,6 +113,7 @@ public final class StreamInput {
         if (goal != targetFrames) {
             targetFrames = goal;
             buffer.targetFrames(goal);
+            targetMoved |= settled; // during the start-up, the start-up fix takes care of it
         }
         int missing = resampler.needed(hubPeriod) - resampler.available();
         if (missing > 0) {
@@ -105,6 +126,7 @@ public final class StreamInput {
         }
         if (!buffer.started()) {
             periodsPlaying = 0;
+            offsetSum = 0;
             settled = false;
             return;
         }
@@ -112,17 +134,36 @@ public final class StreamInput {
         double setpoint = goal - periodInClientFrames / 2;
         double depth = buffer.depthFrames() + resampler.buffered() - resampler.lookahead();
         if (!correcting && ++periodsPlaying <= settlePeriods) {
-            smoothedDepth = depth; // start-up: the client's first packets come in bursts
-            if (periodsPlaying == settlePeriods && buffer.realign((int) Math.round(setpoint + periodInClientFrames / 2))) {
-                periodsPlaying = 0; // an offset the start left, not drift: fixed once, in whole packets
+            // Start-up: the client's first packets come in bursts. The offset they leave is the mean
+            // depth over the settle window's second half (jitter and stalls average out), fixed once.
+            if (periodsPlaying > settlePeriods / 2) {
+                offsetSum += depth - setpoint;
+            }
+            if (periodsPlaying == settlePeriods) {
+                double offset = offsetSum / (settlePeriods - settlePeriods / 2);
+                offsetSum = 0;
+                smoothedDepth = setpoint + offset; // not the last depth alone: a stall may be under way
+                if (buffer.realign(offset)) {
+                    periodsPlaying = 0; // an offset the start left, not drift: fixed in whole packets
+                }
             }
             return;
         }
         settled = true;
         smoothedDepth = Double.isNaN(smoothedDepth) ? depth : smoothedDepth + smoothing * (depth - smoothedDepth);
-        if (!correcting && Math.abs(smoothedDepth - setpoint) > buffer.framesPerPacket() + periodInClientFrames / 2) {
-            correcting = true; // the clock has drifted (or the target moved): hold the depth by resampling
-            controller.reset();
+        double off = smoothedDepth - setpoint;
+        if (!correcting && Math.abs(off) > buffer.framesPerPacket() + periodInClientFrames / 2) {
+            if (targetMoved || drifting()) {
+                correcting = true; // the clock has drifted (or the target moved): hold the depth by resampling
+                controller.reset();
+            } else if (++periodsOffTarget >= settlePeriods * 5 / 2 && buffer.realign(off)) {
+                // Off for 5 s with no drift to explain it (the path's delay changed): fixed once, in whole
+                // packets. A stall or a burst of jitter moves the mean depth for less than that.
+                periodsOffTarget = 0;
+                smoothedDepth = Double.NaN;
+            }
+        } else {
+            periodsOffTarget = 0;
         }
         if (correcting) {
             double correction = controller.update(depth, setpoint);

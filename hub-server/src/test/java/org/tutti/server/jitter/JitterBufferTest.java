@@ -180,9 +180,9 @@ class JitterBufferTest {
             offer(jb, seq); // 4 more arrive at once (not yet a burst to trim)
         }
         read(jb, FRAMES); // plays 4: 5..9 remain, 5 packets, 2 above the target
-        assertTrue(jb.realign(3 * FRAMES), "too deep: moved");
+        assertTrue(jb.realign(jb.depthFrames() - 3 * FRAMES), "too deep: moved");
         assertEquals(marker(7), read(jb, FRAMES)[FRAMES - 1], "three packets deep again: 7, 8, 9");
-        assertFalse(jb.realign(3 * FRAMES), "within a packet of the target: left alone");
+        assertFalse(jb.realign(jb.depthFrames() - 3 * FRAMES), "within a packet of the target: left alone");
         assertEquals(1, jb.stats().realignments());
     }
 

@@ -48,16 +48,23 @@ class StallTest {
      * catch-up periods.
      */
     static Run simulate(Stall stall, DepthTarget target) {
+        return simulate(stall, target, SECONDS, STALL_AT);
+    }
+
+    /** As above, for {@code seconds}, with a stall starting at each of {@code stallsAt} (seconds). */
+    static Run simulate(Stall stall, DepthTarget target, double seconds, double... stallsAt) {
         JitterBuffer buffer = new JitterBuffer(1, FRAMES, RATE, 1024, FRAMES,
                 Concealers.create(Concealers.FADE, 1, FRAMES, RATE));
         StreamInput input = new StreamInput(buffer, target, RATE, RATE, FRAMES);
         ByteBuffer packet = ByteBuffer.allocate(PacketLayout.packetSize(FRAMES, 1, 2));
         float[][] audio = {new float[FRAMES]};
         float[][] out = new float[1][FRAMES];
-        long periods = (long) (SECONDS * RATE / FRAMES);
+        long periods = (long) (seconds * RATE / FRAMES);
         float[] heard = new float[(int) (periods * FRAMES)];
-        long stallStart = (long) (STALL_AT * 1e9);
+        int nextStall = 0;
+        long stallStart = (long) (stallsAt[0] * 1e9);
         long stallEnd = stallStart + STALL_NANOS;
+        long firstStall = stallStart;
         long sendOffset = PERIOD_NANOS / 3;
         ArrayDeque<long[]> pending = new ArrayDeque<>(); // {arrival, seq}
         int seq = 0;
@@ -67,6 +74,11 @@ class StallTest {
         long lateBefore = 0;
         for (long p = 0; p < periods; p++) {
             long tick = p * PERIOD_NANOS;
+            if (tick >= stallEnd + PERIOD_NANOS && nextStall + 1 < stallsAt.length && pending.isEmpty()) {
+                nextStall++;
+                stallStart = (long) (stallsAt[nextStall] * 1e9);
+                stallEnd = stallStart + STALL_NANOS;
+            }
             // A descheduled engine runs the periods it missed back to back when the stall ends.
             boolean catchUp = stall != Stall.CLIENT && tick >= stallStart && tick < stallEnd;
             long now = catchUp ? stallEnd : tick;
@@ -94,7 +106,7 @@ class StallTest {
             input.read(out);
             System.arraycopy(out[0], 0, heard, (int) (p * FRAMES), FRAMES);
             written = p;
-            if (tick < stallStart && tick + PERIOD_NANOS >= stallStart) {
+            if (tick < firstStall && tick + PERIOD_NANOS >= firstStall) {
                 depthBefore = buffer.depthFrames();
                 latencyBefore = latency(out[0], p);
                 lateBefore = buffer.stats().late();
@@ -155,6 +167,30 @@ class StallTest {
         assertEquals(0, run.output().count(), "the periods it missed were played from what piled up: " + run);
         assertEquals(0, run.underruns() + run.overruns() + run.lost() + run.reprimes(), run.toString());
         assertEquals(run.latencyBefore(), run.latencyAfter(), run.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"CLIENT", "WHOLE_MACHINE"})
+    void aMinuteOfStallsEveryTwoSecondsNeverStartsResamplingOrRealigning(String which) {
+        double[] stalls = new double[30];
+        for (int i = 0; i < stalls.length; i++) {
+            stalls[i] = 4.3 + 2.0 * i + 0.37 * (i % 3);
+        }
+        Run run = simulate(Stall.valueOf(which), DepthTarget.fixedPackets(2), 70, stalls);
+        assertEquals(stalls.length, run.output().count(), "one glitch per stall: " + run);
+        assertFalse(run.correcting(), "no drift, so no resampling: " + run);
+        assertTrue(run.realignments() <= 1, "the start-up fix at most: " + run);
+        assertEquals(0, run.reprimes() + run.overruns(), run.toString());
+        assertEquals(run.latencyBefore(), run.latencyAfter(), run.toString());
+    }
+
+    @ParameterizedTest(name = "stall at {0} s")
+    @ValueSource(doubles = {1.95, 2.0, 2.01, 2.02, 2.05})
+    void aStallAsTheStartUpEndsIsNoOffsetToFixAndNoDrift(double at) {
+        Run run = simulate(Stall.CLIENT, DepthTarget.fixedPackets(2), 12, at);
+        assertEquals(1, run.output().count(), "one glitch: " + run);
+        assertFalse(run.correcting(), "no drift, so no resampling: " + run);
+        assertEquals(0, run.realignments() + run.reprimes() + run.overruns(), run.toString());
     }
 
     @ParameterizedTest(name = "{0}")
