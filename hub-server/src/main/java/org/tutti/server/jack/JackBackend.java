@@ -29,7 +29,9 @@ final class JackBackend {
     private final float[][] playback;
     private final PeriodTimings timings;
     private volatile long wrongSizedPeriods;
-    private boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How long closing may take before the hub goes on without waiting for it. */
+    static final long CLOSE_TIMEOUT_MILLIS = 2000;
 
     private JackBackend(JackClient client, AudioFormat format, JackPort[] inputs, JackPort[] outputs,
                         PeriodTimings timings) {
@@ -129,20 +131,42 @@ final class JackBackend {
         return wrongSizedPeriods;
     }
 
-    synchronized void close() {
-        if (closed) {
-            return;
+    /**
+     * Deactivates and closes the JACK client, waiting at most {@link #CLOSE_TIMEOUT_MILLIS}: libjack's
+     * close can block for ever once the server has died (seen with jackd2 killed under a running
+     * client), and neither a fall-back to the embedded clock nor the hub's shutdown may hang on it.
+     * Closing again, or while a close is under way, returns at once.
+     *
+     * @return whether the client was closed in time (false: a daemon thread is still at it)
+     */
+    boolean close() {
+        if (!closed.compareAndSet(false, true)) {
+            return true;
         }
-        closed = true;
+        Thread closer = new Thread(() -> {
+            try {
+                client.deactivate();
+            } catch (RuntimeException e) {
+                // the server may already be gone
+            }
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing the JACK client: {}", e.toString());
+            }
+        }, "tutti-jack-close");
+        closer.setDaemon(true);
+        closer.start();
         try {
-            client.deactivate();
-        } catch (RuntimeException e) {
-            // the server may already be gone
+            closer.join(CLOSE_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        try {
-            client.close();
-        } catch (RuntimeException e) {
-            LOG.debug("closing the JACK client: {}", e.toString());
+        if (closer.isAlive()) {
+            LOG.warn("closing the JACK client did not finish within {} ms (the JACK server is gone?); going on"
+                    + " without it", CLOSE_TIMEOUT_MILLIS);
+            return false;
         }
+        return true;
     }
 }

@@ -25,6 +25,7 @@ class ImpairmentComparisonBench {
     static final String[] CLIENT = {"-q", "4"};
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.MINUTES) // many rows, one test
     void compareTuttiWithJackTripUnderImpairment() throws Exception {
         List<Impairment> conditions = List.of(Impairment.CLEAN, Impairment.loss(2), Impairment.loss(5),
                 Impairment.jitter(10), Impairment.reorder(1));
