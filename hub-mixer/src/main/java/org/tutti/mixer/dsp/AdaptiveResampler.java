@@ -93,7 +93,16 @@ public final class AdaptiveResampler {
          * at 20 kHz.
          */
         public static Kernel forRatio(double nominalRatio) {
-            return new Kernel(32, 512, 0.94 * Math.min(1.0, nominalRatio), 9.0);
+            // Shared: a hub sees few distinct ratios (the rate codes), and building one takes a millisecond.
+            return BY_RATIO.computeIfAbsent(nominalRatio, r -> new Kernel(32, 512, 0.94 * Math.min(1.0, r), 9.0));
+        }
+
+        private static final java.util.concurrent.ConcurrentHashMap<Double, Kernel> BY_RATIO =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** Built once, on first use: every participant's drift correction shares it. */
+        private static final class Drift {
+            static final Kernel KERNEL = new Kernel(24, 512, 0.95, 8.0);
         }
 
         /**
@@ -102,7 +111,7 @@ public final class AdaptiveResampler {
          * THD+N about −86 dB for tones up to 20 kHz at a 200 ppm ratio.
          */
         public static Kernel forDrift() {
-            return new Kernel(24, 512, 0.95, 8.0);
+            return Drift.KERNEL;
         }
 
         public int taps() {

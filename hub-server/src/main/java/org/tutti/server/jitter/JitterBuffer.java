@@ -45,7 +45,8 @@ public final class JitterBuffer {
     private final int frames;
     private final int capacity;
     private final int mask;
-    private final float[][][] slots;
+    /** Every slot's audio in one array (one allocation per participant): slot s, channel c at ((s·channels)+c)·frames. */
+    private final float[] samples;
     private final long[] slotIndex;
     private final int sampleRate;
     private final Concealer concealer;
@@ -99,7 +100,7 @@ public final class JitterBuffer {
         this.frames = frames;
         this.capacity = size;
         this.mask = size - 1;
-        this.slots = new float[size][channels][frames];
+        this.samples = new float[size * channels * frames];
         this.slotIndex = new long[size];
         java.util.Arrays.fill(slotIndex, EMPTY);
         this.sampleRate = sampleRate;
@@ -197,15 +198,14 @@ public final class JitterBuffer {
             }
             return Offer.DUPLICATE;
         }
-        float[][] audio = slots[slot];
+        int base = slot * channels * frames;
         int decoded = Math.min(packetChannels, channels);
         int bytes = resolution.bytesPerSample();
         for (int c = 0; c < decoded; c++) {
-            resolution.decode(buffer, packetStart + PacketLayout.channelOffset(c, frames, bytes), frames, audio[c], 0);
+            resolution.decode(buffer, packetStart + PacketLayout.channelOffset(c, frames, bytes), frames, samples,
+                    base + c * frames);
         }
-        for (int c = decoded; c < channels; c++) {
-            java.util.Arrays.fill(audio[c], 0f);
-        }
+        java.util.Arrays.fill(samples, base + decoded * frames, base + channels * frames, 0f);
         SLOT_INDEX.setRelease(slotIndex, slot, index);
         if (redundant) {
             stats.recovered++;
@@ -327,9 +327,9 @@ public final class JitterBuffer {
             int n = Math.min(frames - readOffset, count - position);
             int slot = (int) (readIndex & mask);
             if ((long) SLOT_INDEX.getAcquire(slotIndex, slot) == readIndex) {
-                float[][] audio = slots[slot];
+                int base = slot * channels * frames + readOffset;
                 for (int c = 0; c < channels; c++) {
-                    System.arraycopy(audio[c], readOffset, out[c], position, n);
+                    System.arraycopy(samples, base + c * frames, out[c], position, n);
                 }
                 if (concealing) {
                     concealer.resume(out, position, channels, n);
