@@ -384,6 +384,12 @@ public final class LoadGenerator {
         Histogram of(ThreadStats stats, int group, int window);
     }
 
+    /** {@link #clientSection} with the group's histograms merged over {@code windows}. */
+    private void windowSection(ClientIo io, Map<String, Object> st, Counters c, double seconds, int group, int... windows) {
+        clientSection(st, c, seconds, merged(io, ThreadStats::rtt, group, windows),
+                merged(io, ThreadStats::marker, group, windows), merged(io, ThreadStats::sendLate, group, windows));
+    }
+
     /** What a group of clients saw in a window: counters, round trip, markers, send lateness. */
     private void clientSection(Map<String, Object> st, Counters c, double seconds, Histogram rtt, Histogram marker,
                                Histogram late) {
@@ -421,32 +427,21 @@ public final class LoadGenerator {
         Map<String, Object> aloneSection = null;
         if (aloneSeconds > 0) {
             aloneSection = results.section("steady_alone");
-            clientSection(aloneSection, alone, aloneSeconds,
-                    merged(io, ThreadStats::rtt, steadyGroup, RunClock.ALONE),
-                    merged(io, ThreadStats::marker, steadyGroup, RunClock.ALONE),
-                    merged(io, ThreadStats::sendLate, steadyGroup, RunClock.ALONE));
+            windowSection(io, aloneSection, alone, aloneSeconds, steadyGroup, RunClock.ALONE);
             loadgenWindow(aloneSection, cpuBefore, cpuMid);
         }
         Map<String, Object> withSection = results.section("steady_churn");
-        clientSection(withSection, withChurn, churnSeconds,
-                merged(io, ThreadStats::rtt, steadyGroup, RunClock.CHURN),
-                merged(io, ThreadStats::marker, steadyGroup, RunClock.CHURN),
-                merged(io, ThreadStats::sendLate, steadyGroup, RunClock.CHURN));
+        windowSection(io, withSection, withChurn, churnSeconds, steadyGroup, RunClock.CHURN);
         loadgenWindow(withSection, cpuMid, cpuOver);
         Map<String, Object> afterSection = null;
         if (afterChurn != null) {
             afterSection = results.section("steady_after");
-            clientSection(afterSection, afterChurn, (cpuAfter.wallNanos() - cpuOver.wallNanos()) / 1e9,
-                    merged(io, ThreadStats::rtt, steadyGroup, RunClock.AFTER),
-                    merged(io, ThreadStats::marker, steadyGroup, RunClock.AFTER),
-                    merged(io, ThreadStats::sendLate, steadyGroup, RunClock.AFTER));
+            windowSection(io, afterSection, afterChurn, (cpuAfter.wallNanos() - cpuOver.wallNanos()) / 1e9,
+                    steadyGroup, RunClock.AFTER);
             loadgenWindow(afterSection, cpuOver, cpuAfter);
         }
         Map<String, Object> churnerSection = results.section("churners");
-        clientSection(churnerSection, churners, churnSeconds,
-                merged(io, ThreadStats::rtt, ThreadStats.CHURNER, RunClock.CHURN),
-                merged(io, ThreadStats::marker, ThreadStats.CHURNER, RunClock.CHURN),
-                merged(io, ThreadStats::sendLate, ThreadStats.CHURNER, RunClock.CHURN));
+        windowSection(io, churnerSection, churners, churnSeconds, ThreadStats.CHURNER, RunClock.CHURN);
         Map<String, Object> counts = results.section("churn");
         churn.report(counts, churn.snapshot());
 

@@ -3,7 +3,6 @@ package org.tutti.loadgen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -62,7 +61,7 @@ class ChurnAgainstReflectorTest {
     @ParameterizedTest
     @EnumSource(IoKind.class)
     void churnClientsJoinAndLeaveAtTheRateWhileTheSteadyOnesAreCountedApart(IoKind io) throws Exception {
-        assumeAvailable(io);
+        ReflectorRuns.assumeAvailable(io);
         Results r = run(config().io(io).build());
         String why = log.toString();
 
@@ -113,7 +112,7 @@ class ChurnAgainstReflectorTest {
         assertEquals(0, r.getLong("churners", "seq_lost"), why);
 
         // The hub saw each churn client as a new participant that ended with exit packets.
-        awaitReflectorEmpty();
+        ReflectorRuns.awaitEmpty(reflector);
         assertEquals(STEADY + joined, reflector.stats().handshakes(), "one handshake per join");
         assertEquals(STEADY + joined, reflector.stats().endedByExit(), "every client, churn or not, left with exits");
         assertEquals(0, reflector.activeClients());
@@ -194,23 +193,5 @@ class ChurnAgainstReflectorTest {
         new CommandLine(tooLong).parseArgs("-d", "10", "--churn-rate", "10", "--churn-start-after", "5",
                 "--churn-for", "5");
         assertThrows(IllegalArgumentException.class, tooLong::toConfig, "churn must end inside the duration");
-    }
-
-    private void awaitReflectorEmpty() throws InterruptedException {
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (reflector.activeClients() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-    }
-
-    private static void assumeAvailable(IoKind io) {
-        boolean available;
-        try {
-            io.ensureAvailable();
-            available = true;
-        } catch (Throwable e) {
-            available = false;
-        }
-        assumeTrue(available, io + " is not available here");
     }
 }

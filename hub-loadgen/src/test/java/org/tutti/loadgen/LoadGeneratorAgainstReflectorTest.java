@@ -2,7 +2,6 @@ package org.tutti.loadgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -49,7 +48,7 @@ class LoadGeneratorAgainstReflectorTest {
     @ParameterizedTest
     @EnumSource(IoKind.class)
     void everyClientConnectsAndGetsItsOwnAudioBackWithoutGaps(IoKind io) throws Exception {
-        assumeAvailable(io);
+        ReflectorRuns.assumeAvailable(io);
         Results r = run(config(4).io(io).build());
 
         assertEquals(4, r.getLong("clients", "connected"), log::toString);
@@ -67,7 +66,7 @@ class LoadGeneratorAgainstReflectorTest {
         assertTrue(r.getDouble("steady", "rtt_p50_ms") < 5, "loopback RTT is small: " + r.get("steady", "rtt_p50_ms"));
         assertTrue(r.getDouble("steady", "rtt_p99_ms") < 50, "p99 RTT: " + r.get("steady", "rtt_p99_ms"));
         assertTrue(r.getDouble("cpu", "process_seconds") > 0);
-        awaitReflectorEmpty();
+        ReflectorRuns.awaitEmpty(reflector);
         assertEquals(4, reflector.stats().endedByExit(), "every client sent exit packets at the end");
     }
 
@@ -125,23 +124,5 @@ class LoadGeneratorAgainstReflectorTest {
         assertEquals(2, lines.length);
         assertEquals(lines[0].split("\t").length, lines[1].split("\t").length);
         assertTrue(lines[0].contains("steady.rtt_p99_ms"));
-    }
-
-    private void awaitReflectorEmpty() throws InterruptedException {
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (reflector.activeClients() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-    }
-
-    private static void assumeAvailable(IoKind io) {
-        boolean available;
-        try {
-            io.ensureAvailable();
-            available = true;
-        } catch (Throwable e) {
-            available = false;
-        }
-        assumeTrue(available, io + " is not available here");
     }
 }
