@@ -11,8 +11,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mkdir -p "${1:-$HOME/.cache/tutti/jacktrip-2.7.2}" && cd "${1:-$HOME/.cache/tutti/jacktrip-2.7.2}" && pwd)
 stamp=$(sha256sum "$here/source.tar.gz" "$here/build.sh" | sha256sum | cut -c1-16)
+# The version line, read without a pipe: "| head -1" closed the pipe while jacktrip still wrote, and
+# with pipefail its SIGPIPE (exit 141) failed the whole set-up now and then.
+version() { local v; v=$("$out/jacktrip" --version); echo "${v%%$'\n'*}"; }
 if [ -x "$out/jacktrip" ] && [ "$(cat "$out/.source-stamp" 2>/dev/null)" = "$stamp" ]; then
-  "$out/jacktrip" --version | head -1
+  version
   exit 0
 fi
 work=$(mktemp -d)
@@ -27,4 +30,4 @@ ninja -C bld -j"$(nproc)" > "$out/ninja.log" 2>&1 || { tail -20 "$out/ninja.log"
 cp bld/jacktrip "$out/jacktrip.new"
 mv "$out/jacktrip.new" "$out/jacktrip"
 echo "$stamp" > "$out/.source-stamp"
-"$out/jacktrip" --version | head -1
+version
