@@ -59,6 +59,7 @@ class BadInputTest {
                 Thread.sleep(25);
             }
             Thread.sleep(300);
+            RealClients.recordUntil(probe, 3000);
             float[][] got = probe.stopRecording();
 
             assertEquals(List.of("real", "fake"), hub.participants().stream().map(Participant::name).toList());

@@ -24,6 +24,10 @@ final class RealClients {
     static final long CAUSE_BEFORE_NANOS = 500_000_000L;
     /** How far after: counters are read every few ms, and a stall is noted when it ends. */
     static final long CAUSE_AFTER_NANOS = 200_000_000L;
+    /** The witness's name for changes of the hub's jitter-buffer counters: evidence, never a cause. */
+    static final String HUB_TROUBLE = " hub-side lost/late/underrun/overrun/realign";
+    /** Frames per packet in these tests (the JACK period): a client-side slip moves the ramp by this. */
+    static final int PACKET = 128;
     private static int counter;
 
     private RealClients() {
@@ -72,14 +76,28 @@ final class RealClients {
      * whole packets, two seconds in): what an exactness test records from then on is steady state.
      */
     static void awaitSettled(TestHub hub, String participant) throws Exception {
-        TestHub.await(java.time.Duration.ofSeconds(10), participant + " settles",
-                () -> hub.participant(participant).stream().reader().settled());
+        var stream = hub.participant(participant).stream();
+        try {
+            TestHub.await(java.time.Duration.ofSeconds(10), participant + " settles", () -> stream.reader().settled());
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the hub's jitter buffer: " + stream.jitter().stats()
+                    + ", depth " + stream.jitter().depthFrames() + " frames, target " + stream.reader().targetFrames(), e);
+        }
     }
 
     /** Adds a participant's arrival stalls (gaps of 15 ms or more in its packets at the hub). */
     static void watch(StallWitness witness, TestHub hub, String participant) throws Exception {
         var stats = hub.participant(participant).stream().jitter().stats();
         witness.watch(participant + " arrival stalls", stats::arrivalStalls);
+        // Not a cause: what the hub's side of the stream did, to tell whether it stayed clean.
+        witness.watch(participant + HUB_TROUBLE, () -> stats.lost() + stats.late() + stats.underruns() + stats.overruns()
+                + stats.realignments() + stats.reprimes());
+    }
+
+    /** Sleeps until the probe has recorded for {@code millis}. */
+    static void recordUntil(JackProbe probe, long millis) throws InterruptedException {
+        long end = probe.recordingStartNanos() + millis * 1_000_000L;
+        Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000L));
     }
 
     /**
@@ -91,13 +109,32 @@ final class RealClients {
         StreamContinuity echo = StreamContinuity.of(got, RealClients::rampPosition, 1000);
         org.junit.jupiter.api.Assertions.assertTrue(echo.firstInStream() >= 0 && echo.exactSamples() > got.length / 2,
                 "the ramp came back: " + echo + " in " + got.length + " samples");
+        long start = probe.recordingStartNanos();
+        long end = start + got.length * 1_000_000_000L / RATE;
+        // Whether the hub's side of this stream stayed clean while recording (no loss, underrun, trim...).
+        boolean hubClean = witness.events().stream().noneMatch(e -> e.what().endsWith(HUB_TROUBLE)
+                && e.nanos() >= start && e.nanos() <= end + CAUSE_AFTER_NANOS);
         List<String> unexplained = new ArrayList<>();
         List<String> explained = new ArrayList<>();
+        int clientSlips = 0;
         for (StreamContinuity.Glitch glitch : echo.glitches()) {
-            long at = probe.recordingStartNanos() + glitch.start() * 1_000_000_000L / RATE;
-            List<StallWitness.Event> causes = witness.near(at, CAUSE_BEFORE_NANOS, CAUSE_AFTER_NANOS);
-            (causes.isEmpty() ? unexplained : explained).add(glitch + " at " + relative(at, probe)
-                    + (causes.isEmpty() ? "" : " after " + causes));
+            long at = start + glitch.start() * 1_000_000_000L / RATE;
+            List<StallWitness.Event> causes = witness.near(at, CAUSE_BEFORE_NANOS, CAUSE_AFTER_NANOS).stream()
+                    .filter(e -> !e.what().endsWith(HUB_TROUBLE)).toList();
+            String where = glitch + " at " + relative(at, probe);
+            if (!causes.isEmpty()) {
+                explained.add(where + " after " + causes);
+            } else if (hubClean && clientSlips == 0 && glitch.brokenSamples() == 0
+                    && (glitch.jump() == PACKET || glitch.jump() == 1000 - PACKET)) {
+                // JackTrip's own ring buffer drops or repeats a whole packet now and then when the dummy
+                // JACK clock and the hub's differ by some ppm; with the hub's side of the stream clean the
+                // whole time, one such clean slip per recording is the client's. A hub fault that skips
+                // or repeats a packet a second shows at least twice in the 3 s the tests record.
+                clientSlips++;
+                explained.add(where + ": one whole packet slipped in the client's buffer, the hub's side clean");
+            } else {
+                unexplained.add(where);
+            }
         }
         List<String> seen = witness.events().stream().map(e -> relative(e.nanos(), probe) + " " + e.what()).toList();
         // In the test's output file: what a passing run saw, for judging the machine it ran on.

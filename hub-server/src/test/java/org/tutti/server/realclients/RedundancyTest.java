@@ -28,7 +28,7 @@ class RedundancyTest {
              StallWitness witness = RealClients.witness(hub, probe)) {
             RealClients.watch(witness, hub, "red");
             RealClients.awaitSettled(hub, "red");
-            float[][] got = probe.record(2000);
+            float[][] got = probe.record(3000);
             Participant participant = hub.participant("red");
             RealClients.assertRampEchoed(got[0], probe, witness, hub.participant("red").stream().jitter().stats());
             assertEquals(0, participant.counters().malformed(), "1056-byte datagrams are valid");

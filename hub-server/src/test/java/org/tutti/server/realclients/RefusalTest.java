@@ -45,6 +45,7 @@ class RefusalTest {
                 TestHub.await(Duration.ofSeconds(2), "refusal logged", () -> log.contains("refused cd-rate"));
             }
             Thread.sleep(500);
+            RealClients.recordUntil(probe, 3000);
             float[][] got = probe.stopRecording();
             assertTrue(log.contains("client sends 44100 Hz, the hub runs at 48000 Hz"), String.join("\n", log.lines()));
             assertEquals(1, hub.participants().size(), "only the steady client remains");
