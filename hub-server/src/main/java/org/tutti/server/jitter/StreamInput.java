@@ -48,6 +48,8 @@ public final class StreamInput {
     /** Consecutive periods the smoothed depth has been more than a packet off with no drift measured. */
     private long periodsOffTarget;
     private boolean targetMoved;
+    /** The start-up offset has been fixed (it is fixed once). */
+    private boolean startFixed;
 
     public StreamInput(JitterBuffer buffer, DepthTarget target, int clientRate, int hubRate, int hubPeriod) {
         this.buffer = buffer;
@@ -97,6 +99,11 @@ public final class StreamInput {
         return drift.converged() && Math.abs(drift.ppm()) >= MIN_DRIFT_PPM;
     }
 
+    /** How far the depth may sit from its setpoint before anything is done about it. */
+    private double offTargetFrames() {
+        return buffer.framesPerPacket() + periodInClientFrames / 2;
+    }
+
     /** Whether the start-up is behind it: the stream has played past the one-off fix of its start offset. */
     public boolean settled() {
         return settled;
@@ -143,7 +150,10 @@ public final class StreamInput {
                 double offset = offsetSum / (settlePeriods - settlePeriods / 2);
                 offsetSum = 0;
                 smoothedDepth = setpoint + offset; // not the last depth alone: a stall may be under way
-                if (buffer.realign(offset)) {
+                // Once, and only for more than a packet and a half: a client that sends in pairs now and
+                // then sits half a packet low on average, and re-fixing that every 2 s never settled.
+                if (!startFixed && Math.abs(offset) > offTargetFrames() && buffer.realign(offset)) {
+                    startFixed = true;
                     periodsPlaying = 0; // an offset the start left, not drift: fixed in whole packets
                 }
             }
@@ -152,7 +162,7 @@ public final class StreamInput {
         settled = true;
         smoothedDepth = Double.isNaN(smoothedDepth) ? depth : smoothedDepth + smoothing * (depth - smoothedDepth);
         double off = smoothedDepth - setpoint;
-        if (!correcting && Math.abs(off) > buffer.framesPerPacket() + periodInClientFrames / 2) {
+        if (!correcting && Math.abs(off) > offTargetFrames()) {
             if (targetMoved || drifting()) {
                 correcting = true; // the clock has drifted (or the target moved): hold the depth by resampling
                 controller.reset();
