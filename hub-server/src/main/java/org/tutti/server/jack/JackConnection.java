@@ -1,5 +1,7 @@
 package org.tutti.server.jack;
 
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
 import java.lang.reflect.Field;
 import java.util.EnumSet;
 import org.jaudiolibs.jnajack.Jack;
@@ -10,7 +12,7 @@ import org.jaudiolibs.jnajack.JackPort;
 import org.jaudiolibs.jnajack.JackStatus;
 import org.jaudiolibs.jnajack.lowlevel.JackLibrary;
 
-/** Opening JACK clients on a named server, and the two things jnajack 1.4 leaves out. */
+/** Opening JACK clients on a named server, and the port calls jnajack 1.4 leaves out. */
 public final class JackConnection {
     private JackConnection() {
     }
@@ -36,13 +38,60 @@ public final class JackConnection {
      * @return whether JACK accepted it
      */
     public static boolean setAlias(JackPort port, String alias) {
+        return call(port, (lib, pointer) -> lib.jack_port_set_alias(pointer, alias));
+    }
+
+    /** Removes an alias given with {@link #setAlias}; whether JACK accepted it. */
+    public static boolean unsetAlias(JackPort port, String alias) {
+        return call(port, (lib, pointer) -> lib.jack_port_unset_alias(pointer, alias));
+    }
+
+    /**
+     * Renames {@code port}, one of {@code client}'s own (short name, without the client's), in place:
+     * a notification for JACK's other clients, not a change of the graph as unregistering one port and
+     * registering another is. Uses {@code jack_port_rename} (jnajack 1.4 does not declare it; the
+     * older {@code jack_port_set_name} it does declare prints "deprecated" on every call in JACK 2).
+     * jnajack's {@link JackPort#getShortName()} keeps the old name afterwards.
+     */
+    public static boolean rename(JackClient client, JackPort port, String shortName) {
+        try {
+            Function portRename = NativeLibrary.getInstance("jack").getFunction("jack_port_rename");
+            JackLibrary._jack_client clientPtr = clientPointer(client);
+            return call(port, (lib, pointer) -> portRename.invokeInt(new Object[] {clientPtr, pointer, shortName}));
+        } catch (UnsatisfiedLinkError | ReflectiveOperationException | RuntimeException e) {
+            return call(port, (lib, pointer) -> lib.jack_port_set_name(pointer, shortName));
+        }
+    }
+
+    private static JackLibrary._jack_client clientPointer(JackClient client) throws ReflectiveOperationException {
+        Field clientPointer = JackClient.class.getDeclaredField("clientPtr");
+        clientPointer.setAccessible(true);
+        return (JackLibrary._jack_client) clientPointer.get(client);
+    }
+
+    /** Breaks every connection of {@code port}, one of {@code client}'s own. */
+    public static boolean disconnectAll(JackClient client, JackPort port) {
+        try {
+            JackLibrary._jack_client clientPtr = clientPointer(client);
+            return call(port, (lib, pointer) -> lib.jack_port_disconnect(clientPtr, pointer));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private interface PortCall {
+        int apply(JackLibrary lib, JackLibrary._jack_port pointer);
+    }
+
+    /** jnajack 1.4 keeps the library and the native port pointer private; the calls here need both. */
+    private static boolean call(JackPort port, PortCall call) {
         try {
             Field pointer = JackPort.class.getDeclaredField("portPtr");
             Field library = JackPort.class.getDeclaredField("jackLib");
             pointer.setAccessible(true);
             library.setAccessible(true);
             JackLibrary lib = (JackLibrary) library.get(port);
-            return lib.jack_port_set_alias((JackLibrary._jack_port) pointer.get(port), alias) == 0;
+            return call.apply(lib, (JackLibrary._jack_port) pointer.get(port)) == 0;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
         }

@@ -7,8 +7,6 @@ import java.util.concurrent.TimeUnit;
 import org.jaudiolibs.jnajack.JackClient;
 import org.jaudiolibs.jnajack.JackException;
 import org.jaudiolibs.jnajack.JackPort;
-import org.jaudiolibs.jnajack.JackPortFlags;
-import org.jaudiolibs.jnajack.JackPortType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tutti.server.engine.EngineSnapshot;
@@ -21,16 +19,17 @@ import org.tutti.server.session.SessionListener;
 import org.tutti.server.session.SessionManager;
 
 /**
- * Every participant's JACK ports, all on Tutti's one JACK client. Ports are registered and removed
- * on the conductor thread when participants join and leave; the audio thread sees them through an
- * immutable {@link PortMap} swapped in whole, and a port is only unregistered after the audio thread
+ * Every participant's JACK ports, all on Tutti's one JACK client. Ports are taken (from the spares
+ * of participants who left, else registered) and given back on the conductor thread when participants
+ * join and leave; the audio thread sees them through an
+ * immutable {@link PortMap} swapped in whole, and a port is only given back after the audio thread
  * has moved on to a map without it.
  */
 public final class ParticipantPorts implements SessionListener, PortBridge, ReturnSources {
     private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
 
     /** One participant's ports and the buffer its input ports are read into. */
-    record Entry(Participant participant, ParticipantStream stream, JackPort[] from, JackPort[] to,
+    record Entry(Participant participant, String name, ParticipantStream stream, JackPort[] from, JackPort[] to,
                  float[][] returns) {
     }
 
@@ -42,6 +41,7 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     private final int periodFrames;
     private final boolean aliases;
     private final Map<Participant, Entry> entries = new HashMap<>();
+    private final SparePorts spares = new SparePorts();
     private volatile PortMap map;
     private volatile long appliedVersion;
     private volatile JackClient client;
@@ -58,6 +58,7 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     public void attach(JackClient jackClient) {
         this.client = jackClient;
         entries.clear();
+        spares.forget();
         for (Participant participant : sessions.streaming()) {
             register(participant);
         }
@@ -90,6 +91,7 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     public void detach() {
         client = null;
         entries.clear();
+        spares.forget();
         publish();
     }
 
@@ -134,22 +136,20 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         JackPort[] to = new JackPort[wanted];
         try {
             for (int c = 0; c < sent; c++) {
-                from[c] = jack.registerPort(PortNames.fromParticipant(name, c + 1), JackPortType.AUDIO,
-                        JackPortFlags.JackPortIsOutput);
+                from[c] = spares.take(jack, true, PortNames.fromParticipant(name, c + 1));
                 alias(from[c], PortNames.fromParticipantAlias(name, c + 1));
             }
             for (int c = 0; c < wanted; c++) {
-                to[c] = jack.registerPort(PortNames.toParticipant(name, c + 1), JackPortType.AUDIO,
-                        JackPortFlags.JackPortIsInput);
+                to[c] = spares.take(jack, false, PortNames.toParticipant(name, c + 1));
                 alias(to[c], PortNames.toParticipantAlias(name, c + 1));
             }
         } catch (JackException e) {
             LOG.error("cannot register JACK ports for {} ({}); raise jackd's --port-max? The participant is"
                     + " heard on the network, not in JACK", name, e.getMessage());
-            unregister(new Entry(participant, stream, from, to, null));
+            unregister(new Entry(participant, name, stream, from, to, null));
             return false;
         }
-        entries.put(participant, new Entry(participant, stream, from, to, new float[wanted][periodFrames]));
+        entries.put(participant, new Entry(participant, name, stream, from, to, new float[wanted][periodFrames]));
         return true;
     }
 
@@ -184,17 +184,22 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         if (jack == null) {
             return; // the client is gone, and its ports with it
         }
-        for (JackPort[] ports : new JackPort[][] {entry.from(), entry.to()}) {
-            for (JackPort port : ports) {
-                if (port != null) {
-                    try {
-                        jack.unregisterPort(port);
-                    } catch (JackException | RuntimeException e) {
-                        LOG.debug("unregistering {} failed: {}", port.getShortName(), e.toString());
-                    }
-                }
+        for (int c = 0; c < entry.from().length; c++) {
+            if (entry.from()[c] != null) {
+                spares.give(jack, entry.from()[c], true,
+                        aliases ? PortNames.fromParticipantAlias(entry.name(), c + 1) : null);
             }
         }
+        for (int c = 0; c < entry.to().length; c++) {
+            if (entry.to()[c] != null) {
+                spares.give(jack, entry.to()[c], false, aliases ? PortNames.toParticipantAlias(entry.name(), c + 1) : null);
+            }
+        }
+    }
+
+    /** How many ports are kept for participants yet to join (for tests and logs). */
+    public int spareCount() {
+        return spares.size();
     }
 
     /** How many participants have ports (for tests and logs). */

@@ -70,6 +70,50 @@ class JackModeTest {
         }
     }
 
+    /** Whether {@code port}, in {@code jack_lsp -c} output, has any connection listed under it. */
+    private static boolean connected(JackServer server, String port) throws Exception {
+        List<String> lines = server.connections();
+        int at = lines.indexOf(port);
+        return at >= 0 && at + 1 < lines.size() && Character.isWhitespace(lines.get(at + 1).charAt(0));
+    }
+
+    @Test
+    void portsOfAParticipantWhoLeftAreKeptUnpatchedForTheNextToJoin() throws Exception {
+        JackServer server = JackServer.shared();
+        String tutti = clientName();
+        try (TestHub hub = jackHub(server, tutti, PatchMode.NO_AUTO_PATCHING);
+             JackProbe probe = JackProbe.open(server, "probe" + COUNTER.incrementAndGet(), 1, 1, 10)) {
+            try (JackTripClient dora = client(server, hub, "dora")) {
+                TestHub.await(Duration.ofSeconds(2), "dora's ports", () -> ports(server, tutti + ":dora_").size() == 4);
+                probe.connectInput(0, tutti + ":dora_receive_1");
+                probe.connectOutput(0, tutti + ":dora_send_1");
+                assertTrue(connected(server, tutti + ":dora_receive_1"), "patched:\n" + server.connections());
+                dora.interrupt();
+                TestHub.await(Duration.ofSeconds(3), "dora's ports given back",
+                        () -> ports(server, tutti + ":dora_").isEmpty() && ports(server, tutti + ":spare_").size() == 4);
+            }
+            List<String> all = server.ports().stream().map(String::strip).toList();
+            assertFalse(all.contains("dora:receive_1"), "a spare port keeps no alias:\n" + all);
+            for (String spare : ports(server, tutti + ":spare_")) {
+                assertFalse(connected(server, spare), spare + " keeps no connection:\n" + server.connections());
+            }
+            try (JackTripClient dora = client(server, hub, "dora")) {
+                TestHub.await(Duration.ofSeconds(2), "the spares renamed for dora's return",
+                        () -> ports(server, tutti + ":dora_").size() == 4 && ports(server, tutti + ":spare_").isEmpty());
+                assertTrue(server.ports().stream().anyMatch(line -> line.strip().equals("dora:send_2")),
+                        "the alias is dora's again:\n" + server.ports());
+                assertFalse(connected(server, tutti + ":dora_receive_1"),
+                        "a returning participant starts unpatched:\n" + server.connections());
+                probe.connectOutput(0, tutti + ":dora_send_1");
+                probe.play(0, Signal.sine(660, 0.25, RATE));
+                probe.connectInput(0, dora.jackName() + ":receive_1");
+                Thread.sleep(400);
+                assertEquals(-12.04, Analysis.medianToneDbfs(probe.record(1500)[0], 660, RATE), 0.3,
+                        "a renamed spare port carries audio as a new one does");
+            }
+        }
+    }
+
     @Test
     void audioFromAJackClientIntoAParticipantsInputPortReachesThatJackTripClient() throws Exception {
         JackServer server = JackServer.shared();
