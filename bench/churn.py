@@ -80,11 +80,19 @@ class JackServer:
             time.sleep(0.3)
 
     def ports(self):
-        """Tutti's participant ports now (its own in_/out_ ports are not counted), or None if jackd does not answer."""
+        """Tutti's participant ports now (its own in_/out_ ports and spare ones are not counted), or None."""
         r = subprocess.run(["jack_lsp", "-s", self.name], env=self.env, capture_output=True, text=True, timeout=10)
         if r.returncode != 0:
             return None
-        return [p for p in r.stdout.split() if p.startswith("tutti:") and not re.fullmatch(r"tutti:(in|out)_\d+", p)]
+        return [p for p in r.stdout.split() if p.startswith("tutti:") and not re.fullmatch(r"tutti:(in|out)_\d+", p)
+                and not re.fullmatch(r"tutti:spare_\d+", p)]
+
+    def spare_ports(self):
+        """Ports Tutti keeps for participants yet to join (kept from those who left), or None."""
+        r = subprocess.run(["jack_lsp", "-s", self.name], env=self.env, capture_output=True, text=True, timeout=10)
+        if r.returncode != 0:
+            return None
+        return [p for p in r.stdout.split() if re.fullmatch(r"tutti:spare_\d+", p)]
 
     def xruns(self):
         return sum(1 for line in self.log.read_text(errors="ignore").splitlines() if "XRun" in line or "xrun" in line)
@@ -193,6 +201,8 @@ def run_engine(engine, args, out):
             left = jack.ports()
             after["ports_left"] = len(left) if left is not None else None
             after["ports_left_names"] = (left or [])[:10]
+            spares = jack.spare_ports()
+            after["spare_ports"] = len(spares) if spares is not None else None
             after["xruns"] = jack.xruns()
         samples["after"] = after
     finally:
@@ -303,6 +313,7 @@ def rows_for(engine, result, samples, warnings, args, run=None):
         "participants_after": after.get("participants"),
         "jack_ports_left": after.get("ports_left", "n/a"),
         "jack_ports_left_names": after.get("ports_left_names", []),
+        "jack_spare_ports_kept": after.get("spare_ports", "n/a"),
         "churner_ports_mid_churn": samples.get("mid_ports", {}).get("churner_ports", "n/a"),
         "joins_attempted": churn.get("joins_attempted"), "joined": churn.get("joined"), "failed": churn.get("failed"),
         "skipped_at_max": churn.get("skipped_at_max"), "left": churn.get("left"),
@@ -324,6 +335,8 @@ def rows_for(engine, result, samples, warnings, args, run=None):
         problems.append(f"{after.get('participants')} participants left on the hub")
     if engine == "jack" and after.get("ports_left") not in (0,):
         problems.append(f"JACK ports left behind: {after.get('ports_left')}")
+    if engine == "jack" and (after.get("spare_ports") or 0) > 2 * 128:  # SparePorts.MAX_SPARE per direction
+        problems.append(f"more spare JACK ports kept than the hub's cap: {after.get('spare_ports')}")
     if churn.get("failed"):
         problems.append(f"{churn.get('failed')} churn handshakes failed ({churn.get('first_error')})")
     if churn.get("active_at_end"):

@@ -113,6 +113,9 @@ public final class EmbeddedClockServer implements AudioServer {
                     n += behind;
                     deadline = format.periodStart(start, n);
                 }
+                if (begin - deadline >= format.periodNanos()) {
+                    timings.recovered(1); // a missed period, run late
+                }
                 captureSource.fill(capture, frames);
                 client.process(deadline, capture, playback, frames);
                 timings.record(begin - deadline, System.nanoTime() - begin);

@@ -13,6 +13,7 @@ public final class PeriodTimings {
     private volatile long periods;
     private volatile long latePeriods;
     private volatile long skippedPeriods;
+    private volatile long recoveredPeriods;
     private volatile long lastProcessingNanos;
     private volatile long maxLatenessNanos;
     private volatile boolean realtime;
@@ -62,6 +63,15 @@ public final class PeriodTimings {
     /** Periods dropped entirely because the clock fell too far behind. */
     public void skipped(long count) {
         skippedPeriods += count;
+    }
+
+    /** Missed periods run after the fact (back to back, or one extra per JACK cycle). */
+    public void recovered(long count) {
+        recoveredPeriods += count;
+    }
+
+    public long recoveredPeriods() {
+        return recoveredPeriods;
     }
 
     private static int bucket(long nanos) {

@@ -14,7 +14,8 @@ import org.tutti.server.engine.AudioFormat;
 import org.tutti.server.engine.PeriodTimings;
 
 /**
- * One JACK client driving the engine from JACK's process callback: rate and period are JACK's.
+ * One JACK client driving the engine from JACK's process callback: rate and period are JACK's. The
+ * periods a stall took are run again afterwards ({@link LostCycles}).
  * The hub's own input and output are ports {@code in_N} / {@code out_N}, connected to the system
  * (physical) ports when asked, as JackTrip's hub does in modes 0 and {@code -i}.
  */
@@ -28,6 +29,11 @@ final class JackBackend {
     private final float[][] capture;
     private final float[][] playback;
     private final PeriodTimings timings;
+    private final LostCycles lostCycles;
+    /** What a late-run period reads as the hub's input, and where its output goes (JACK has no cycle for it). */
+    private final float[][] silence;
+    private final float[][] discarded;
+    private long reportedSkipped;
     private volatile long wrongSizedPeriods;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** How long closing may take before the hub goes on without waiting for it. */
@@ -42,6 +48,9 @@ final class JackBackend {
         this.capture = new float[inputs.length][format.periodFrames()];
         this.playback = new float[outputs.length][format.periodFrames()];
         this.timings = timings;
+        this.lostCycles = new LostCycles(format.periodNanos());
+        this.silence = new float[inputs.length][format.periodFrames()];
+        this.discarded = new float[outputs.length][format.periodFrames()];
     }
 
     /** Opens the client and registers the hub's own ports; nothing runs until {@link #start}. */
@@ -84,6 +93,15 @@ final class JackBackend {
                 return true;
             }
             long begin = System.nanoTime();
+            if (lostCycles.onCallback(begin, timings.lastProcessingNanos()) > 0) {
+                engine.process(begin, silence, discarded, frames); // a period a stall took, run late
+                timings.recovered(1);
+            }
+            long skipped = lostCycles.skipped();
+            if (skipped != reportedSkipped) {
+                timings.skipped(skipped - reportedSkipped);
+                reportedSkipped = skipped;
+            }
             for (int i = 0; i < inputs.length; i++) {
                 inputs[i].getFloatBuffer().get(0, capture[i], 0, frames);
             }

@@ -60,6 +60,10 @@ public final class HubMetrics implements AutoCloseable {
                 .description("Periods that started more than half a period after their deadline").register(registry);
         FunctionCounter.builder("tutti.engine.skipped.periods", timings, PeriodTimings::skippedPeriods)
                 .description("Periods skipped because the engine fell far behind").register(registry);
+        FunctionCounter.builder("tutti.engine.recovered.periods", timings, PeriodTimings::recoveredPeriods)
+                .description("Periods a stall took, run afterwards (embedded clock: back to back; JACK: one extra"
+                        + " per cycle) so the jitter buffers do not keep what piled up as latency")
+                .register(registry);
         FunctionCounter.builder("tutti.udp.kernel.receive.drops", drops, KernelUdpDrops::total)
                 .description("Datagrams the kernel dropped on the hub's participant sockets (receive buffer full)")
                 .register(registry);

@@ -1,0 +1,87 @@
+package org.tutti.server.jack;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.tutti.mixer.PatchMode;
+import org.tutti.server.jitter.JitterBuffer;
+import org.tutti.server.testing.FakeClient;
+import org.tutti.server.testing.JackServer;
+import org.tutti.server.testing.Ports;
+import org.tutti.server.testing.TestHub;
+
+/**
+ * A stall of the JACK server (SIGSTOP, as a stalling VM does to it) takes cycles JACK never runs; the
+ * hub runs them afterwards, so a participant's jitter buffer is back at its depth within a second
+ * instead of keeping what piled up as latency. The server is this test's own: stopping the shared one
+ * would stall every other JACK test.
+ */
+class JackStallTest {
+    private static final long STALL_MILLIS = 60;
+
+    @Test
+    void aJackServerStallAddsNoLastingLatency() throws Exception {
+        JackServer server = JackServer.startPrivate("stall");
+        ProcessHandle jackd = ProcessHandle.of(server.pid()).orElseThrow().children()
+                .filter(p -> p.info().command().map(c -> c.endsWith("jackd")).orElse(false)).findFirst().orElseThrow();
+        AtomicReference<Exception> streamFailure = new AtomicReference<>();
+        try (TestHub hub = TestHub.start(b -> {
+            b.patchMode(PatchMode.CLIENT_LOOPBACK);
+            b.jack = true;
+            b.jackServer = server.name();
+            b.jackClientName = "tutti";
+        }); FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "steady")) {
+            Thread streaming = new Thread(() -> {
+                try {
+                    client.stream(48000 / 128 * 10, i -> false, 48000);
+                } catch (Exception e) {
+                    streamFailure.set(e);
+                }
+            }, "fake-client-stream");
+            streaming.setDaemon(true);
+            streaming.start();
+            TestHub.await(Duration.ofSeconds(3), "streaming", () -> hub.participant("steady").stream() != null
+                    && hub.participant("steady").stream().jitter() != null);
+            JitterBuffer buffer = hub.participant("steady").stream().jitter();
+            Thread.sleep(3500); // past the start-up fix
+            double before = meanDepthFrames(buffer, 1000);
+            long recoveredBefore = hub.hub().timings().recoveredPeriods();
+            signal(jackd.pid(), "STOP");
+            Thread.sleep(STALL_MILLIS);
+            signal(jackd.pid(), "CONT");
+            Thread.sleep(700);
+            double after = meanDepthFrames(buffer, 1000);
+            long recovered = hub.hub().timings().recoveredPeriods() - recoveredBefore;
+            String seen = String.format("depth %.0f frames before the stall, %.0f after; %d periods run again;"
+                    + " %s", before, after, recovered, buffer.stats());
+            // A 60 ms stall piles up ~2 900 frames. What may stay: JACK resumes at another phase against the
+            // client's packets (up to half a period either way) and the lost time is run again in whole
+            // periods (half a period of rounding): a period and a half, the offset StreamInput leaves alone.
+            assertTrue(Math.abs(after - before) <= 128 * 1.5, seen);
+            assertTrue(recovered >= STALL_MILLIS * 48 / 128 - 2, seen);
+            streaming.join(15_000);
+            assertTrue(streamFailure.get() == null, "the client streamed: " + streamFailure.get());
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static double meanDepthFrames(JitterBuffer buffer, long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        double sum = 0;
+        int samples = 0;
+        while (System.nanoTime() < end) {
+            sum += buffer.stats().depthFrames();
+            samples++;
+            Thread.sleep(5);
+        }
+        return sum / samples;
+    }
+
+    private static void signal(long pid, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertTrue(kill.waitFor() == 0, "kill -" + signal + " " + pid);
+    }
+}

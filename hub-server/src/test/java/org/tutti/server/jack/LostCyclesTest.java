@@ -1,0 +1,81 @@
+package org.tutti.server.jack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** Which periods a JACK stall took, and how they are run again; simulated callback times. */
+class LostCyclesTest {
+    private static final long PERIOD = 2_666_667; // 128 frames at 48 kHz
+    private static final long CHEAP = PERIOD / 10;
+
+    private long now = 1_000_000_000L;
+
+    /** Callbacks every {@code gapPeriods}; the extra periods asked for in all. */
+    private int callbacks(LostCycles lost, int count, double gapPeriods, long processing) {
+        int extra = 0;
+        for (int i = 0; i < count; i++) {
+            now += Math.round(gapPeriods * PERIOD);
+            extra += lost.onCallback(now, processing);
+        }
+        return extra;
+    }
+
+    @Test
+    void aStallOfFifteenPeriodsIsRunAgainOneExtraPerCycleAfterTheNextOrdinaryOne() {
+        LostCycles lost = new LostCycles(PERIOD);
+        assertEquals(0, callbacks(lost, 100, 1.0, CHEAP));
+        assertEquals(0, callbacks(lost, 1, 16.0, CHEAP), "nothing extra in the cycle right after the stall");
+        assertEquals(15, lost.owed());
+        assertEquals(1, callbacks(lost, 1, 1.0, CHEAP));
+        assertEquals(14, callbacks(lost, 40, 1.0, CHEAP), "the rest, one a cycle, then nothing");
+        assertEquals(15, lost.lost());
+        assertEquals(0, lost.owed());
+        assertEquals(0, lost.skipped());
+    }
+
+    @Test
+    void jitterBelowTwoAndAHalfPeriodsAndClockDriftNeverAddUp() {
+        LostCycles lost = new LostCycles(PERIOD);
+        int extra = 0;
+        for (int i = 0; i < 5_000; i++) {
+            extra += callbacks(lost, 1, 2.2, CHEAP); // late...
+            extra += callbacks(lost, 1, 0.55, CHEAP); // ...and early again
+            extra += callbacks(lost, 1, 0.25, CHEAP);
+            extra += callbacks(lost, 20, 1.0001, CHEAP); // a card 100 ppm slow against the system clock
+        }
+        assertEquals(0, extra);
+        assertEquals(0, lost.lost());
+    }
+
+    @Test
+    void aDriverThatRunsItsMissedCyclesBackToBackIsNotCaughtUpTwice() {
+        LostCycles lost = new LostCycles(PERIOD);
+        callbacks(lost, 10, 1.0, CHEAP);
+        callbacks(lost, 1, 9.0, CHEAP);
+        assertEquals(0, callbacks(lost, 8, 0.05, CHEAP), "the driver's own catch-up");
+        assertEquals(0, lost.owed());
+        assertEquals(0, callbacks(lost, 50, 1.0, CHEAP));
+    }
+
+    @Test
+    void noExtraPeriodWhileAPeriodTakesMoreThanItsHeadroomAndTheDebtIsKept() {
+        LostCycles lost = new LostCycles(PERIOD);
+        callbacks(lost, 10, 1.0, CHEAP);
+        callbacks(lost, 1, 5.0, CHEAP);
+        assertEquals(0, callbacks(lost, 20, 1.0, PERIOD / 2), "a busy engine is not given more to do");
+        assertEquals(4, lost.owed());
+        assertEquals(4, callbacks(lost, 20, 1.0, CHEAP));
+    }
+
+    @Test
+    void beyondTwoHundredMillisecondsTheRestIsSkipped() {
+        LostCycles lost = new LostCycles(PERIOD);
+        callbacks(lost, 10, 1.0, CHEAP);
+        callbacks(lost, 1, 301.0, CHEAP); // 0.8 s
+        long maxOwed = (long) Math.ceil(LostCycles.MAX_OWED_SECONDS * 1e9 / PERIOD);
+        assertEquals(maxOwed, lost.owed());
+        assertEquals(300 - maxOwed, lost.skipped());
+        assertEquals(maxOwed, callbacks(lost, 200, 1.0, CHEAP));
+    }
+}
