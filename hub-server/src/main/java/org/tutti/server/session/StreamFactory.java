@@ -46,11 +46,11 @@ public final class StreamFactory {
         if (sent > 0) {
             int frames = format.framesPerPacket();
             int clientRate = format.sampleRate(config.sampleRate());
-            // Room for a second of audio at the client's rate: far beyond any sane depth.
-            int capacity = Math.max(64, 2 * clientRate / frames);
+            DepthTarget depth = depthTarget();
+            int capacity = depth.capacitySlots(frames, clientRate);
             JitterBuffer jitter = new JitterBuffer(sent, frames, clientRate, capacity, Math.max(frames, period),
                     Concealers.create(config.concealment(), sent, Math.max(frames, period), clientRate, concealment));
-            input = new StreamInput(jitter, depthTarget(), clientRate, config.sampleRate(), period);
+            input = new StreamInput(jitter, depth, clientRate, config.sampleRate(), period);
         }
         StreamOutput writer = null;
         if (wanted > 0) {

@@ -53,7 +53,7 @@ class StallTest {
 
     /** As above, for {@code seconds}, with a stall starting at each of {@code stallsAt} (seconds). */
     static Run simulate(Stall stall, DepthTarget target, double seconds, double... stallsAt) {
-        JitterBuffer buffer = new JitterBuffer(1, FRAMES, RATE, 1024, FRAMES,
+        JitterBuffer buffer = new JitterBuffer(1, FRAMES, RATE, target.capacitySlots(FRAMES, RATE), FRAMES,
                 Concealers.create(Concealers.FADE, 1, FRAMES, RATE));
         StreamInput input = new StreamInput(buffer, target, RATE, RATE, FRAMES);
         ByteBuffer packet = ByteBuffer.allocate(PacketLayout.packetSize(FRAMES, 1, 2));
