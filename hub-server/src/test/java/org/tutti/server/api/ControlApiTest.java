@@ -18,6 +18,7 @@ import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.LogCapture;
 import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
+import org.tutti.server.testing.TempFiles;
 
 /** The control API: what it accepts, what it refuses (changing nothing), who may do what, what it keeps. */
 class ControlApiTest {
@@ -212,7 +213,7 @@ class ControlApiTest {
 
     @Test
     void mixesSurviveAReconnectAndAHubRestart() throws Exception {
-        Path state = Files.createTempDirectory("tutti-state");
+        Path state = TempFiles.directory("tutti-state");
         int udp = Ports.freeUdp();
         try (TestHub hub = TestHub.start(b -> {
                 b.patchMode(PatchMode.FULL_MIX);
@@ -244,7 +245,7 @@ class ControlApiTest {
 
     @Test
     void corruptStateFileIsReportedMovedAsideAndTheHubStarts() throws Exception {
-        Path state = Files.createTempDirectory("tutti-state");
+        Path state = TempFiles.directory("tutti-state");
         Files.writeString(state.resolve(StateStore.FILE), "{\"version\": 1, \"listeners\": {\"a\": [oops");
         try (LogCapture log = new LogCapture("tutti.state");
              TestHub hub = TestHub.start(b -> b.stateDirectory = state)) {
@@ -261,7 +262,7 @@ class ControlApiTest {
 
     @Test
     void stateFileIsReplacedAtomically() throws Exception {
-        Path state = Files.createTempDirectory("tutti-state");
+        Path state = TempFiles.directory("tutti-state");
         try (TestHub hub = TestHub.start(b -> b.stateDirectory = state); FakeClient a = join(hub, "a")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             for (int i = 0; i < 50; i++) {

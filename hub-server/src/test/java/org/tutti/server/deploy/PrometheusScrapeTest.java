@@ -22,6 +22,7 @@ import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.RepoFiles;
 import org.tutti.server.testing.TestHub;
+import org.tutti.server.testing.TempFiles;
 
 /**
  * A real Prometheus server scrapes a hub while one participant's sender skips every 20th sequence
@@ -33,7 +34,7 @@ class PrometheusScrapeTest {
     @Test
     void prometheusSeesFivePercentLossForAnImpairedSender() throws Exception {
         String prometheus = ExternalTools.require("prometheus", "prometheus");
-        Path dir = Files.createTempDirectory("prometheus-test");
+        Path dir = TempFiles.directory("prometheus-test");
         try (TestHub hub = TestHub.start(b -> {
                 b.patchMode(PatchMode.CLIENT_LOOPBACK);
                 b.queuePackets(TestHub.STALL_PROOF_DEPTH); // counts the packets left out, not a stall's delays

@@ -22,6 +22,7 @@ import org.tutti.server.testing.LogCapture;
 import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.Signal;
 import org.tutti.server.testing.TestHub;
+import org.tutti.server.testing.TempFiles;
 
 /** {@code --jack}: Tutti as one JACK client on a real (dummy) JACK server, with real JackTrip clients. */
 class JackModeTest {
@@ -233,7 +234,7 @@ class JackModeTest {
             code = org.tutti.server.cli.MainAccess.run("--jack", "--jack-server", "no_such_server_" + COUNTER.get(),
                     "-B", Integer.toString(Ports.freeTcp()), "-U", Integer.toString(Ports.freeUdpRange(8)),
                     "--max-participants", "8", "--http-port", "0", "--state-dir",
-                    java.nio.file.Files.createTempDirectory("st").toString());
+                    TempFiles.directory("st").toString());
         } finally {
             System.setErr(original);
         }

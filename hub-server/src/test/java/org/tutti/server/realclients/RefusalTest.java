@@ -16,6 +16,7 @@ import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.Signal;
 import org.tutti.server.testing.StallWitness;
 import org.tutti.server.testing.TestHub;
+import org.tutti.server.testing.TempFiles;
 
 /**
  * With {@code --refuse-other-rates} (JackTrip's behaviour) a client at 44.1 kHz cannot join a 48 kHz
@@ -64,7 +65,7 @@ class RefusalTest {
                     Ports.freeUdp(), "-K", "cd-rate", "-n", "2").awaitConnected(10_000)) {
                 Thread.sleep(1000);
                 // libjack serves one JACK server per process, so the 44.1 kHz side is recorded by jack_rec.
-                java.nio.file.Path wav = java.nio.file.Files.createTempFile("cd-rate", ".wav");
+                java.nio.file.Path wav = TempFiles.file("cd-rate", ".wav");
                 ProcessBuilder rec = new ProcessBuilder(ExternalTools.require("jack_rec", "jackd2"), "-f",
                         wav.toString(), "-d", "2", "-b", "16", cdClient.jackName() + ":receive_1")
                         .redirectErrorStream(true);

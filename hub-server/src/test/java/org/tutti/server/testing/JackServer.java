@@ -57,7 +57,7 @@ public final class JackServer {
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= 6; attempt++) {
             try {
-                Path log = Files.createTempFile("jackd-" + name, ".log");
+                Path log = TempFiles.file("jackd-" + name, ".log");
                 // A watchdog shell: jackd dies with it (SIGTERM) and also when this JVM dies in any way,
                 // so a crashed test run never leaves servers behind (JACK allows only about eight).
                 String script = "\"$0\" -R -n \"$1\" --port-max 2048 -d dummy -r \"$2\" -p 128 & server=$!;"

@@ -38,7 +38,7 @@ public final class JackTripClient implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(jacktrip, "-C", "127.0.0.1", "-P", Integer.toString(hubTcpPort),
                 "-B", Integer.toString(udpPort), "-J", jackName, "-D"));
         command.addAll(List.of(extra));
-        Path log = Files.createTempFile("jacktrip-" + jackName, ".log");
+        Path log = TempFiles.file("jacktrip-" + jackName, ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(server.clientEnvironment());
         Process process = builder.start();

@@ -27,7 +27,7 @@ public final class JackTripHub implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(jacktrip, "-S", "-B", Integer.toString(tcp), "-U",
                 Integer.toString(udp)));
         command.addAll(List.of(flags));
-        Path log = Files.createTempFile("jacktrip-hub", ".log");
+        Path log = TempFiles.file("jacktrip-hub", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(server.clientEnvironment());
         JackTripHub hub = new JackTripHub(builder.start(), log, tcp);

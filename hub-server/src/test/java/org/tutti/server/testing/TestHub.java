@@ -33,7 +33,7 @@ public final class TestHub implements AutoCloseable {
         builder.udpBasePort = Ports.freeUdpRange(32);
         builder.maxParticipants = 32;
         builder.bindAddress = "127.0.0.1";
-        builder.stateDirectory = java.nio.file.Files.createTempDirectory("tutti-state");
+        builder.stateDirectory = TempFiles.directory("tutti-state");
         builder.httpPort = Ports.freeTcp();
         settings.accept(builder);
         return new TestHub(server == null ? Hub.start(builder.build()) : Hub.start(builder.build(), server));
