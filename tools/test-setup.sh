@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# Installs what the tests talk to, on a fresh Debian machine (as root): a real JACK server (jackd2),
+# Installs what the tests talk to, on a fresh Debian machine: a real JACK server (jackd2),
 # Debian's JackTrip 1.7.0 client, a real Prometheus (server and promtool), and the packages to build
 # the JackTrip 2.7.2 client from tools/jacktrip-2.7.2/, which it then builds (once; cached in
-# ~/.cache/tutti). The README's test command and .ci/run both start with it.
+# ~/.cache/tutti of the user running it, where the tests look). The README's test command and
+# .ci/run both start with it. Packages are installed with apt as root (through sudo when run as
+# another user), and only when one is missing, so a second run asks for nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends \
-    jackd2 jacktrip prometheus iproute2 procps \
-    meson ninja-build g++ pkg-config qt6-base-dev libjack-jackd2-dev libsamplerate0-dev
+packages=(jackd2 jacktrip prometheus iproute2 procps
+          meson ninja-build g++ pkg-config qt6-base-dev libjack-jackd2-dev libsamplerate0-dev)
+missing=()
+for package in "${packages[@]}"; do
+  if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
+    missing+=("$package")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  as_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "test-setup: installing ${missing[*]} needs root (or sudo)" >&2; exit 1; }
+    as_root=(sudo)
+  fi
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
 tools/jacktrip-2.7.2/build.sh
