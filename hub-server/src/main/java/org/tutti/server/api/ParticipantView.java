@@ -50,6 +50,7 @@ final class ParticipantView {
         stats.put("datagramsReceived", counters.datagrams());
         stats.put("malformed", counters.malformed());
         stats.put("packetsSent", stream.sender() == null ? 0 : stream.sender().sent());
+        stats.put("sendRedundancy", stream.sender() == null ? 0 : stream.sender().redundancy());
         JitterStats jitter = stream.jitter() == null ? null : stream.jitter().stats();
         if (jitter != null) {
             stats.put("packetsReceived", jitter.received());

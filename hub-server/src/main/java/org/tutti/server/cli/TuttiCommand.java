@@ -98,10 +98,11 @@ public final class TuttiCommand implements Callable<Integer> {
             description = "End a session with no datagram this long after its handshake (default ${DEFAULT-VALUE}).")
     double firstAudioTimeoutSeconds;
 
-    @Option(names = {"-r", "--redundancy"}, paramLabel = "R", defaultValue = "1",
-            description = "Accepted for compatibility; like JackTrip's hub, Tutti reads any client's"
-                    + " redundancy and sends R = 1.")
-    int redundancy;
+    @Option(names = {"-r", "--redundancy"}, paramLabel = "auto|R", defaultValue = "auto",
+            description = {"Packets per datagram sent to each client: auto (default) sends each client the"
+                    + " redundancy it sends, which is what it reads, so a lost datagram is recovered from the next;",
+                    "1..4 sends that many to everyone (1 = JackTrip's hub). Any client's own redundancy is always read."})
+    String redundancy;
 
     @Option(names = "--rate", paramLabel = "HZ", defaultValue = "48000", description = "Sample rate (default ${DEFAULT-VALUE}).")
     int sampleRate;
@@ -235,9 +236,7 @@ public final class TuttiCommand implements Callable<Integer> {
             b.jackServer = jackServer;
             b.jackClientName = jackName;
             b.jackAliases = jackAliases;
-            if (redundancy < 1) {
-                throw new IllegalArgumentException("redundancy must be at least 1: " + redundancy);
-            }
+            b.sendRedundancy = parseRedundancy(redundancy);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -262,5 +261,22 @@ public final class TuttiCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         stopped.await();
         return 0;
+    }
+
+    /** {@code auto} → 0, else 1..{@link HubConfig#MAX_SEND_REDUNDANCY}. */
+    static int parseRedundancy(String value) {
+        if (value.strip().equalsIgnoreCase("auto")) {
+            return 0;
+        }
+        try {
+            int r = Integer.parseInt(value.strip());
+            if (r >= 1 && r <= HubConfig.MAX_SEND_REDUNDANCY) {
+                return r;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--redundancy must be auto or 1.." + HubConfig.MAX_SEND_REDUNDANCY + ": "
+                + value);
     }
 }

@@ -30,6 +30,8 @@ import org.tutti.protocol.udp.BitResolution;
  * @param queueMarginMillis  safety margin on top of the measured spread with {@code -q auto}
  * @param concealment        how missing audio is filled: burg, fade or silence
  * @param refuseOtherRates   refuse clients at another sample rate (JackTrip) instead of converting
+ * @param sendRedundancy     packets per datagram sent to each client: 0 = auto (as many as that client
+ *                           sends, which is what it reads), else 1..{@link #MAX_SEND_REDUNDANCY}
  */
 public record HubConfig(
         int tcpPort,
@@ -65,10 +67,13 @@ public record HubConfig(
         boolean queueAuto,
         double queueMarginMillis,
         String concealment,
-        boolean refuseOtherRates) {
+        boolean refuseOtherRates,
+        int sendRedundancy) {
 
     public static final int DEFAULT_TCP_PORT = 4464;
     public static final int DEFAULT_UDP_BASE = 61002;
+    /** The most packets a datagram to a client carries (JackTrip clients accept any -r; 4 is plenty). */
+    public static final int MAX_SEND_REDUNDANCY = 4;
 
     public HubConfig {
         requirePort("TCP port", tcpPort);
@@ -102,6 +107,10 @@ public record HubConfig(
         new org.tutti.server.engine.AudioFormat(sampleRate, periodFrames);
         if (queueMarginMillis < 0 || queueMarginMillis > 1000) {
             throw new IllegalArgumentException("queue margin must be 0..1000 ms: " + queueMarginMillis);
+        }
+        if (sendRedundancy < 0 || sendRedundancy > MAX_SEND_REDUNDANCY) {
+            throw new IllegalArgumentException("redundancy must be auto or 1.." + MAX_SEND_REDUNDANCY + ": "
+                    + sendRedundancy);
         }
         if (!org.tutti.mixer.dsp.Concealers.STRATEGIES.contains(concealment)) {
             throw new IllegalArgumentException("concealment must be one of " + org.tutti.mixer.dsp.Concealers.STRATEGIES
@@ -160,6 +169,7 @@ public record HubConfig(
         b.queueMarginMillis = queueMarginMillis;
         b.concealment = concealment;
         b.refuseOtherRates = refuseOtherRates;
+        b.sendRedundancy = sendRedundancy;
         return b;
     }
 
@@ -200,6 +210,8 @@ public record HubConfig(
         public double queueMarginMillis = 2.0;
         public String concealment = "burg";
         public boolean refuseOtherRates;
+        /** 0 = auto: each client gets the redundancy it sends. */
+        public int sendRedundancy;
 
         /** JackTrip's {@code -o}: moves the TCP port and, unless set explicitly, the UDP base. */
         public Builder portOffset(int offset) {
@@ -263,7 +275,8 @@ public record HubConfig(
                     upmix, maxParticipants, requiredResolution, queuePackets, queueMillis, sessionTimeout,
                     firstAudioTimeout, nameWait, handshakeDeadline, maxPendingHandshakes, hubInput, transport,
                     ioThreads, spinMicros, realtimePriority, maxChannels, httpPort, httpBind, stateDirectory, jack, jackServer,
-                    jackClientName, jackAliases, queueAuto, queueMarginMillis, concealment, refuseOtherRates);
+                    jackClientName, jackAliases, queueAuto, queueMarginMillis, concealment, refuseOtherRates,
+                    sendRedundancy);
         }
     }
 }

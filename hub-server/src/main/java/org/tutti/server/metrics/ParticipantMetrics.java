@@ -97,6 +97,9 @@ final class ParticipantMetrics implements SessionListener {
                 tags, jitter, JitterStats::received));
         list.add(counter("tutti.participant.packets.sent", "Audio packets sent to the participant", tags, stream,
                 s -> s.sender() == null ? 0 : s.sender().sent()));
+        list.add(gauge("tutti.participant.send.redundancy", "Packets per datagram sent to the participant (the"
+                + " newest and the ones before it, so the client recovers a lost datagram from the next)", null, tags,
+                stream, s -> s.sender() == null ? 0 : s.sender().redundancy()));
         list.add(counter("tutti.participant.packets.lost", "Packets missing when their turn came (concealed)", tags,
                 jitter, JitterStats::lost));
         list.add(counter("tutti.participant.packets.played", "Packets played from the jitter buffer", tags, jitter,

@@ -10,14 +10,22 @@ import org.tutti.server.engine.StreamFormat;
 
 /**
  * Encodes one participant's mix into a packet each period (audio thread) and hands it to the
- * network thread. A small ring of direct buffers is allocated once and doubles as a FIFO between the
+ * network thread, in a datagram that also carries the previous R−1 packets, newest first (spec
+ * §3.4), when the client reads redundancy: a JackTrip client reads datagrams with its own {@code -r},
+ * so by default ({@code auto}) R is what the client sends (the network thread reports it, see
+ * {@link #clientSends}), and a lost datagram is recovered from the next one. Older slots come from
+ * the ring's previous packets, which stay intact until reused; before R packets exist they are zeros,
+ * as JackTrip's are. The hub's own sequence numbers go in every slot's header, wrapping at 65536. A small ring of direct buffers is allocated once and doubles as a FIFO between the
  * two threads: the audio thread publishes packets in order, the network thread sends every published
  * packet in order, so a network thread that runs a period late catches up without a sequence gap
  * (JackTrip clients with redundancy replay stale data on a gap). Each buffer is retained while in
  * flight and reused once released; nothing is allocated per packet.
  */
 public final class PacketSender {
+    /** More than the most older packets a datagram carries: a slot's packet is intact until reused. */
     private static final int RING = 4;
+    /** The most packets per datagram (with {@link #RING}: older slots are never the one being written). */
+    public static final int MAX_REDUNDANCY = RING;
 
     private final ByteBuf[] ring = new ByteBuf[RING];
     private final ByteBuffer[] views = new ByteBuffer[RING];
@@ -26,6 +34,11 @@ public final class PacketSender {
     private final int frames;
     private final int channels;
     private final int packetSize;
+    /** Packets per datagram fixed by the operator, or 0 to follow the client. */
+    private final int fixedRedundancy;
+    /** Packets per datagram the client sends (network thread writes, audio thread reads). */
+    private volatile int clientRedundancy = 1;
+    private volatile int redundancy = 1;
     private int sequence;
     /** Packets published by the audio thread; the next one goes to ring[published % RING]. */
     private volatile long published;
@@ -38,18 +51,45 @@ public final class PacketSender {
      * @param packetFrames frames per packet: the hub period, or the client's own at another rate
      */
     public PacketSender(StreamFormat format, int packetFrames) {
+        this(format, packetFrames, 1);
+    }
+
+    /**
+     * @param redundancy packets per datagram, 1..{@link #MAX_REDUNDANCY}, or 0 to send what the client sends
+     */
+    public PacketSender(StreamFormat format, int packetFrames, int redundancy) {
+        if (redundancy < 0 || redundancy > MAX_REDUNDANCY) {
+            throw new IllegalArgumentException("redundancy must be 0 (auto) or 1.." + MAX_REDUNDANCY + ": " + redundancy);
+        }
+        this.fixedRedundancy = redundancy;
         this.format = format;
         this.frames = packetFrames;
         this.channels = format.channelsWanted();
         this.packetSize = PacketLayout.packetSize(frames, channels, format.resolution().bytesPerSample());
+        int datagram = MAX_REDUNDANCY * packetSize;
         for (int i = 0; i < RING; i++) {
-            ring[i] = Unpooled.directBuffer(packetSize, packetSize);
-            views[i] = ring[i].nioBuffer(0, packetSize);
+            ring[i] = Unpooled.directBuffer(datagram, datagram);
+            views[i] = ring[i].nioBuffer(0, datagram);
         }
     }
 
     public int packetSize() {
         return packetSize;
+    }
+
+    /**
+     * The number of packets the client's datagrams carry (network thread, on each datagram; cheap when
+     * unchanged). With {@code auto} the next datagrams to it carry as many, up to {@link #MAX_REDUNDANCY}.
+     */
+    public void clientSends(int packetsPerDatagram) {
+        if (packetsPerDatagram != clientRedundancy && packetsPerDatagram >= 1) {
+            clientRedundancy = packetsPerDatagram;
+        }
+    }
+
+    /** Packets per datagram in the last datagram staged. */
+    public int redundancy() {
+        return redundancy;
     }
 
     /** Packets handed to the network thread. */
@@ -89,7 +129,19 @@ public final class PacketSender {
                 .channelsWanted(format.channelsSent())
                 .channelsCarried(channels);
         PayloadCodec.encode(mix, 0, channels, frames, format.resolution(), view, 0);
-        buffer.setIndex(0, packetSize);
+        int slots = fixedRedundancy > 0 ? fixedRedundancy : Math.min(clientRedundancy, MAX_REDUNDANCY);
+        for (int older = 1; older < slots; older++) {
+            int at = older * packetSize;
+            if (count - older >= 0) {
+                view.put(at, views[(int) ((count - older) % RING)], 0, packetSize);
+            } else {
+                for (int i = 0; i < packetSize; i++) {
+                    view.put(at + i, (byte) 0); // not sent yet: an empty slot, as JackTrip's
+                }
+            }
+        }
+        redundancy = slots;
+        buffer.setIndex(0, slots * packetSize);
         buffer.retain();
         sequence = (sequence + 1) & 0xFFFF;
         published = count + 1;

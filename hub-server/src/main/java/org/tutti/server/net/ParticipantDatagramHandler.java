@@ -107,12 +107,15 @@ public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapt
             return;
         }
         participant.heard(now);
-        if (stream.jitter() == null) {
-            return;
-        }
         StreamFormat format = stream.format();
         int packetSize = format.packetSize();
         int slots = Redundancy.slotCount(length, packetSize);
+        if (stream.sender() != null) {
+            stream.sender().clientSends(slots); // it reads datagrams as it sends them
+        }
+        if (stream.jitter() == null) {
+            return;
+        }
         BitResolution resolution = format.resolution();
         stream.jitter().offer(header.sequenceNumber(), data, 0, resolution, format.channelsSent(), now, false);
         for (int slot = 1; slot < slots; slot++) {

@@ -57,7 +57,7 @@ public final class StreamFactory {
             int clientRate = format.sampleRate(config.sampleRate());
             int packetFrames = clientRate == config.sampleRate() ? period : format.framesPerPacket();
             PacketSender sender = new PacketSender(new StreamFormat(format.resolution(), format.rateCode(),
-                    format.framesPerPacket(), sent, wanted), packetFrames);
+                    format.framesPerPacket(), sent, wanted), packetFrames, config.sendRedundancy());
             writer = new StreamOutput(sender, wanted, config.sampleRate(), clientRate, period, packetFrames);
         }
         return new ParticipantStream(slot, format, input, new float[sent][period], new float[wanted][period], writer,

@@ -42,10 +42,22 @@ class CommandLineTest {
         assertEquals(3, config.queuePackets());
         assertEquals(BitResolution.BIT24, config.requiredResolution());
         assertEquals(Duration.ofSeconds(5), config.sessionTimeout());
+        assertEquals(2, config.sendRedundancy(), "-r: packets per datagram to every client");
         HubConfig ports = Main.parse("-B", "14464", "-U", "14500");
         assertEquals(14464, ports.tcpPort());
         assertEquals(14500, ports.udpBasePort());
         assertEquals(61002 + 36, Main.parse("-B", "4500").udpBasePort(), "-B alone moves the UDP base like -o");
+    }
+
+    @Test
+    void redundancyIsAutoByDefaultAndRefusesWhatNoClientReads() {
+        assertEquals(0, Main.parse().sendRedundancy(), "auto: each client gets what it sends");
+        assertEquals(0, Main.parse("-r", "AUTO").sendRedundancy());
+        assertEquals(4, Main.parse("--redundancy", "4").sendRedundancy());
+        for (String bad : new String[] {"0", "5", "two"}) {
+            RuntimeException e = assertThrows(RuntimeException.class, () -> Main.parse("-r", bad));
+            assertTrue(e.getMessage().contains("auto or 1..4"), e.getMessage());
+        }
     }
 
     @Test

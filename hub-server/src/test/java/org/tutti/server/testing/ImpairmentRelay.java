@@ -25,27 +25,81 @@ import java.util.concurrent.atomic.AtomicLong;
  * in userspace, because this machine's kernel has no {@code sch_netem}. It sits in the path like a
  * NAT: it relays the TCP handshake to the hub, swaps the hub's UDP port in the reply for a port of
  * its own, and forwards datagrams both ways (the hub learns the relay's address, as behind any NAT).
- * Impairments apply to the client → hub direction, so what is measured is the hub's handling of a
- * bad uplink; the way back is clean. All on loopback.
+ * Each direction has its own impairment: the uplink (client → hub) measures the hub's handling of a
+ * bad line, the downlink (hub → client) what the hub sends to protect its clients (redundancy).
+ * Exit packets (63 bytes) are never dropped. All on loopback.
  */
 public final class ImpairmentRelay implements AutoCloseable {
-    /** What the uplink does to packets. */
+    /**
+     * What a direction does to packets: random loss, or bursty loss (Gilbert–Elliott: lossPercent of
+     * packets lost in bursts of {@code meanBurst} on average), or every {@code dropEvery}-th packet lost
+     * (never two in a row); delay with uniform jitter; reordering.
+     */
     public record Impairment(String name, double lossPercent, double delayMillis, double jitterMillis,
-                             double reorderPercent) {
-        public static final Impairment CLEAN = new Impairment("clean", 0, 0, 0, 0);
+                             double reorderPercent, double meanBurst, int dropEvery) {
+        public static final Impairment CLEAN = new Impairment("clean", 0, 0, 0, 0, 0, 0);
 
         public static Impairment loss(double percent) {
-            return new Impairment(percent + "% loss", percent, 0, 0, 0);
+            return new Impairment(percent + "% loss", percent, 0, 0, 0, 0, 0);
+        }
+
+        /** Gilbert–Elliott: {@code percent} of packets lost, in bursts of {@code meanBurst} on average. */
+        public static Impairment burstyLoss(double percent, double meanBurst) {
+            return new Impairment(percent + "% loss in bursts of " + meanBurst, percent, 0, 0, 0, meanBurst, 0);
+        }
+
+        /** Every n-th packet lost, exactly: isolated losses a redundancy of 2 recovers in full. */
+        public static Impairment everyNth(int n) {
+            return new Impairment("every " + n + "th lost", 0, 0, 0, 0, 0, n);
         }
 
         /** As netem's {@code delay 10ms 10ms}: mean delay plus uniform jitter of ± that much. */
         public static Impairment jitter(double millis) {
-            return new Impairment(millis + " ms jitter", 0, millis, millis, 0);
+            return new Impairment(millis + " ms jitter", 0, millis, millis, 0, 0, 0);
         }
 
         /** A packet now and then held back behind the next one. */
         public static Impairment reorder(double percent) {
-            return new Impairment(percent + "% reordering", 0, 0, 0, percent);
+            return new Impairment(percent + "% reordering", 0, 0, 0, percent, 0, 0);
+        }
+    }
+
+    /** One direction's impairment and state (forwarder thread only, except the counters). */
+    private final class Direction {
+        final Impairment impairment;
+        final Random random;
+        final AtomicLong dropped = new AtomicLong();
+        final AtomicLong reordered = new AtomicLong();
+        long seen;
+        boolean inBurst;
+        Pending heldBack;
+
+        Direction(Impairment impairment, long seed) {
+            this.impairment = impairment;
+            this.random = new Random(seed);
+        }
+
+        boolean drop(ByteBuffer datagram) {
+            if (datagram.remaining() == 63) {
+                return false; // exit packets get through: the test is about audio
+            }
+            seen++;
+            boolean lost;
+            if (impairment.dropEvery() > 0) {
+                lost = seen % impairment.dropEvery() == 0;
+            } else if (impairment.meanBurst() > 0) {
+                double leave = 1 / impairment.meanBurst();
+                double loss = impairment.lossPercent() / 100;
+                double enter = loss * leave / (1 - loss);
+                inBurst = inBurst ? random.nextDouble() >= leave : random.nextDouble() < enter;
+                lost = inBurst;
+            } else {
+                lost = random.nextDouble() * 100 < impairment.lossPercent();
+            }
+            if (lost) {
+                dropped.incrementAndGet();
+            }
+            return lost;
         }
     }
 
@@ -73,8 +127,8 @@ public final class ImpairmentRelay implements AutoCloseable {
 
     private final ServerSocket tcp;
     private final int hubTcpPort;
-    private final Impairment impairment;
-    private final Random random;
+    private final Direction up;
+    private final Direction down;
     private final Selector selector;
     private final ConcurrentLinkedQueue<Flow> newFlows = new ConcurrentLinkedQueue<>();
     private final List<Flow> flows = new ArrayList<>();
@@ -83,16 +137,18 @@ public final class ImpairmentRelay implements AutoCloseable {
     private final Thread acceptor;
     private final Thread forwarder;
     private final AtomicLong forwarded = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong reordered = new AtomicLong();
     private volatile boolean running = true;
     private long order;
-    private Pending heldBack;
 
+    /** The uplink impaired, the way back clean. */
     public ImpairmentRelay(int hubTcpPort, Impairment impairment, long seed) throws IOException {
+        this(hubTcpPort, impairment, Impairment.CLEAN, seed);
+    }
+
+    public ImpairmentRelay(int hubTcpPort, Impairment uplink, Impairment downlink, long seed) throws IOException {
         this.hubTcpPort = hubTcpPort;
-        this.impairment = impairment;
-        this.random = new Random(seed);
+        this.up = new Direction(uplink, seed);
+        this.down = new Direction(downlink, seed * 31 + 7);
         this.tcp = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         this.selector = Selector.open();
         this.acceptor = new Thread(this::acceptLoop, "relay-tcp");
@@ -108,16 +164,23 @@ public final class ImpairmentRelay implements AutoCloseable {
         return tcp.getLocalPort();
     }
 
+    /** Datagrams lost on the uplink. */
     public long dropped() {
-        return dropped.get();
+        return up.dropped.get();
+    }
+
+    /** Datagrams lost on the downlink. */
+    public long droppedDown() {
+        return down.dropped.get();
     }
 
     public long forwarded() {
         return forwarded.get();
     }
 
+    /** Datagrams reordered on the uplink. */
     public long reordered() {
-        return reordered.get();
+        return up.reordered.get();
     }
 
     private void acceptLoop() {
@@ -190,9 +253,9 @@ public final class ImpairmentRelay implements AutoCloseable {
                         copy.put(buffer).flip();
                         if (channel == flow.front) {
                             flow.client = from;
-                            uplink(flow, copy);
+                            impair(up, copy, flow.back, flow.hub);
                         } else if (flow.client != null) {
-                            flow.front.send(copy, flow.client); // the way back is clean
+                            impair(down, copy, flow.front, flow.client);
                         }
                     }
                 }
@@ -204,27 +267,29 @@ public final class ImpairmentRelay implements AutoCloseable {
         }
     }
 
-    private void uplink(Flow flow, ByteBuffer datagram) throws IOException {
-        if (datagram.remaining() != 63 && random.nextDouble() * 100 < impairment.lossPercent()) {
-            dropped.incrementAndGet();
+    private void impair(Direction direction, ByteBuffer datagram, DatagramChannel via, InetSocketAddress to)
+            throws IOException {
+        if (direction.drop(datagram)) {
             return;
         }
+        Impairment impairment = direction.impairment;
         double delay = impairment.delayMillis();
         if (impairment.jitterMillis() > 0) {
-            delay += (random.nextDouble() * 2 - 1) * impairment.jitterMillis();
+            delay += (direction.random.nextDouble() * 2 - 1) * impairment.jitterMillis();
         }
         long due = System.nanoTime() + (long) (Math.max(0, delay) * 1_000_000);
-        Pending pending = new Pending(due, order++, flow.back, datagram, flow.hub);
+        Pending pending = new Pending(due, order++, via, datagram, to);
+        Pending heldBack = direction.heldBack;
         if (heldBack != null) {
             // the held-back packet goes right after this one
             queue.add(pending);
             queue.add(new Pending(due, order++, heldBack.via(), heldBack.data(), heldBack.to()));
-            heldBack = null;
+            direction.heldBack = null;
             return;
         }
-        if (impairment.reorderPercent() > 0 && random.nextDouble() * 100 < impairment.reorderPercent()) {
-            heldBack = pending;
-            reordered.incrementAndGet();
+        if (impairment.reorderPercent() > 0 && direction.random.nextDouble() * 100 < impairment.reorderPercent()) {
+            direction.heldBack = pending;
+            direction.reordered.incrementAndGet();
             return;
         }
         queue.add(pending);
