@@ -1,31 +1,64 @@
 package org.tutti.server.jitter;
 
 /**
- * How much a sender's packets spread out in time on the way to us, over the recent past: the depth
- * an adaptive jitter buffer needs. Each packet's offset {@code arrival − frameIndex / rate} (its rate
- * corrected for the sender's measured clock) is kept as a minimum and maximum per one-second bucket;
- * the spread is the largest maximum minus the smallest minimum over the window. The window is long
- * (30 s by default) on purpose: the target never drops below what the recent worst case needed.
+ * How much later than its fastest packets a sender's packets may arrive and still be played: the depth
+ * an adaptive jitter buffer needs ({@code -q auto}). Each packet's offset {@code arrival − frameIndex /
+ * rate} (its rate corrected for the sender's measured clock) is taken against a baseline, the median of
+ * the per-second minimum offsets over the last {@value #BASELINE_SECONDS} s (the path's own delay; one
+ * second of a start-up burst does not move a median). For each candidate depth the history counts
+ * <em>late events</em>: runs of consecutive packets later than that depth, each of which the buffer
+ * conceals as one gap. The depth needed is the smallest candidate with at most
+ * {@value #LATE_EVENTS_ALLOWED} such events in the last {@link #DEFAULT_WINDOW_SECONDS} s.
+ *
+ * <p>Why events and not the spread of all arrivals: a stall of the sender's or this machine (tens of
+ * milliseconds, now and then) delays one run of packets, which the buffer rides out as one gap
+ * whatever its depth; covering it would add its whole length to everyone's latency for the window.
+ * Network jitter delays packet after packet, each late one a gap of its own, so a depth too small for
+ * it makes many events at once and the target rises within the second. Once the jitter is over its
+ * events age out of the window and the target comes back down. The first {@value #START_UP_SECONDS}
+ * s of a stream are not counted: a client starts with a burst, not with jitter.
  *
  * <p>Network thread writes ({@link #update}); any thread reads {@link #spreadSeconds()}. No
  * allocation after construction.
  */
 public final class ArrivalSpread {
     public static final int DEFAULT_WINDOW_SECONDS = 30;
+    /** Late events tolerated in the window: stalls, which no reasonable depth covers, stay below it. */
+    static final int LATE_EVENTS_ALLOWED = 2;
+    static final int BASELINE_SECONDS = 10;
+    static final int START_UP_SECONDS = 3;
+    /** Candidate depths beyond the baseline, seconds: fine where depths usually are, coarse beyond. */
+    static final double[] CANDIDATES = candidates();
 
+    private final int window;
+    private final short[][] events;
+    private final int[] totals;
     private final double[] minimum;
-    private final double[] maximum;
     private final long[] bucketSecond;
+    private final double[] baselineScratch = new double[BASELINE_SECONDS];
     private long currentSecond = Long.MIN_VALUE;
-    private double pastLow = Double.POSITIVE_INFINITY;
-    private double pastHigh = Double.NEGATIVE_INFINITY;
-    private volatile double spread;
+    private long firstSecond = Long.MIN_VALUE;
+    private double baseline = Double.NaN;
+    private double previousExcess;
+    private volatile double needed;
 
     public ArrivalSpread(int windowSeconds) {
-        minimum = new double[windowSeconds];
-        maximum = new double[windowSeconds];
-        bucketSecond = new long[windowSeconds];
+        this.window = Math.max(windowSeconds, BASELINE_SECONDS + 1);
+        this.events = new short[window][CANDIDATES.length];
+        this.totals = new int[CANDIDATES.length];
+        this.minimum = new double[window];
+        this.bucketSecond = new long[window];
         java.util.Arrays.fill(bucketSecond, Long.MIN_VALUE);
+    }
+
+    private static double[] candidates() {
+        double[] c = new double[96];
+        for (int i = 0; i < 32; i++) {
+            c[i] = (i + 1) * 0.25e-3; // 0.25 … 8 ms
+            c[32 + i] = 8e-3 + (i + 1) * 1e-3; // 9 … 40 ms
+            c[64 + i] = 40e-3 + (i + 1) * 4e-3; // 44 … 168 ms
+        }
+        return c;
     }
 
     /**
@@ -35,37 +68,114 @@ public final class ArrivalSpread {
      */
     public void update(long arrivalNanos, long frameIndex, double senderRate) {
         double offset = arrivalNanos / 1e9 - frameIndex / senderRate;
-        long second = arrivalNanos / 1_000_000_000L;
-        int bucket = (int) Math.floorMod(second, (long) minimum.length);
+        long second = Math.floorDiv(arrivalNanos, 1_000_000_000L);
+        if (firstSecond == Long.MIN_VALUE) {
+            firstSecond = second;
+        }
         if (second != currentSecond) {
-            // A new bucket: fold the finished ones of the window into pastLow/pastHigh once.
-            currentSecond = second;
-            bucketSecond[bucket] = second;
-            minimum[bucket] = offset;
-            maximum[bucket] = offset;
-            pastLow = Double.POSITIVE_INFINITY;
-            pastHigh = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < minimum.length; i++) {
-                if (i != bucket && bucketSecond[i] > second - minimum.length) {
-                    pastLow = Math.min(pastLow, minimum[i]);
-                    pastHigh = Math.max(pastHigh, maximum[i]);
+            roll(second);
+        }
+        int bucket = bucket(second);
+        minimum[bucket] = Math.min(minimum[bucket], offset);
+        if (Double.isNaN(baseline)) {
+            return; // no finished second yet to take the path's delay from
+        }
+        double excess = Math.max(0, offset - baseline);
+        if (second - firstSecond >= START_UP_SECONDS) {
+            boolean counted = false;
+            // A late event for every candidate this packet is late for and the one before was not.
+            for (int k = firstAtLeast(previousExcess); k < CANDIDATES.length && CANDIDATES[k] < excess; k++) {
+                if (events[bucket][k] < Short.MAX_VALUE) {
+                    events[bucket][k]++;
+                    totals[k]++;
+                    counted = true;
                 }
             }
-        } else {
-            minimum[bucket] = Math.min(minimum[bucket], offset);
-            maximum[bucket] = Math.max(maximum[bucket], offset);
+            if (counted) {
+                recompute();
+            }
         }
-        spread = Math.max(pastHigh, maximum[bucket]) - Math.min(pastLow, minimum[bucket]);
+        previousExcess = excess;
     }
 
-    /** Largest minus smallest arrival offset in the window, seconds. */
+    /** The depth beyond the path's own delay that late packets need, seconds. */
     public double spreadSeconds() {
-        return spread;
+        return needed;
     }
 
     public void reset() {
         java.util.Arrays.fill(bucketSecond, Long.MIN_VALUE);
+        for (short[] bucket : events) {
+            java.util.Arrays.fill(bucket, (short) 0);
+        }
+        java.util.Arrays.fill(totals, 0);
         currentSecond = Long.MIN_VALUE;
-        spread = 0;
+        firstSecond = Long.MIN_VALUE;
+        baseline = Double.NaN;
+        previousExcess = 0;
+        needed = 0;
+    }
+
+    private int bucket(long second) {
+        return (int) Math.floorMod(second, (long) window);
+    }
+
+    /** A new second: forget the buckets that left the window, and take the baseline from the last ones. */
+    private void roll(long second) {
+        currentSecond = second;
+        for (int i = 0; i < window; i++) {
+            if (bucketSecond[i] != Long.MIN_VALUE && bucketSecond[i] <= second - window) {
+                forget(i);
+            }
+        }
+        int bucket = bucket(second);
+        if (bucketSecond[bucket] != Long.MIN_VALUE) {
+            forget(bucket);
+        }
+        bucketSecond[bucket] = second;
+        minimum[bucket] = Double.POSITIVE_INFINITY;
+        int n = 0;
+        for (int i = 0; i < window; i++) {
+            if (bucketSecond[i] != Long.MIN_VALUE && bucketSecond[i] < second && bucketSecond[i] >= second - BASELINE_SECONDS
+                    && minimum[i] != Double.POSITIVE_INFINITY) {
+                baselineScratch[n++] = minimum[i];
+            }
+        }
+        if (n > 0) {
+            java.util.Arrays.sort(baselineScratch, 0, n);
+            baseline = baselineScratch[(n - 1) / 2];
+        }
+        recompute();
+    }
+
+    private void forget(int bucket) {
+        for (int k = 0; k < CANDIDATES.length; k++) {
+            totals[k] -= events[bucket][k];
+            events[bucket][k] = 0;
+        }
+        bucketSecond[bucket] = Long.MIN_VALUE;
+    }
+
+    /** The smallest candidate with at most {@link #LATE_EVENTS_ALLOWED} late events, and all above it too. */
+    private void recompute() {
+        int k = CANDIDATES.length - 1;
+        while (k >= 0 && totals[k] <= LATE_EVENTS_ALLOWED) {
+            k--;
+        }
+        needed = k < 0 ? 0 : CANDIDATES[Math.min(k + 1, CANDIDATES.length - 1)];
+    }
+
+    private static int firstAtLeast(double excess) {
+        int low = 0;
+        int high = CANDIDATES.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (CANDIDATES[mid] < excess) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 }

@@ -17,6 +17,8 @@ import org.tutti.mixer.dsp.DepthController;
  * after a couple of minutes) or after the target changed (adaptive depth), and then stays on. A depth
  * that stays off for 5 s with no drift measured (the path's delay changed) is realigned once, in
  * whole packets; stalls, jitter and bursts, which move the depth for less than that, change nothing.
+ * An adaptive target ({@code -q auto}) that rises by more than a packet (jitter began) is met at once:
+ * the buffer waits, concealed, until it holds the new depth. One that falls is followed by resampling.
  * A client at another sample rate is converted from the start.
  *
  * <p>No locks, no allocation after construction.
@@ -118,9 +120,16 @@ public final class StreamInput {
     public void read(float[][] out) {
         int goal = target.adaptive() ? target.frames(buffer, clientRate, hubPeriod, hubRate) : targetFrames;
         if (goal != targetFrames) {
+            int rise = goal - targetFrames;
             targetFrames = goal;
             buffer.targetFrames(goal);
-            targetMoved |= settled; // during the start-up, the start-up fix takes care of it
+            if (settled && rise > buffer.framesPerPacket()) {
+                // Jitter began: deeper at once, one concealed gap while the buffer fills to the new target,
+                // rather than underrun after underrun while resampling (at most 1000 ppm) catches up.
+                buffer.realign(-rise);
+            } else {
+                targetMoved |= settled; // during the start-up, the start-up fix takes care of it
+            }
         }
         int missing = resampler.needed(hubPeriod) - resampler.available();
         if (missing > 0) {

@@ -23,9 +23,24 @@ class StreamInputTest {
     static final int PERIOD = 128;
     static final long PERIOD_NANOS = PERIOD * 1_000_000_000L / HUB_RATE;
 
-    /** What a run of the simulation saw. */
+    /** What a run of the simulation saw; per whole second, the target and the underruns so far. */
     record Run(long underruns, long overruns, long lost, double minDepth, double maxDepth, double finalPpm,
-               boolean correcting, int target, long periods) {
+               boolean correcting, int target, long periods, int[] targetAt, long[] underrunsAt) {
+        @Override
+        public String toString() {
+            return String.format("underruns %d, overruns %d, lost %d, depth %.0f..%.0f, %.1f ppm, %s, target %d",
+                    underruns, overruns, lost, minDepth, maxDepth, finalPpm, correcting ? "resampling" : "exact", target);
+        }
+    }
+
+    /** When a packet sent at {@code sentNanos} arrives. */
+    interface Network {
+        long arrival(int sequence, long sentNanos, Random random);
+    }
+
+    /** Uniform extra delay 0..jitter, as netem's {@code delay J/2 J/2}. */
+    static Network jitter(double jitterMillis) {
+        return (sequence, sent, random) -> sent + (long) (random.nextDouble() * jitterMillis * 1e6);
     }
 
     /**
@@ -35,6 +50,10 @@ class StreamInputTest {
      */
     static Run simulate(int clientRate, double ppm, double jitterMillis, double seconds, DepthTarget target,
                         long seed) {
+        return simulate(clientRate, ppm, jitter(jitterMillis), seconds, target, seed);
+    }
+
+    static Run simulate(int clientRate, double ppm, Network network, double seconds, DepthTarget target, long seed) {
         int frames = 128;
         JitterBuffer buffer = new JitterBuffer(1, frames, clientRate, 512, Math.max(frames, PERIOD),
                 Concealers.create(Concealers.FADE, 1, Math.max(frames, PERIOD), clientRate));
@@ -53,45 +72,52 @@ class StreamInputTest {
         long lostAtSettle = 0;
         int seq = 0;
         double nextSend = 0;
-        long[] arrivals = new long[64];
+        long[] arrivals = new long[1024];
         int head = 0;
         int tail = 0;
-        int[] seqs = new int[64];
+        int[] seqs = new int[1024];
+        int[] targetAt = new int[(int) seconds + 1];
+        long[] underrunsAt = new long[(int) seconds + 1];
+        long periodsPerSecond = HUB_RATE / PERIOD;
         for (long p = 0; p < periods; p++) {
             long now = p * PERIOD_NANOS;
             // The sender: packets leave on its own clock and arrive after a random delay.
             while (nextSend <= now) {
-                long arrival = (long) nextSend + (long) (random.nextDouble() * jitterMillis * 1e6);
-                arrivals[head & 63] = arrival;
-                seqs[head & 63] = seq++;
+                long arrival = network.arrival(seq, (long) nextSend, random);
+                arrivals[head & 1023] = arrival;
+                seqs[head & 1023] = seq++;
                 head++;
                 nextSend += sendInterval;
             }
             // Deliver everything that has arrived by now, in arrival order (jitter reorders).
             for (int i = tail; i < head; i++) {
                 for (int j = i + 1; j < head; j++) {
-                    if (arrivals[j & 63] < arrivals[i & 63]) {
-                        long a = arrivals[i & 63];
-                        arrivals[i & 63] = arrivals[j & 63];
-                        arrivals[j & 63] = a;
-                        int s = seqs[i & 63];
-                        seqs[i & 63] = seqs[j & 63];
-                        seqs[j & 63] = s;
+                    if (arrivals[j & 1023] < arrivals[i & 1023]) {
+                        long a = arrivals[i & 1023];
+                        arrivals[i & 1023] = arrivals[j & 1023];
+                        arrivals[j & 1023] = a;
+                        int s = seqs[i & 1023];
+                        seqs[i & 1023] = seqs[j & 1023];
+                        seqs[j & 1023] = s;
                     }
                 }
             }
-            while (tail < head && arrivals[tail & 63] <= now) {
-                int s = seqs[tail & 63];
+            while (tail < head && arrivals[tail & 1023] <= now) {
+                int s = seqs[tail & 1023];
                 for (int n = 0; n < frames; n++) {
                     audio[0][n] = (float) Math.sin(2 * Math.PI * 440 * ((long) s * frames + n) / clientRate) * 0.3f;
                 }
                 new PacketHeader().wrap(packet, 0).sequenceNumber(s).bufferSize(frames).samplingRateCode(3)
                         .bitResolution(16).channelsWanted(1).channelsCarried(1);
                 PayloadCodec.encode(audio, 0, 1, frames, BitResolution.BIT16, packet, 0);
-                buffer.offer(s & 0xFFFF, packet, 0, BitResolution.BIT16, 1, arrivals[tail & 63], false);
+                buffer.offer(s & 0xFFFF, packet, 0, BitResolution.BIT16, 1, arrivals[tail & 1023], false);
                 tail++;
             }
             input.read(out);
+            if (p % periodsPerSecond == 0 && p / periodsPerSecond < targetAt.length) {
+                targetAt[(int) (p / periodsPerSecond)] = input.targetFrames();
+                underrunsAt[(int) (p / periodsPerSecond)] = buffer.stats().underruns();
+            }
             if (p == settle) {
                 underrunsAtSettle = buffer.stats().underruns();
                 overrunsAtSettle = buffer.stats().overruns();
@@ -104,7 +130,7 @@ class StreamInputTest {
         }
         return new Run(buffer.stats().underruns() - underrunsAtSettle, buffer.stats().overruns() - overrunsAtSettle,
                 buffer.stats().lost() - lostAtSettle, minDepth, maxDepth, input.correctionPpm(), input.correcting(),
-                input.targetFrames(), periods);
+                input.targetFrames(), periods, targetAt, underrunsAt);
     }
 
     @ParameterizedTest(name = "{0} ppm")
