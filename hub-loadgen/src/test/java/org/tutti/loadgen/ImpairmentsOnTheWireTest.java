@@ -87,10 +87,11 @@ class ImpairmentsOnTheWireTest {
     void jitterDelaysPacketsRandomlyButKeepsTheirOrder() throws Exception {
         for (List<FakeHub.Arrival> stream : run(clients(2).jitterMillis(4).seed(2)).values()) {
             assertEquals(0, outOfOrder(stream));
-            double[] offsets = offsetsFromSchedule(stream);
-            Arrays.sort(offsets);
-            double spread = offsets[(int) (offsets.length * 0.95)] - offsets[(int) (offsets.length * 0.05)];
-            assertTrue(spread > 2.5e6 && spread < 6e6, "arrivals spread over about 4 ms: " + spread / 1e6 + " ms");
+            double spread = interquartileRange(offsetsFromSchedule(stream));
+            // Uniform 0..4 ms: quartiles 2 ms apart. A stall of the machine delays a run of packets, a few
+            // in a hundred, which moves the outer percentiles but not the quartiles.
+            assertTrue(spread > 1.4e6 && spread < 2.8e6, "arrivals spread over about 4 ms: " + spread / 1e6
+                    + " ms between the quartiles");
         }
     }
 
@@ -98,10 +99,11 @@ class ImpairmentsOnTheWireTest {
     void unimpairedStreamKeepsRealTimePace() throws Exception {
         for (List<FakeHub.Arrival> stream : run(clients(2)).values()) {
             assertEquals(0, outOfOrder(stream));
-            double[] offsets = offsetsFromSchedule(stream);
-            Arrays.sort(offsets);
-            double spread = offsets[(int) (offsets.length * 0.95)] - offsets[(int) (offsets.length * 0.05)];
-            assertTrue(spread < 2e6, "on schedule within scheduling noise: " + spread / 1e6 + " ms");
+            double spread = interquartileRange(offsetsFromSchedule(stream));
+            // Half the packets within 0.5 ms of each other: a sender that bursts or drifts off its schedule
+            // spreads them over milliseconds; a stall of the machine (a few packets late now and then, a
+            // 2.6 ms 5-95 % spread on a shared VM with another build running) does not move the quartiles.
+            assertTrue(spread < 0.5e6, "on schedule: " + spread / 1e6 + " ms between the quartiles");
             double rate = packetsPerSecond(stream);
             assertEquals(375.0, rate, 375.0 * 0.002, "48000/128 packets per second");
         }
@@ -136,6 +138,12 @@ class ImpairmentsOnTheWireTest {
             offsets[i] = a.nanos() - first.nanos() - (a.sequence() - first.sequence()) * PERIOD_NANOS;
         }
         return offsets;
+    }
+
+    private static double interquartileRange(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) (sorted.length * 0.75)] - sorted[(int) (sorted.length * 0.25)];
     }
 
     /** Least-squares slope of sequence number over arrival time. */

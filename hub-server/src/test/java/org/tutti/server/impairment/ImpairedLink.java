@@ -9,15 +9,16 @@ import org.tutti.server.testing.MusicSignal;
 import org.tutti.server.testing.Ports;
 
 /**
- * One measurement: a real JackTrip client reaches a loopback hub through an impaired uplink, plays a
- * music-like signal and records what comes back; the gap analysis says how often the return was
- * audibly broken and how long the round trip was.
+ * One measurement: a real JackTrip client reaches a loopback hub through an impaired line (each
+ * direction its own impairment), plays a music-like signal and records what comes back; the gap
+ * analysis says how often the return was audibly broken and how long the round trip was.
  */
 final class ImpairedLink {
     static final int RATE = 48000;
     static final int MAX_LAG = 24000; // 500 ms
 
-    record Measurement(String hub, String condition, GapAnalysis.Result result, long relayDropped, long relayReordered) {
+    record Measurement(String hub, String condition, GapAnalysis.Result result, long relayDropped, long relayReordered,
+                       String client, String downlink, long relayDroppedDown) {
         double roundTripMillis() {
             return result.medianLagFrames() * 1000.0 / RATE;
         }
@@ -34,6 +35,13 @@ final class ImpairedLink {
      */
     static Measurement measure(String hubName, int hubTcpPort, ImpairmentRelay.Impairment impairment, double seconds,
                                String... clientFlags) throws Exception {
+        return measure(hubName, hubTcpPort, impairment, ImpairmentRelay.Impairment.CLEAN, seconds, clientFlags);
+    }
+
+    /** As above, with the way back (hub → client) impaired as well. */
+    static Measurement measure(String hubName, int hubTcpPort, ImpairmentRelay.Impairment uplink,
+                               ImpairmentRelay.Impairment downlink, double seconds, String... clientFlags)
+            throws Exception {
         JackServer server = JackServer.shared();
         MusicSignal signal = new MusicSignal(RATE, 0.3);
         int id;
@@ -41,7 +49,7 @@ final class ImpairedLink {
             id = ++counter;
         }
         String[] flags = concat(new String[] {"-K", "imp" + id, "-n", "1"}, clientFlags);
-        try (ImpairmentRelay relay = new ImpairmentRelay(hubTcpPort, impairment, 42 + id);
+        try (ImpairmentRelay relay = new ImpairmentRelay(hubTcpPort, uplink, downlink, 42 + id);
              JackTripClient client = JackTripClient.start(server, relay.tcpPort(), "jtimp" + id, Ports.freeUdp(), flags)
                      .awaitConnected(15_000);
              JackProbe probe = JackProbe.open(server, "probeimp" + id, 1, 1, seconds + 2)) {
@@ -51,7 +59,8 @@ final class ImpairedLink {
             Thread.sleep(3000); // let both jitter buffers settle
             float[] received = probe.record((long) (seconds * 1000))[0];
             GapAnalysis.Result result = GapAnalysis.analyse(received, probe.recordingStartFrame(), signal, MAX_LAG);
-            return new Measurement(hubName, impairment.name(), result, relay.dropped(), relay.reordered());
+            return new Measurement(hubName, uplink.name(), result, relay.dropped(), relay.reordered(),
+                    String.join(" ", clientFlags), downlink.name(), relay.droppedDown());
         }
     }
 
@@ -59,6 +68,19 @@ final class ImpairedLink {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
+    }
+
+    /** A row of the both-ways table. */
+    static String rowBothWays(Measurement m) {
+        GapAnalysis.Result r = m.result();
+        return String.format("| %s | %s | %s | %s | %.2f | %.1f %% | %.1f | %d / %d |", m.hub(), m.client(), m.condition(),
+                m.downlink(), r.gapsPerSecond(), 100 * r.brokenShare(), m.roundTripMillis(), m.relayDropped(),
+                m.relayDroppedDown());
+    }
+
+    static String headerBothWays() {
+        return "| hub | client | uplink | downlink | audible gaps / s | broken audio | round trip ms | relay dropped up / down |\n"
+                + "|---|---|---|---|---|---|---|---|";
     }
 
     static String row(Measurement m) {

@@ -15,41 +15,64 @@ import org.tutti.server.testing.TestHub;
 
 /**
  * The impairment comparison (a benchmark, not part of the default build): Tutti and {@code jacktrip -S}
- * with its PLC strategy, the same JackTrip client settings, under 2% and 5% loss, 10 ms jitter and
- * 1% reordering on the uplink. Run with {@code mvn -B -pl hub-server -am verify -Pimpairment}; the
- * table is printed and written to {@code hub-server/target/impairment.md}.
+ * with its PLC strategy, the same JackTrip client settings ({@code -q 4}, with {@code -r 1} or
+ * {@code -r 2}), each direction of the line impaired on its own: random loss both ways, bursty loss
+ * (Gilbert–Elliott, mean burst 3) both ways, 10 ms jitter and 1% reordering both ways. Run with
+ * {@code bench/impairment.sh} (or {@code mvn -B -pl hub-server -am verify -Pimpairment
+ * -Dtest=ImpairmentComparisonBench}); the table is printed and written to
+ * {@code hub-server/target/impairment.md}.
  */
 @Tag("impairment")
 class ImpairmentComparisonBench {
     static final double SECONDS = Double.parseDouble(System.getProperty("impairment.seconds", "20"));
-    static final String[] CLIENT = {"-q", "4"};
+
+    /** One row pair: the client's redundancy and what each direction does. */
+    record Condition(int redundancy, Impairment uplink, Impairment downlink) {
+        String[] clientFlags() {
+            return new String[] {"-q", "4", "-r", Integer.toString(redundancy)};
+        }
+    }
+
+    static List<Condition> conditions() {
+        List<Condition> all = new ArrayList<>();
+        all.add(new Condition(1, Impairment.CLEAN, Impairment.CLEAN));
+        for (double loss : new double[] {2, 5}) {
+            for (int r = 1; r <= 2; r++) {
+                all.add(new Condition(r, Impairment.loss(loss), Impairment.loss(loss)));
+            }
+        }
+        for (int r = 1; r <= 2; r++) {
+            all.add(new Condition(r, Impairment.burstyLoss(2, 3), Impairment.burstyLoss(2, 3)));
+        }
+        all.add(new Condition(1, Impairment.jitter(10), Impairment.jitter(10)));
+        all.add(new Condition(1, Impairment.reorder(1), Impairment.reorder(1)));
+        return all;
+    }
 
     @Test
     @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.MINUTES) // many rows, one test
     void compareTuttiWithJackTripUnderImpairment() throws Exception {
-        List<Impairment> conditions = List.of(Impairment.CLEAN, Impairment.loss(2), Impairment.loss(5),
-                Impairment.jitter(10), Impairment.reorder(1));
         List<String> rows = new ArrayList<>();
-        rows.add(ImpairedLink.header());
+        rows.add(ImpairedLink.headerBothWays());
         String tuttiQueue = System.getProperty("impairment.tutti.queue", "auto");
-        for (Impairment condition : conditions) {
+        String jacktripQueue = System.getProperty("impairment.jacktrip.queue", "auto");
+        for (Condition condition : conditions()) {
             try (TestHub tutti = TestHub.start(b -> {
                     b.patchMode(PatchMode.CLIENT_LOOPBACK);
                     if (tuttiQueue.equals("auto")) {
-                        b.queueAuto = true; // -q auto, default margin, Burg concealment (the default)
+                        b.queueAuto = true; // -q auto, default margin, Burg concealment, -r auto (the defaults)
                     } else {
                         b.queuePackets(Integer.parseInt(tuttiQueue));
                     }
                 })) {
-                rows.add(ImpairedLink.row(ImpairedLink.measure("Tutti -q " + tuttiQueue, tutti.tcpPort(), condition,
-                        SECONDS, CLIENT)));
+                rows.add(ImpairedLink.rowBothWays(ImpairedLink.measure("Tutti -q " + tuttiQueue, tutti.tcpPort(),
+                        condition.uplink(), condition.downlink(), SECONDS, condition.clientFlags())));
                 System.out.println(rows.get(rows.size() - 1));
             }
             try (JackTripHub jacktrip = JackTripHub.start(JackServer.shared(), "-p", "1", "--bufstrategy", "3",
-                    "-q", System.getProperty("impairment.jacktrip.queue", "auto"))) {
-                rows.add(ImpairedLink.row(ImpairedLink.measure("jacktrip -S --bufstrategy 3 -q "
-                        + System.getProperty("impairment.jacktrip.queue", "auto"), jacktrip.tcpPort(),
-                        condition, SECONDS, CLIENT)));
+                    "-q", jacktripQueue)) {
+                rows.add(ImpairedLink.rowBothWays(ImpairedLink.measure("jacktrip -S --bufstrategy 3 -q " + jacktripQueue,
+                        jacktrip.tcpPort(), condition.uplink(), condition.downlink(), SECONDS, condition.clientFlags())));
                 System.out.println(rows.get(rows.size() - 1));
             }
         }

@@ -66,7 +66,7 @@ public final class ImpairmentRelay implements AutoCloseable {
 
     /** One direction's impairment and state (forwarder thread only, except the counters). */
     private final class Direction {
-        final Impairment impairment;
+        volatile Impairment impairment;
         final Random random;
         final AtomicLong dropped = new AtomicLong();
         final AtomicLong reordered = new AtomicLong();
@@ -84,6 +84,7 @@ public final class ImpairmentRelay implements AutoCloseable {
                 return false; // exit packets get through: the test is about audio
             }
             seen++;
+            Impairment impairment = this.impairment;
             boolean lost;
             if (impairment.dropEvery() > 0) {
                 lost = seen % impairment.dropEvery() == 0;
@@ -162,6 +163,16 @@ public final class ImpairmentRelay implements AutoCloseable {
     /** The TCP port clients connect to instead of the hub's. */
     public int tcpPort() {
         return tcp.getLocalPort();
+    }
+
+    /** From now on the uplink does this (a line that turns bad, or good again). */
+    public void impairUplink(Impairment impairment) {
+        up.impairment = impairment;
+    }
+
+    /** From now on the downlink does this. */
+    public void impairDownlink(Impairment impairment) {
+        down.impairment = impairment;
     }
 
     /** Datagrams lost on the uplink. */

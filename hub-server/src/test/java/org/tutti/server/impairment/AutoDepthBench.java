@@ -1,0 +1,159 @@
+package org.tutti.server.impairment;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.tutti.mixer.PatchMode;
+import org.tutti.server.engine.ParticipantStream;
+import org.tutti.server.jitter.JitterStats;
+import org.tutti.server.testing.ImpairmentRelay;
+import org.tutti.server.testing.ImpairmentRelay.Impairment;
+import org.tutti.server.testing.JackServer;
+import org.tutti.server.testing.JackTripClient;
+import org.tutti.server.testing.Ports;
+import org.tutti.server.testing.RepoFiles;
+import org.tutti.server.testing.TestHub;
+
+/**
+ * What {@code -q auto} settles at against fixed depths (a benchmark, not part of the default build): a
+ * real JackTrip client ({@code -q 4}) on a clean loopback line; for {@code -q 2…8} the hub's own gaps
+ * (periods its buffer ran dry, and packets it had to conceal) in 60 s, then {@code -q auto}'s target 30 s
+ * after the client joined; then a line that turns to 10 ms of jitter for 60 s and back: how soon the
+ * target deepens, how many gaps the hub had while the jitter lasted, how soon it came back down.
+ * Written to {@code hub-server/target/auto-depth.md}.
+ */
+@Tag("impairment")
+class AutoDepthBench {
+    static final int SWEEP_SECONDS = Integer.getInteger("autodepth.sweep.seconds", 60);
+    static final int PACKET = 128;
+    static final int RATE = 48000;
+
+    private record Hub(TestHub hub, ImpairmentRelay relay, JackTripClient client) implements AutoCloseable {
+        ParticipantStream stream() throws Exception {
+            return hub.participant("depth").stream();
+        }
+
+        /** Hub-side gap events so far: underruns and concealed losses. */
+        long gaps() throws Exception {
+            JitterStats stats = stream().jitter().stats();
+            return stats.underruns() + stats.lost();
+        }
+
+        double targetPackets() throws Exception {
+            return (double) stream().reader().targetFrames() / PACKET;
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.close();
+            relay.close();
+            hub.close();
+        }
+    }
+
+    private static Hub start(String queue) throws Exception {
+        TestHub hub = TestHub.start(b -> {
+            b.patchMode(PatchMode.CLIENT_LOOPBACK);
+            if (queue.equals("auto")) {
+                b.queueAuto = true;
+            } else {
+                b.queuePackets(Integer.parseInt(queue));
+            }
+        });
+        ImpairmentRelay relay = new ImpairmentRelay(hub.tcpPort(), Impairment.CLEAN, 1);
+        JackTripClient client = JackTripClient.start(JackServer.shared(), relay.tcpPort(), "jtdepth" + queue,
+                Ports.freeUdp(), "-K", "depth", "-n", "1", "-q", "4").awaitConnected(15_000);
+        TestHub.await(java.time.Duration.ofSeconds(10), "streaming",
+                () -> hub.participant("depth") != null && hub.participant("depth").stream() != null);
+        return new Hub(hub, relay, client);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 30, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void autoAgainstFixedDepthsAndThroughAJitterEpisode() throws Exception {
+        List<String> out = new ArrayList<>();
+        out.add("| hub depth | hub gaps in " + SWEEP_SECONDS + " s (clean line) |");
+        out.add("|---|---|");
+        Integer shallowest = null;
+        for (int q = 2; q <= 8; q++) {
+            try (Hub run = start(Integer.toString(q))) {
+                Thread.sleep(3000); // past the start-up
+                long before = run.gaps();
+                Thread.sleep(SWEEP_SECONDS * 1000L);
+                long gaps = run.gaps() - before;
+                if (gaps == 0 && shallowest == null) {
+                    shallowest = q;
+                }
+                out.add("| -q " + q + " | " + gaps + " |");
+                System.out.println(out.get(out.size() - 1));
+            }
+        }
+        try (Hub run = start("auto")) {
+            List<double[]> trace = new ArrayList<>(); // {seconds, target packets, gaps}
+            long start = System.nanoTime();
+            double jitterFrom = 35;
+            double jitterTo = jitterFrom + 60;
+            double end = jitterTo + 70;
+            boolean jittering = false;
+            boolean over = false;
+            for (double t = 0; t < end; t = (System.nanoTime() - start) / 1e9) {
+                if (!jittering && t >= jitterFrom) {
+                    run.relay().impairUplink(Impairment.jitter(10));
+                    jittering = true;
+                } else if (jittering && !over && t >= jitterTo) {
+                    run.relay().impairUplink(Impairment.CLEAN);
+                    over = true;
+                }
+                trace.add(new double[] {t, run.targetPackets(), run.gaps()});
+                Thread.sleep(250);
+            }
+            double at30 = valueAt(trace, 30, 1);
+            double before = valueAt(trace, jitterFrom - 1, 1);
+            double deepened = Double.NaN;
+            for (double[] sample : trace) {
+                if (sample[0] >= jitterFrom && sample[1] >= before + 15.0 * RATE / 1000 / PACKET) {
+                    deepened = sample[0] - jitterFrom;
+                    break;
+                }
+            }
+            double gapsDuring = valueAt(trace, jitterTo, 2) - valueAt(trace, jitterFrom + 5, 2);
+            double back = Double.NaN;
+            for (double[] sample : trace) {
+                if (sample[0] >= jitterTo && sample[1] <= at30 + 1) {
+                    back = sample[0] - jitterTo;
+                    break;
+                }
+            }
+            out.add("");
+            out.add(String.format("-q auto: target %.2f packets 30 s after joining (shallowest gap-free fixed depth: %s);"
+                    + " 10 ms of jitter from %.0f s: %.2f packets before, deeper by 15 ms after %.2f s, %.0f hub gaps"
+                    + " in the %.0f s after its first 5 (%.3f/s), %.2f packets at its end, back within a packet of"
+                    + " the clean target %.1f s after it ended (%.2f packets at the end of the run)", at30,
+                    shallowest == null ? "none" : "-q " + shallowest, jitterFrom, before, deepened, gapsDuring,
+                    jitterTo - jitterFrom - 5, gapsDuring / (jitterTo - jitterFrom - 5), valueAt(trace, jitterTo, 1),
+                    back, trace.get(trace.size() - 1)[1]));
+            StringBuilder samples = new StringBuilder("target (packets) by 5 s:");
+            for (double t = 0; t < end; t += 5) {
+                samples.append(String.format(" %.0f:%.2f", t, valueAt(trace, t, 1)));
+            }
+            out.add("");
+            out.add(samples.toString());
+        }
+        String text = String.join("\n", out) + "\n";
+        System.out.println(text);
+        Files.writeString(RepoFiles.resolve("hub-server/target/auto-depth.md"), text);
+    }
+
+    private static double valueAt(List<double[]> trace, double seconds, int column) {
+        double value = Double.NaN;
+        for (double[] sample : trace) {
+            if (sample[0] > seconds) {
+                break;
+            }
+            value = sample[column];
+        }
+        return value;
+    }
+}
