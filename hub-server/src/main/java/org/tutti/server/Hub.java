@@ -24,6 +24,7 @@ import org.tutti.server.api.HttpApiServer;
 import org.tutti.server.api.Tokens;
 import org.tutti.server.jack.JackSupervisor;
 import org.tutti.server.jack.ParticipantPorts;
+import org.tutti.server.jack.PortPolicy;
 import org.tutti.server.metrics.HubMetrics;
 import org.tutti.server.net.HandshakeServer;
 import org.tutti.server.state.SavedState;
@@ -55,6 +56,8 @@ public final class Hub implements AutoCloseable {
     private final HandshakeServer handshakes;
     private final PeriodTimings timings;
     private final AudioServer audioServer;
+    /** Participants' JACK ports with {@code --jack}, else null. */
+    private final ParticipantPorts jackPorts;
     private final MixBook mixBook;
     private final StateStore stateStore;
     private final StatePersister persister;
@@ -104,19 +107,21 @@ public final class Hub implements AutoCloseable {
                 config.handshakeDeadline(), config.maxPendingHandshakes());
         if (jack != null) {
             ParticipantPorts ports = new ParticipantPorts(sessions, layout.participants(), config.periodFrames(),
-                    config.jackAliases());
+                    config.jackAliases(), PortPolicy.parse(config.jackPorts()));
             sessions.addListener(ports);
             sessions.returns(ports);
             jack.ports(ports);
+            this.jackPorts = ports;
             this.audioServer = jack;
         } else {
+            this.jackPorts = null;
             this.audioServer = audioServerOrNull != null ? audioServerOrNull
                     : new EmbeddedClockServer(format, HUB_CHANNELS, HUB_CHANNELS, inputSource,
                             TimeUnit.MICROSECONDS.toNanos(config.spinMicros()), timings)
                             .realtimePriority(config.realtimePriority());
         }
         this.api = config.httpPort() > 0 ? new HttpApiServer(sessions, engine, tokens, config.sampleRate(),
-                this::saveState) : null;
+                this::saveState, jackPorts) : null;
         this.metrics = new HubMetrics(config, sessions, engine, timings, handshakes.stats(),
                 api == null ? null : api.stats());
         try {
@@ -216,6 +221,11 @@ public final class Hub implements AutoCloseable {
 
     public SessionManager sessions() {
         return sessions;
+    }
+
+    /** Participants' JACK ports with {@code --jack}, else null. */
+    public ParticipantPorts jackPorts() {
+        return jackPorts;
     }
 
     public HubEngine engine() {

@@ -30,7 +30,9 @@ public final class HttpApiServer implements AutoCloseable {
     private final ApiStats stats = new ApiStats();
     private Channel channel;
 
-    public HttpApiServer(SessionManager sessions, HubEngine engine, Tokens tokens, int sampleRate, Runnable changed) {
+    /** @param jackPorts participants' JACK ports with {@code --jack}, else null */
+    public HttpApiServer(SessionManager sessions, HubEngine engine, Tokens tokens, int sampleRate, Runnable changed,
+                         org.tutti.server.jack.ParticipantPorts jackPorts) {
         this.tokens = tokens;
         Runnable afterChange = () -> {
             sessions.publishSnapshot();
@@ -38,6 +40,7 @@ public final class HttpApiServer implements AutoCloseable {
         };
         new ParticipantRoutes(sessions, engine, tokens, sampleRate, changed).register(router);
         new MixRoutes(sessions, afterChange).register(router);
+        new JackRoutes(jackPorts).register(router);
     }
 
     public ApiStats stats() {

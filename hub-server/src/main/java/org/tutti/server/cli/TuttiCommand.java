@@ -169,6 +169,11 @@ public final class TuttiCommand implements Callable<Integer> {
             description = "Tutti's JACK client name (default ${DEFAULT-VALUE}).")
     String jackName;
 
+    @Option(names = "--jack-ports", paramLabel = "all|none|NAMES", defaultValue = "all",
+            description = {"With --jack: who gets JACK ports: all (default), none, or names and patterns,",
+                "comma-separated (alice,soprano-*). The operator changes it at run time (PUT /api/jack/ports)."})
+    String jackPorts;
+
     @Option(names = "--jack-aliases", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also name participant ports as JackTrip does (alice:receive_1); default on.")
     boolean jackAliases;
@@ -236,6 +241,7 @@ public final class TuttiCommand implements Callable<Integer> {
             b.jackServer = jackServer;
             b.jackClientName = jackName;
             b.jackAliases = jackAliases;
+            b.jackPorts = jackPorts;
             b.sendRedundancy = parseRedundancy(redundancy);
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -30,6 +30,7 @@ import org.tutti.protocol.udp.BitResolution;
  * @param queueMarginMillis  safety margin on top of the measured spread with {@code -q auto}
  * @param concealment        how missing audio is filled: burg, fade or silence
  * @param refuseOtherRates   refuse clients at another sample rate (JackTrip) instead of converting
+ * @param jackPorts          who gets JACK ports: all, none, or names and patterns (see PortPolicy)
  * @param sendRedundancy     packets per datagram sent to each client: 0 = auto (as many as that client
  *                           sends, which is what it reads), else 1..{@link #MAX_SEND_REDUNDANCY}
  */
@@ -68,7 +69,8 @@ public record HubConfig(
         double queueMarginMillis,
         String concealment,
         boolean refuseOtherRates,
-        int sendRedundancy) {
+        int sendRedundancy,
+        String jackPorts) {
 
     public static final int DEFAULT_TCP_PORT = 4464;
     public static final int DEFAULT_UDP_BASE = 61002;
@@ -108,6 +110,7 @@ public record HubConfig(
         if (queueMarginMillis < 0 || queueMarginMillis > 1000) {
             throw new IllegalArgumentException("queue margin must be 0..1000 ms: " + queueMarginMillis);
         }
+        org.tutti.server.jack.PortPolicy.parse(jackPorts); // throws on a bad value
         if (sendRedundancy < 0 || sendRedundancy > MAX_SEND_REDUNDANCY) {
             throw new IllegalArgumentException("redundancy must be auto or 1.." + MAX_SEND_REDUNDANCY + ": "
                     + sendRedundancy);
@@ -170,6 +173,7 @@ public record HubConfig(
         b.concealment = concealment;
         b.refuseOtherRates = refuseOtherRates;
         b.sendRedundancy = sendRedundancy;
+        b.jackPorts = jackPorts;
         return b;
     }
 
@@ -212,6 +216,8 @@ public record HubConfig(
         public boolean refuseOtherRates;
         /** 0 = auto: each client gets the redundancy it sends. */
         public int sendRedundancy;
+        /** All participants get JACK ports unless this says otherwise. */
+        public String jackPorts = "all";
 
         /** JackTrip's {@code -o}: moves the TCP port and, unless set explicitly, the UDP base. */
         public Builder portOffset(int offset) {
@@ -276,7 +282,7 @@ public record HubConfig(
                     firstAudioTimeout, nameWait, handshakeDeadline, maxPendingHandshakes, hubInput, transport,
                     ioThreads, spinMicros, realtimePriority, maxChannels, httpPort, httpBind, stateDirectory, jack, jackServer,
                     jackClientName, jackAliases, queueAuto, queueMarginMillis, concealment, refuseOtherRates,
-                    sendRedundancy);
+                    sendRedundancy, jackPorts);
         }
     }
 }

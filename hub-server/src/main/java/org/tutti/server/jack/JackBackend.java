@@ -83,10 +83,24 @@ final class JackBackend {
     /**
      * Starts calling {@code engine} from JACK's process thread.
      *
-     * @param lost called (from a JACK thread) if the server goes away or changes its period
+     * @param lost              called (from a JACK thread) if the server goes away or changes its period
+     * @param connectionChanged called (from JACK's notification thread) with the two ports of every
+     *                          connection made or broken in the graph
      */
-    void start(AudioClient engine, boolean connectSystemPorts, Runnable lost) throws JackException {
+    void start(AudioClient engine, boolean connectSystemPorts, Runnable lost,
+               java.util.function.BiConsumer<String, String> connectionChanged) throws JackException {
         engine.configure(format, capture.length, playback.length);
+        client.setPortConnectCallback(new org.jaudiolibs.jnajack.JackPortConnectCallback() {
+            @Override
+            public void portsConnected(JackClient c, String source, String destination) {
+                connectionChanged.accept(source, destination);
+            }
+
+            @Override
+            public void portsDisconnected(JackClient c, String source, String destination) {
+                connectionChanged.accept(source, destination);
+            }
+        });
         client.setProcessCallback((c, frames) -> {
             if (frames != format.periodFrames()) {
                 wrongSizedPeriods++;

@@ -69,6 +69,16 @@ public final class JackConnection {
         return (JackLibrary._jack_client) clientPointer.get(client);
     }
 
+    /** How many connections {@code port} has (0 if JACK cannot say). Not for the audio thread. */
+    public static int connections(JackPort port) {
+        int[] count = new int[1];
+        boolean asked = call(port, (lib, pointer) -> {
+            count[0] = lib.jack_port_connected(pointer);
+            return 0;
+        });
+        return asked ? Math.max(0, count[0]) : 0;
+    }
+
     /** Breaks every connection of {@code port}, one of {@code client}'s own. */
     public static boolean disconnectAll(JackClient client, JackPort port) {
         try {

@@ -100,7 +100,7 @@ public final class JackSupervisor implements AudioServer {
         JackBackend current = backend;
         ports.attachFromAnyThread(current.client());
         engine.bridge(ports);
-        current.start(engine, settings.connectSystemPorts(), () -> lost(current));
+        current.start(engine, settings.connectSystemPorts(), () -> lost(current), ports::connectionChanged);
         onJack.set(true);
     }
 

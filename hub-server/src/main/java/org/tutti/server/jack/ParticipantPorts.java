@@ -1,9 +1,12 @@
 package org.tutti.server.jack;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.jaudiolibs.jnajack.JackClient;
 import org.jaudiolibs.jnajack.JackException;
 import org.jaudiolibs.jnajack.JackPort;
@@ -19,45 +22,59 @@ import org.tutti.server.session.SessionListener;
 import org.tutti.server.session.SessionManager;
 
 /**
- * Every participant's JACK ports, all on Tutti's one JACK client. Ports are taken (from the spares
- * of participants who left, else registered) and given back on the conductor thread when participants
- * join and leave; the audio thread sees them through an
- * immutable {@link PortMap} swapped in whole, and a port is only given back after the audio thread
- * has moved on to a map without it.
+ * Participants' JACK ports, all on Tutti's one JACK client, for those the {@link PortPolicy} picks.
+ * Ports are taken (from the spares of participants who left, else registered) and given back on the
+ * conductor thread when participants join and leave or the policy changes; the audio thread sees them
+ * through an immutable {@link PortMap} swapped in whole, and a port is only given back after the audio
+ * thread has moved on to a map without it. A port nothing is connected to costs the audio thread
+ * nothing: JACK reports connections ({@link #connectionChanged}), the conductor asks JACK how many each
+ * of our ports has, and the audio thread skips those with none.
  */
 public final class ParticipantPorts implements SessionListener, PortBridge, ReturnSources {
     private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
 
-    /** One participant's ports and the buffer its input ports are read into. */
+    /**
+     * One participant's ports, how many connections each has (conductor writes, audio thread reads), and
+     * the buffers its input ports are read into, with whether each holds audio (audio thread only).
+     */
     record Entry(Participant participant, String name, ParticipantStream stream, JackPort[] from, JackPort[] to,
-                 float[][] returns) {
+                 AtomicIntegerArray fromConnections, AtomicIntegerArray toConnections, float[][] returns,
+                 boolean[] returnsHoldAudio) {
     }
 
     /** What the audio thread reads: entries by slot, with a version it acknowledges. */
     record PortMap(long version, Entry[] bySlot) {
     }
 
+    /** Where a port of ours is: its entry, direction and channel (conductor thread). */
+    private record PortRef(Entry entry, boolean from, int channel) {
+    }
+
     private final SessionManager sessions;
     private final int periodFrames;
     private final boolean aliases;
     private final Map<Participant, Entry> entries = new HashMap<>();
+    private final Map<String, PortRef> byFullName = new HashMap<>();
     private final SparePorts spares = new SparePorts();
+    private volatile PortPolicy policy;
     private volatile PortMap map;
     private volatile long appliedVersion;
     private volatile JackClient client;
     private long nextVersion = 1;
 
-    public ParticipantPorts(SessionManager sessions, int slots, int periodFrames, boolean aliases) {
+    public ParticipantPorts(SessionManager sessions, int slots, int periodFrames, boolean aliases, PortPolicy policy) {
         this.sessions = sessions;
         this.periodFrames = periodFrames;
         this.aliases = aliases;
+        this.policy = policy;
         this.map = new PortMap(0, new Entry[slots]);
     }
 
-    /** Conductor thread: (re)attach to a JACK client and give every streaming participant its ports. */
+    /** Conductor thread: (re)attach to a JACK client and give every streaming participant picked its ports. */
     public void attach(JackClient jackClient) {
         this.client = jackClient;
         entries.clear();
+        byFullName.clear();
         spares.forget();
         for (Participant participant : sessions.streaming()) {
             register(participant);
@@ -91,8 +108,48 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     public void detach() {
         client = null;
         entries.clear();
+        byFullName.clear();
         spares.forget();
         publish();
+    }
+
+    public PortPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Any thread: from now on {@code newPolicy} picks who has ports. Participants it drops lose theirs
+     * (they become spares), participants it adds get theirs; nobody's audio is touched. Waits for it.
+     */
+    public void policy(PortPolicy newPolicy) {
+        onConductor(() -> {
+            policy = newPolicy;
+            if (client == null) {
+                return;
+            }
+            boolean changed = false;
+            for (Participant participant : sessions.streaming()) {
+                boolean has = entries.containsKey(participant);
+                boolean wanted = newPolicy.wants(participant.name());
+                if (has && !wanted) {
+                    changed |= giveBack(participant);
+                } else if (!has && wanted) {
+                    changed |= register(participant);
+                }
+            }
+            if (changed) {
+                publish();
+            }
+            LOG.info("JACK ports: {} ({} participants have them)", newPolicy, entries.size());
+        });
+    }
+
+    /** Names of the participants with ports now (any thread; asks the conductor). */
+    public List<String> withPorts() {
+        List<String> names = new ArrayList<>();
+        onConductor(() -> entries.values().forEach(e -> names.add(e.name())));
+        names.sort(null);
+        return names;
     }
 
     @Override
@@ -104,29 +161,33 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
 
     @Override
     public void left(Participant participant, SessionEndReason reason) {
-        Entry entry = entries.remove(participant);
-        if (entry != null) {
-            long version = publish();
-            unregisterWhenUnused(entry, version, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
-        }
+        giveBack(participant);
     }
 
     @Override
     public void renamed(Participant participant, String oldName) {
-        Entry entry = entries.remove(participant);
-        if (entry != null) {
-            long version = publish();
-            unregisterWhenUnused(entry, version, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
-            if (register(participant)) {
-                publish();
-            }
+        giveBack(participant);
+        if (register(participant)) { // under the new name, if the policy picks it
+            publish();
         }
+    }
+
+    /** Takes a participant's ports out of the map and gives them back once the audio thread let go. */
+    private boolean giveBack(Participant participant) {
+        Entry entry = entries.remove(participant);
+        if (entry == null) {
+            return false;
+        }
+        forgetNames(entry);
+        long version = publish();
+        unregisterWhenUnused(entry, version, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+        return true;
     }
 
     private boolean register(Participant participant) {
         JackClient jack = client;
         ParticipantStream stream = participant.stream();
-        if (jack == null || stream == null) {
+        if (jack == null || stream == null || !policy.wants(participant.name())) {
             return false;
         }
         String name = participant.name();
@@ -134,6 +195,8 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         int wanted = stream.output().length;
         JackPort[] from = new JackPort[sent];
         JackPort[] to = new JackPort[wanted];
+        Entry entry = new Entry(participant, name, stream, from, to, new AtomicIntegerArray(sent),
+                new AtomicIntegerArray(wanted), new float[wanted][periodFrames], new boolean[wanted]);
         try {
             for (int c = 0; c < sent; c++) {
                 from[c] = spares.take(jack, true, PortNames.fromParticipant(name, c + 1));
@@ -146,11 +209,47 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         } catch (JackException e) {
             LOG.error("cannot register JACK ports for {} ({}); raise jackd's --port-max? The participant is"
                     + " heard on the network, not in JACK", name, e.getMessage());
-            unregister(new Entry(participant, name, stream, from, to, null));
+            unregister(entry);
             return false;
         }
-        entries.put(participant, new Entry(participant, name, stream, from, to, new float[wanted][periodFrames]));
+        entries.put(participant, entry);
+        for (int c = 0; c < sent; c++) {
+            byFullName.put(jack.getName() + ":" + PortNames.fromParticipant(name, c + 1), new PortRef(entry, true, c));
+            entry.fromConnections().set(c, JackConnection.connections(from[c]));
+        }
+        for (int c = 0; c < wanted; c++) {
+            byFullName.put(jack.getName() + ":" + PortNames.toParticipant(name, c + 1), new PortRef(entry, false, c));
+            entry.toConnections().set(c, JackConnection.connections(to[c]));
+        }
         return true;
+    }
+
+    private void forgetNames(Entry entry) {
+        byFullName.values().removeIf(ref -> ref.entry() == entry);
+    }
+
+    /**
+     * Any thread (JACK's notification thread): a connection between these two ports was made or broken.
+     * The count is asked of JACK on the conductor, so a burst of notifications leaves the right number.
+     */
+    public void connectionChanged(String portA, String portB) {
+        sessions.conductor().execute(() -> {
+            recount(portA);
+            recount(portB);
+        });
+    }
+
+    private void recount(String fullName) {
+        PortRef ref = byFullName.get(fullName);
+        if (ref == null || client == null) {
+            return;
+        }
+        Entry entry = ref.entry();
+        if (ref.from()) {
+            entry.fromConnections().set(ref.channel(), JackConnection.connections(entry.from()[ref.channel()]));
+        } else {
+            entry.toConnections().set(ref.channel(), JackConnection.connections(entry.to()[ref.channel()]));
+        }
     }
 
     private void alias(JackPort port, String alias) {
@@ -228,6 +327,9 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
             }
             float[][] input = stream.input();
             for (int c = 0; c < entry.from().length; c++) {
+                if (entry.fromConnections().get(c) == 0) {
+                    continue; // nobody listens
+                }
                 FloatBuffer buffer = entry.from()[c].getFloatBuffer();
                 if (buffer != null) {
                     buffer.put(0, input[c], 0, frames);
@@ -245,9 +347,18 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
                 continue;
             }
             for (int c = 0; c < entry.to().length; c++) {
+                float[] target = entry.returns()[c];
+                if (entry.toConnections().get(c) == 0) {
+                    if (entry.returnsHoldAudio()[c]) {
+                        java.util.Arrays.fill(target, 0f); // disconnected: what it last carried is not mixed on
+                        entry.returnsHoldAudio()[c] = false;
+                    }
+                    continue;
+                }
                 FloatBuffer buffer = entry.to()[c].getFloatBuffer();
                 if (buffer != null) {
-                    buffer.get(0, entry.returns()[c], 0, frames);
+                    buffer.get(0, target, 0, frames);
+                    entry.returnsHoldAudio()[c] = true;
                 }
             }
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.tutti.mixer.PatchMode;
 import org.tutti.server.session.Participant;
 import org.tutti.server.testing.Analysis;
+import org.tutti.server.testing.ApiClient;
 import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.JackProbe;
 import org.tutti.server.testing.JackServer;
@@ -112,6 +113,75 @@ class JackModeTest {
                 assertEquals(-12.04, Analysis.medianToneDbfs(probe.record(1500)[0], 660, RATE), 0.3,
                         "a renamed spare port carries audio as a new one does");
             }
+        }
+    }
+
+    @Test
+    void portsOnDemandFollowThePolicySetAtRunTimeWhileAudioFlows() throws Exception {
+        JackServer server = JackServer.shared();
+        String tutti = clientName();
+        try (TestHub hub = TestHub.start(b -> {
+                 b.patchMode(PatchMode.CLIENT_LOOPBACK);
+                 b.jack = true;
+                 b.jackServer = server.name();
+                 b.jackClientName = tutti;
+                 b.jackPorts = "none";
+             });
+             JackTripClient alto = client(server, hub, "alto-1");
+             JackTripClient soprano = client(server, hub, "soprano-1")) {
+            ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
+            Thread.sleep(500);
+            assertTrue(ports(server, tutti + ":alto").isEmpty() && ports(server, tutti + ":soprano").isEmpty(),
+                    "--jack-ports none: " + server.ports());
+            long sentBefore = hub.participant("soprano-1").stream().sender().sent();
+            long started = System.nanoTime();
+
+            ApiClient.Response picked = api.put("/api/jack/ports", "{\"mode\": \"pick\", \"patterns\": [\"soprano-*\"]}");
+            assertEquals(200, picked.status(), picked.text());
+            assertEquals(List.of("soprano-1"), List.of(picked.body().get("participantsWithPorts").get(0).asText()));
+            TestHub.await(Duration.ofSeconds(2), "soprano's ports",
+                    () -> ports(server, tutti + ":soprano-1_").size() == 4 && ports(server, tutti + ":alto").isEmpty());
+
+            assertEquals(200, api.put("/api/jack/ports", "{\"mode\": \"all\"}").status());
+            TestHub.await(Duration.ofSeconds(2), "everyone's ports", () -> ports(server, tutti + ":alto-1_").size() == 4);
+
+            assertEquals(200, api.put("/api/jack/ports", "{\"mode\": \"pick\", \"names\": [\"alto-1\"]}").status());
+            TestHub.await(Duration.ofSeconds(2), "only alto's ports", () -> ports(server, tutti + ":soprano").isEmpty()
+                    && ports(server, tutti + ":alto-1_").size() == 4);
+            ApiClient.Response now = api.get("/api/jack/ports");
+            assertEquals("pick", now.body().get("mode").asText());
+            assertEquals("alto-1", now.body().get("names").get(0).asText());
+
+            // Refused, changing nothing.
+            assertEquals(400, api.put("/api/jack/ports", "{\"mode\": \"some\"}").status());
+            assertEquals(400, api.put("/api/jack/ports", "{\"mode\": \"all\", \"names\": [\"x\"]}").status());
+            assertEquals(400, api.put("/api/jack/ports", "{\"mode\": \"pick\", \"names\": [\"sop*\"]}").status());
+            assertEquals("pick", api.get("/api/jack/ports").body().get("mode").asText());
+
+            // The hub kept sending soprano a packet every period throughout.
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long sent = hub.participant("soprano-1").stream().sender().sent() - sentBefore;
+            assertEquals(seconds * RATE / 128, sent, seconds * RATE / 128 * 0.1, "packets to soprano while ports changed");
+        }
+    }
+
+    @Test
+    void aPortNothingIsConnectedToAnyMoreAddsNothingToTheMix() throws Exception {
+        JackServer server = JackServer.shared();
+        String tutti = clientName();
+        try (TestHub hub = jackHub(server, tutti, PatchMode.NO_AUTO_PATCHING);
+             JackTripClient erin = client(server, hub, "erin");
+             JackProbe probe = JackProbe.open(server, "probe" + COUNTER.incrementAndGet(), 1, 1, 10)) {
+            TestHub.await(Duration.ofSeconds(2), "ports", () -> ports(server, tutti + ":erin_send_1").size() == 1);
+            probe.play(0, Signal.sine(660, 0.25, RATE));
+            probe.connectOutput(0, tutti + ":erin_send_1");
+            probe.connectInput(0, erin.jackName() + ":receive_1");
+            Thread.sleep(400);
+            assertEquals(-12.04, Analysis.medianToneDbfs(probe.record(1000)[0], 660, RATE), 0.3, "connected: heard");
+            probe.disconnectOutput(0, tutti + ":erin_send_1");
+            Thread.sleep(400);
+            assertTrue(Analysis.medianToneDbfs(probe.record(1000)[0], 660, RATE) < -80,
+                    "disconnected: its last audio is not mixed on");
         }
     }
 

@@ -122,6 +122,11 @@ public final class JackProbe implements AutoCloseable {
         Jack.getInstance().connect(client, outputs[output].getName(), destination);
     }
 
+    /** Breaks the connection {@link #connectOutput} made. */
+    public void disconnectOutput(int output, String destination) throws JackException {
+        Jack.getInstance().disconnect(client, outputs[output].getName(), destination);
+    }
+
     /** Connects {@code source} (e.g. "jtA:receive_1") to in_{input+1}. */
     public void connectInput(int input, String source) throws JackException {
         Jack.getInstance().connect(client, source, inputs[input].getName());
