@@ -315,6 +315,16 @@ class JackModeTest {
             List<byte[]> onOwnClock = client.receive(500);
             assertTrue(onOwnClock.size() > 100, "still served on the embedded clock: " + onOwnClock.size());
             assertEquals(Participant.State.STREAMING, hub.participant("survivor").state());
+            // libjack is still usable in this process: a close of the dead client that hung would hold its
+            // lock, and every later client open (the hub's rejoin, the next test's hub) would hang with it.
+            java.util.concurrent.CompletableFuture<Void> open = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (JackProbe probe = JackProbe.open(JackServer.shared(), "afterdeath" + COUNTER.incrementAndGet(), 1, 1, 1)) {
+                    probe.name();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            open.get(10, java.util.concurrent.TimeUnit.SECONDS);
 
             JackServer again = JackServer.startPrivate("dies");
             try {
