@@ -71,6 +71,7 @@ class MetricsTest {
             // milliseconds later (a fresh-clone run scraped in between). Never would fail here.
             TestHub.await(Duration.ofSeconds(2), "series removed when the participant leaves",
                     () -> !scrape(hub).contains("participant=\"lossy\""));
+            String after = scrape(hub);
             assertTrue(after.contains("tutti_participants 0.0"));
             assertTrue(after.contains("tutti_sessions_ended_total{reason=\"client_exit\",} 1.0"), after);
         }
