@@ -67,6 +67,8 @@ public final class ImpairmentRelay implements AutoCloseable {
     /** One direction's impairment and state (forwarder thread only, except the counters). */
     private final class Direction {
         volatile Impairment impairment;
+        /** Sees every datagram this direction lets through (forwarder thread), or null. */
+        volatile java.util.function.Consumer<ByteBuffer> observer;
         final Random random;
         final AtomicLong dropped = new AtomicLong();
         final AtomicLong reordered = new AtomicLong();
@@ -173,6 +175,11 @@ public final class ImpairmentRelay implements AutoCloseable {
     /** From now on the downlink does this. */
     public void impairDownlink(Impairment impairment) {
         down.impairment = impairment;
+    }
+
+    /** {@code observer} sees (read-only, on the relay's thread) every datagram the downlink lets through. */
+    public void observeDownlink(java.util.function.Consumer<ByteBuffer> observer) {
+        down.observer = observer;
     }
 
     /** Datagrams lost on the uplink. */
@@ -282,6 +289,10 @@ public final class ImpairmentRelay implements AutoCloseable {
             throws IOException {
         if (direction.drop(datagram)) {
             return;
+        }
+        var observer = direction.observer;
+        if (observer != null) {
+            observer.accept(datagram.asReadOnlyBuffer());
         }
         Impairment impairment = direction.impairment;
         double delay = impairment.delayMillis();
