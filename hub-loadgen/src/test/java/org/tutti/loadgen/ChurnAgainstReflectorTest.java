@@ -90,7 +90,10 @@ class ChurnAgainstReflectorTest {
         double expectedJoins = RATE * churnSeconds;
         assertTrue(Math.abs(joined - expectedJoins) <= 0.15 * expectedJoins + 1,
                 "about " + expectedJoins + " joins: " + joined + why);
-        assertEquals(joined, r.getLong("churn", "joins_attempted"));
+        // A join started in the churn window's last instant may still be handshaking when it closes (seen:
+        // 41 attempted, 40 joined, none failed); more than that would be joins lost.
+        long attempted = r.getLong("churn", "joins_attempted");
+        assertTrue(attempted >= joined && attempted <= joined + 1, attempted + " attempted, " + joined + " joined" + why);
         assertEquals(0, r.getLong("churn", "failed"), why);
         assertEquals(0, r.getLong("churn", "skipped_at_max"));
         double leavesPerSecond = r.getDouble("churn", "leaves_per_s");
