@@ -18,7 +18,9 @@ public final class LogCapture implements AutoCloseable {
     }
 
     public List<String> lines() {
-        synchronized (appender.list) {
+        // AppenderBase.doAppend adds under the appender's own monitor (not the list's): read under it too,
+        // or a line logged by a hub thread while the test reads throws ConcurrentModificationException.
+        synchronized (appender) {
             return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
         }
     }
