@@ -22,6 +22,8 @@ import org.tutti.server.mix.MixModel;
 import org.tutti.server.mix.Preset;
 import org.tutti.server.api.HttpApiServer;
 import org.tutti.server.api.Tokens;
+import org.tutti.server.web.ControlTls;
+import org.tutti.server.web.HubHealth;
 import org.tutti.server.jack.JackSupervisor;
 import org.tutti.server.jack.ParticipantPorts;
 import org.tutti.server.jack.PortPolicy;
@@ -123,7 +125,11 @@ public final class Hub implements AutoCloseable {
         this.api = config.httpPort() > 0 ? new HttpApiServer(sessions, engine, tokens, config.sampleRate(),
                 this::saveState, jackPorts) : null;
         this.metrics = new HubMetrics(config, sessions, engine, timings, handshakes.stats(),
-                api == null ? null : api.stats());
+                api == null ? null : api.stats(), api == null ? null : api.live().stats(),
+                api == null ? () -> 0 : api.live()::pages);
+        if (api != null) {
+            api.hubHealth(new HubHealth(timings, metrics::kernelDrops, format));
+        }
         try {
             sessions.start();
             HubConfig settings = config;
@@ -132,7 +138,8 @@ public final class Hub implements AutoCloseable {
             if (api != null) {
                 listen("the control API port (TCP " + settings.httpPort() + "; change it with --http-port)",
                         () -> api.bind(controlGroup, transport.serverChannelFactory(),
-                                InetAddress.getByName(settings.httpBind()), settings.httpPort(), metrics::scrape));
+                                InetAddress.getByName(settings.httpBind()), settings.httpPort(), metrics::scrape,
+                                ControlTls.load(settings.httpTlsCert(), settings.httpTlsKey())));
             }
             audioServer.start(engine);
         } catch (Exception | Error e) {
@@ -144,7 +151,8 @@ public final class Hub implements AutoCloseable {
                 config.patchMode().number(), config.patchMode().label(),
                 mixes.usesHubInput() ? ", hub input " + config.hubInput() : "", config.upmix() ? ", upmix" : "",
                 transport.name().toLowerCase(java.util.Locale.ROOT),
-                api == null ? ", control API off" : ", control API on http://" + config.httpBind() + ":"
+                api == null ? ", control API off" : ", control API and pages on "
+                        + (config.httpTlsCert() == null ? "http://" : "https://") + config.httpBind() + ":"
                         + api.localAddress().getPort());
     }
 
@@ -189,7 +197,8 @@ public final class Hub implements AutoCloseable {
 
     private void restoreState() {
         stateStore.load().ifPresent(state -> {
-            mixBook.restore(state.defaultPreset(), state.listeners(), state.operatorMix(), state.mixMaster());
+            mixBook.restore(state.defaultPreset(), state.listeners(), state.operatorMix(), state.mixMaster(),
+                    state.sections());
             tokens.restore(state.participantTokens());
             LOG.info("restored {} personal mixes from {}", state.listeners().size(), stateStore.file());
         });
@@ -198,7 +207,7 @@ public final class Hub implements AutoCloseable {
     /** Queues the current mixes and tokens for writing (conductor thread). */
     private void saveState() {
         persister.submit(new SavedState(SavedState.VERSION, mixBook.defaultPreset(), mixBook.master(),
-                mixBook.operatorMix(), mixBook.all(), tokens.participantHashes()));
+                mixBook.operatorMix(), mixBook.all(), tokens.participantHashes(), mixBook.assignedSections()));
     }
 
     /** Starts a hub on the embedded clock. */

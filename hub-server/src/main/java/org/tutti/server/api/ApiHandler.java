@@ -65,8 +65,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Router.Match match = router.match(request.method(), uri.path());
             Principal principal = authenticate(request, match);
             byte[] body = ByteBufUtil.getBytes(request.content());
+            boolean secure = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
             Object result = match.route().handler().handle(new Request(request.method(), match.parameters(),
-                    uri.parameters(), principal, body, json));
+                    uri.parameters(), principal, body, json, request.headers(), secure));
             stats.ok.increment();
             send(ctx, HttpResponseStatus.OK, result, keepAlive);
         } catch (ApiException e) {
@@ -94,14 +95,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             throw new ApiException(HttpResponseStatus.UNAUTHORIZED,
                     "send a token: 'Authorization: Bearer TOKEN' (see docs/api.md)");
         }
-        if (tokens.isOperator(token)) {
-            return Principal.OPERATOR;
-        }
-        String participant = tokens.participantFor(token);
-        if (participant == null) {
+        Principal principal = tokens.principalFor(token);
+        if (principal == null) {
             throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unknown token");
         }
-        Principal principal = Principal.participant(participant);
+        if (principal.operator()) {
+            return principal;
+        }
+        String participant = principal.participant();
         if (access == Router.Access.OPERATOR) {
             throw ApiException.forbidden("this needs the operator token");
         }

@@ -5,16 +5,15 @@ import static org.tutti.server.api.Router.Access.MIX_OWNER;
 import static org.tutti.server.api.Router.Access.OPERATOR;
 
 import io.netty.handler.codec.http.HttpMethod;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.tutti.mixer.SourceGain;
-import org.tutti.server.mix.Level;
 import org.tutti.server.mix.ListenerSettings;
 import org.tutti.server.mix.MixBook;
 import org.tutti.server.mix.MixMaster;
 import org.tutti.server.mix.Preset;
+import org.tutti.server.mix.SectionSettings;
+import org.tutti.server.mix.Sections;
 import org.tutti.server.mix.SourceSettings;
 import org.tutti.server.session.Participant;
 import org.tutti.server.session.SessionManager;
@@ -48,6 +47,10 @@ final class MixRoutes {
                         r -> updateOperatorMix(withSource(r, book.operatorMix())))
                 .add(HttpMethod.DELETE, "/api/master-mix/sources/{source}", OPERATOR,
                         r -> updateOperatorMix(withoutSource(r, book.operatorMix())))
+                .add(HttpMethod.PUT, "/api/master-mix/sections/{section}", OPERATOR,
+                        r -> updateOperatorMix(withSection(r, book.operatorMix())))
+                .add(HttpMethod.DELETE, "/api/master-mix/sections/{section}", OPERATOR,
+                        r -> updateOperatorMix(withoutSection(r, book.operatorMix())))
                 .add(HttpMethod.GET, "/api/mixes/{name}", MIX_OWNER, r -> mix(listener(r)))
                 .add(HttpMethod.PUT, "/api/mixes/{name}", MIX_OWNER,
                         r -> update(listener(r), readSettings(r, ListenerSettings.DEFAULT, true)))
@@ -58,7 +61,11 @@ final class MixRoutes {
                 .add(HttpMethod.PUT, "/api/mixes/{name}/sources/{source}", MIX_OWNER,
                         r -> update(listener(r), withSource(r, book.settings(listener(r)))))
                 .add(HttpMethod.DELETE, "/api/mixes/{name}/sources/{source}", MIX_OWNER,
-                        r -> update(listener(r), withoutSource(r, book.settings(listener(r)))));
+                        r -> update(listener(r), withoutSource(r, book.settings(listener(r)))))
+                .add(HttpMethod.PUT, "/api/mixes/{name}/sections/{section}", MIX_OWNER,
+                        r -> update(listener(r), withSection(r, book.settings(listener(r)))))
+                .add(HttpMethod.DELETE, "/api/mixes/{name}/sections/{section}", MIX_OWNER,
+                        r -> update(listener(r), withoutSection(r, book.settings(listener(r)))));
     }
 
     private static List<Map<String, String>> presets() {
@@ -131,24 +138,7 @@ final class MixRoutes {
     }
 
     private Map<String, Object> mix(String name) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("name", name);
-        Participant participant = sessions.byName(name);
-        view.put("connected", participant != null && participant.state() == Participant.State.STREAMING);
-        view.put("settings", book.settings(name));
-        view.put("mixMaster", book.master());
-        Map<String, Object> effective = new TreeMap<>();
-        for (var entry : sessions.mixes().effective(sessions.members(), name).entrySet()) {
-            SourceGain gain = entry.getValue();
-            Map<String, Object> heard = new LinkedHashMap<>();
-            heard.put("gainDb", Math.round(Level.db(gain.gain()) * 100) / 100.0);
-            if (gain.panned()) {
-                heard.put("pan", gain.pan());
-            }
-            effective.put(entry.getKey(), heard);
-        }
-        view.put("effective", effective);
-        return view;
+        return MixView.of(sessions, name);
     }
 
     /**
@@ -157,7 +147,7 @@ final class MixRoutes {
      * A JSON null clears preset or selfDb.
      */
     private ListenerSettings readSettings(Request request, ListenerSettings base, boolean whole) {
-        JsonBody body = JsonBody.of(request.json(), "preset", "sources", "selfDb", "masterDb");
+        JsonBody body = JsonBody.of(request.json(), "preset", "sources", "sections", "selfDb", "masterDb");
         ListenerSettings settings = whole ? ListenerSettings.DEFAULT : base;
         try {
             if (body.has("preset")) {
@@ -182,7 +172,21 @@ final class MixRoutes {
                     parsed.put(field.getKey(), source(JsonBody.of(field.getValue(), "gainDb", "mute", "solo", "pan"),
                             SourceSettings.UNITY, field.getKey()));
                 }
-                settings = new ListenerSettings(settings.preset(), parsed, settings.selfDb(), settings.masterDb());
+                settings = new ListenerSettings(settings.preset(), parsed, settings.selfDb(), settings.masterDb(),
+                        settings.sections());
+            }
+            if (body.has("sections") && !body.isNull("sections")) {
+                var sections = body.raw("sections");
+                if (!sections.isObject()) {
+                    throw ApiException.badRequest("'sections' must be an object of section name to settings");
+                }
+                Map<String, SectionSettings> parsed = new TreeMap<>();
+                for (var it = sections.fields(); it.hasNext(); ) {
+                    var field = it.next();
+                    parsed.put(Sections.check(field.getKey()), section(JsonBody.of(field.getValue(), "gainDb", "mute"),
+                            SectionSettings.UNITY, field.getKey()));
+                }
+                settings = settings.withSections(parsed);
             }
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
@@ -204,6 +208,36 @@ final class MixRoutes {
             throw ApiException.notFound("this mix has no setting for '" + source + "'");
         }
         return settings.withSource(source, null);
+    }
+
+    private ListenerSettings withSection(Request request, ListenerSettings settings) {
+        String section;
+        try {
+            section = Sections.check(request.path("section"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        SectionSettings current = settings.sections().getOrDefault(section, SectionSettings.UNITY);
+        return settings.withSection(section, section(JsonBody.of(request.json(), "gainDb", "mute"), current, section));
+    }
+
+    private ListenerSettings withoutSection(Request request, ListenerSettings settings) {
+        String section = request.path("section").toLowerCase(java.util.Locale.ROOT);
+        if (!settings.sections().containsKey(section)) {
+            throw ApiException.notFound("this mix has no setting for section '" + section + "'");
+        }
+        return settings.withSection(section, null);
+    }
+
+    /** A section fader over {@code current}; absent fields keep their value. */
+    private static SectionSettings section(JsonBody body, SectionSettings current, String name) {
+        try {
+            double gain = body.has("gainDb") ? require(body.number("gainDb"), "gainDb") : current.gainDb();
+            boolean mute = body.has("mute") ? require(body.bool("mute"), "mute") : current.mute();
+            return new SectionSettings(gain, mute);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("section '" + name + "': " + e.getMessage());
+        }
     }
 
     /** One source's settings over {@code current}; absent fields keep their value, pan null clears. */

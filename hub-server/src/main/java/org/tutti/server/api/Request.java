@@ -15,15 +15,29 @@ public final class Request {
     private final Principal principal;
     private final byte[] body;
     private final ObjectMapper json;
+    private final io.netty.handler.codec.http.HttpHeaders headers;
+    private final boolean secure;
 
     Request(HttpMethod method, Map<String, String> pathParameters, Map<String, List<String>> query, Principal principal,
-            byte[] body, ObjectMapper json) {
+            byte[] body, ObjectMapper json, io.netty.handler.codec.http.HttpHeaders headers, boolean secure) {
         this.method = method;
         this.pathParameters = pathParameters;
         this.query = query;
         this.principal = principal;
         this.body = body;
         this.json = json;
+        this.headers = headers;
+        this.secure = secure;
+    }
+
+    /** A request header, or null. */
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    /** Whether the call came over HTTPS. */
+    public boolean secure() {
+        return secure;
     }
 
     public HttpMethod method() {
@@ -41,6 +55,10 @@ public final class Request {
 
     public Principal principal() {
         return principal;
+    }
+
+    public boolean hasBody() {
+        return body.length > 0;
     }
 
     /** The body as JSON; 400 if it is missing or not JSON. */

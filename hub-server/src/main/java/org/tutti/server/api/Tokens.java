@@ -71,6 +71,18 @@ public final class Tokens {
         return MessageDigest.isEqual(operatorHash, sha256(token));
     }
 
+    /** Who holds {@code token}: the operator, a participant, or null for an unknown token. */
+    public Principal principalFor(String token) {
+        if (token == null || token.isEmpty()) {
+            return null;
+        }
+        if (isOperator(token)) {
+            return Principal.OPERATOR;
+        }
+        String participant = participantFor(token);
+        return participant == null ? null : Principal.participant(participant);
+    }
+
     /** The participant a token belongs to, or null. */
     public String participantFor(String token) {
         String hash = HexFormat.of().formatHex(sha256(token));

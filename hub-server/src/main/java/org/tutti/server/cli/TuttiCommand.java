@@ -158,6 +158,14 @@ public final class TuttiCommand implements Callable<Integer> {
             description = "Address the control API listens on (default ${DEFAULT-VALUE}: this machine only).")
     String httpBind;
 
+    @Option(names = "--http-tls-cert", paramLabel = "FILE", description = "PEM certificate (chain) for HTTPS on the"
+            + " control port: the pages, the API and /metrics (with --http-tls-key; see docs/operations.md).")
+    java.nio.file.Path httpTlsCert;
+
+    @Option(names = "--http-tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8, unencrypted)"
+            + " for --http-tls-cert.")
+    java.nio.file.Path httpTlsKey;
+
     @Option(names = "--jack", description = "Run on a JACK server: one JACK client, ports per participant;"
             + " rate and period come from JACK (see docs/jack.md).")
     boolean jack;
@@ -237,6 +245,8 @@ public final class TuttiCommand implements Callable<Integer> {
             b.stateDirectory = stateDirectory;
             b.httpPort = httpPort;
             b.httpBind = httpBind;
+            b.httpTlsCert = httpTlsCert;
+            b.httpTlsKey = httpTlsKey;
             b.jack = jack;
             b.jackServer = jackServer;
             b.jackClientName = jackName;

@@ -70,7 +70,9 @@ public record HubConfig(
         String concealment,
         boolean refuseOtherRates,
         int sendRedundancy,
-        String jackPorts) {
+        String jackPorts,
+        Path httpTlsCert,
+        Path httpTlsKey) {
 
     public static final int DEFAULT_TCP_PORT = 4464;
     public static final int DEFAULT_UDP_BASE = 61002;
@@ -111,6 +113,9 @@ public record HubConfig(
             throw new IllegalArgumentException("queue margin must be 0..1000 ms: " + queueMarginMillis);
         }
         org.tutti.server.jack.PortPolicy.parse(jackPorts); // throws on a bad value
+        if ((httpTlsCert == null) != (httpTlsKey == null)) {
+            throw new IllegalArgumentException("HTTPS needs both --http-tls-cert and --http-tls-key");
+        }
         if (sendRedundancy < 0 || sendRedundancy > MAX_SEND_REDUNDANCY) {
             throw new IllegalArgumentException("redundancy must be auto or 1.." + MAX_SEND_REDUNDANCY + ": "
                     + sendRedundancy);
@@ -163,6 +168,8 @@ public record HubConfig(
         b.maxChannels = maxChannels;
         b.httpPort = httpPort;
         b.httpBind = httpBind;
+        b.httpTlsCert = httpTlsCert;
+        b.httpTlsKey = httpTlsKey;
         b.stateDirectory = stateDirectory;
         b.jack = jack;
         b.jackServer = jackServer;
@@ -205,6 +212,9 @@ public record HubConfig(
         public int maxChannels = 64;
         public int httpPort = 8080;
         public String httpBind = "127.0.0.1";
+        /** PEM certificate chain and PKCS#8 key for HTTPS on the control port; both null = plain HTTP. */
+        public Path httpTlsCert;
+        public Path httpTlsKey;
         public Path stateDirectory = Path.of("state");
         public boolean jack;
         public String jackServer;
@@ -282,7 +292,7 @@ public record HubConfig(
                     firstAudioTimeout, nameWait, handshakeDeadline, maxPendingHandshakes, hubInput, transport,
                     ioThreads, spinMicros, realtimePriority, maxChannels, httpPort, httpBind, stateDirectory, jack, jackServer,
                     jackClientName, jackAliases, queueAuto, queueMarginMillis, concealment, refuseOtherRates,
-                    sendRedundancy, jackPorts);
+                    sendRedundancy, jackPorts, httpTlsCert, httpTlsKey);
         }
     }
 }

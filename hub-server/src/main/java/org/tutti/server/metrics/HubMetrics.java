@@ -12,6 +12,7 @@ import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import org.tutti.server.api.ApiStats;
 import org.tutti.server.config.HubConfig;
 import org.tutti.server.engine.HubEngine;
@@ -21,6 +22,7 @@ import org.tutti.server.session.Participant;
 import org.tutti.server.session.SessionEndReason;
 import org.tutti.server.session.SessionListener;
 import org.tutti.server.session.SessionManager;
+import org.tutti.server.web.LiveFeed;
 
 /**
  * The hub's Prometheus metrics (Micrometer, simpleclient registry), served at {@code /metrics}:
@@ -37,8 +39,12 @@ public final class HubMetrics implements AutoCloseable {
     private final AtomicInteger streaming = new AtomicInteger();
     private final java.util.Map<SessionEndReason, LongAdder> ended = new java.util.EnumMap<>(SessionEndReason.class);
 
+    /**
+     * @param live  the web pages' live feed counters, null without the control port
+     * @param pages how many pages are open
+     */
     public HubMetrics(HubConfig config, SessionManager sessions, HubEngine engine, PeriodTimings timings,
-                      HandshakeStats handshakes, ApiStats api) {
+                      HandshakeStats handshakes, ApiStats api, LiveFeed.Stats live, IntSupplier pages) {
         drops = new KernelUdpDrops(config.udpBasePort(), config.udpBasePort() + config.maxParticipants() - 1);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -79,6 +85,19 @@ public final class HubMetrics implements AutoCloseable {
             apiCounter(api.clientErrors, "client_error");
             apiCounter(api.unauthorized, "unauthorized");
             apiCounter(api.serverErrors, "server_error");
+            FunctionCounter.builder("tutti.api.tls.failures", api.tlsFailures, LongAdder::sum)
+                    .description("TLS handshakes on the control port that failed or timed out").register(registry);
+        }
+        if (live != null) {
+            Gauge.builder("tutti.web.pages", pages, IntSupplier::getAsInt)
+                    .description("Web pages open with a live connection").register(registry);
+            FunctionCounter.builder("tutti.web.messages", live.framesSent, LongAdder::sum)
+                    .description("Live messages sent to pages, by outcome").tag("outcome", "sent").register(registry);
+            FunctionCounter.builder("tutti.web.messages", live.framesSkipped, LongAdder::sum)
+                    .description("Live messages sent to pages, by outcome")
+                    .tag("outcome", "skipped_slow_page").register(registry);
+            FunctionCounter.builder("tutti.web.pages.refused", live.refused, LongAdder::sum)
+                    .description("Pages refused because too many were open").register(registry);
         }
         for (SessionEndReason reason : SessionEndReason.values()) {
             LongAdder count = new LongAdder();
@@ -113,6 +132,11 @@ public final class HubMetrics implements AutoCloseable {
     private void apiCounter(LongAdder adder, String outcome) {
         FunctionCounter.builder("tutti.api.requests", adder, LongAdder::sum)
                 .description("Control API requests, by outcome").tag("outcome", outcome).register(registry);
+    }
+
+    /** Datagrams the kernel dropped on the hub's participant sockets since it started. */
+    public long kernelDrops() {
+        return drops.total();
     }
 
     /** The Prometheus text exposition. */

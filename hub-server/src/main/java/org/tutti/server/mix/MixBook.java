@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Everyone's mix settings, by participant name, plus the hub's default preset and the mix-master
- * mode. Control plane only (the conductor thread); the engine never sees it, only the plans
+ * Everyone's mix settings, by participant name, plus the hub's default preset, the mix-master
+ * mode and the sections the operator put people in (others are in the section their name says). Control plane only (the conductor thread); the engine never sees it, only the plans
  * compiled from it. Settings of participants who are not connected are kept for when they return.
  */
 public final class MixBook {
@@ -14,6 +14,7 @@ public final class MixBook {
     private final Map<String, ListenerSettings> listeners = new TreeMap<>();
     private ListenerSettings operatorMix = ListenerSettings.DEFAULT;
     private MixMaster master = MixMaster.OFF;
+    private final Map<String, String> assignedSections = new TreeMap<>();
     private long changes;
 
     public MixBook(Preset defaultPreset) {
@@ -65,6 +66,27 @@ public final class MixBook {
         changes++;
     }
 
+    /** The section {@code participant} is in: the operator's choice, else their name's prefix, else null. */
+    public String section(String participant) {
+        String assigned = assignedSections.get(participant);
+        return assigned != null ? assigned : Sections.fromName(participant);
+    }
+
+    /** Sections the operator set, by participant. */
+    public Map<String, String> assignedSections() {
+        return Collections.unmodifiableMap(assignedSections);
+    }
+
+    /** Puts {@code participant} in {@code section}; null goes back to the name's prefix. */
+    public void assignSection(String participant, String section) {
+        if (section == null) {
+            assignedSections.remove(participant);
+        } else {
+            assignedSections.put(participant, Sections.check(section));
+        }
+        changes++;
+    }
+
     /** Moves {@code from}'s settings to {@code to}, and renames it as a source in every mix. */
     public void rename(String from, String to) {
         ListenerSettings own = listeners.remove(from);
@@ -72,6 +94,10 @@ public final class MixBook {
             listeners.put(to, own);
         }
         listeners.replaceAll((name, settings) -> settings.renamed(from, to));
+        String section = assignedSections.remove(from);
+        if (section != null) {
+            assignedSections.put(to, section);
+        }
         operatorMix = operatorMix.renamed(from, to);
         if (from.equals(master.participant())) {
             master = new MixMaster(master.enabled(), to);
@@ -91,7 +117,8 @@ public final class MixBook {
     }
 
     /** Replaces everything with {@code state} (loading a saved file). */
-    public void restore(Preset preset, Map<String, ListenerSettings> saved, ListenerSettings operator, MixMaster mode) {
+    public void restore(Preset preset, Map<String, ListenerSettings> saved, ListenerSettings operator, MixMaster mode,
+                        Map<String, String> sections) {
         if (preset != null) {
             defaultPreset = preset;
         }
@@ -99,6 +126,16 @@ public final class MixBook {
         saved.forEach(this::put);
         operatorMix = operator == null ? ListenerSettings.DEFAULT : operator;
         master = mode == null ? MixMaster.OFF : mode;
+        assignedSections.clear();
+        if (sections != null) {
+            sections.forEach((participant, section) -> {
+                try {
+                    assignSection(participant, section);
+                } catch (IllegalArgumentException e) {
+                    // A hand-edited state file: that one assignment is dropped, the rest is kept.
+                }
+            });
+        }
         changes++;
     }
 }

@@ -207,6 +207,9 @@ public final class MixModel {
                     }
                 }
             });
+            if (!settings.sections().isEmpty()) {
+                applySections(settings, self, presets.get(preset), overrides);
+            }
             if (self >= 0) {
                 if (settings.selfDb() != null) {
                     overrides.put(self, SourceGain.of(Level.linear(settings.selfDb())));
@@ -216,6 +219,23 @@ public final class MixModel {
             }
             return new ListenerSpec(Math.max(slot, 0), channels, self, presets.get(preset), overrides, soloed,
                     Level.linear(settings.masterDb()));
+        }
+
+        /**
+         * Section faders scale each member's gain (their own setting, else the preset's); the
+         * listener's own voice has its own control and is left alone.
+         */
+        private void applySections(ListenerSettings settings, int self, Profile base,
+                                   Map<Integer, SourceGain> overrides) {
+            slotByName.forEach((name, slot) -> {
+                String section = slot == self || slot == hubSlot ? null : book.section(name);
+                SectionSettings fader = section == null ? null : settings.sections().get(section);
+                if (fader == null) {
+                    return;
+                }
+                SourceGain gain = overrides.getOrDefault(slot, base.gain(slot));
+                overrides.put(slot, gain.withGain(gain.gain() * fader.linearGain()));
+            });
         }
     }
 }

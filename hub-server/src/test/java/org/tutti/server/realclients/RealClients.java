@@ -14,8 +14,8 @@ import org.tutti.server.testing.StreamContinuity;
 import org.tutti.server.testing.TestHub;
 
 /** Shared steps of the real-client tests: start a JackTrip client and wire a probe to its ports. */
-final class RealClients {
-    static final int RATE = 48000;
+public final class RealClients {
+    public static final int RATE = 48000;
     /** Hub and client depth in exactness tests: a VM's stall costs nothing on either side. */
     static final int EXACT_DEPTH = TestHub.STALL_PROOF_DEPTH;
     /** Stereo 16-bit with {@link #EXACT_DEPTH}. */
@@ -39,14 +39,14 @@ final class RealClients {
     }
 
     /** Starts a stereo 16-bit JackTrip client named {@code name} (-K) and waits for hub audio. */
-    static JackTripClient client(int hubTcp, String name, String... extra) throws IOException {
+    public static JackTripClient client(int hubTcp, String name, String... extra) throws IOException {
         String[] flags = concat(new String[] {"-K", name}, extra.length == 0 ? new String[] {"-n", "2", "-b", "16"} : extra);
         return JackTripClient.start(JackServer.shared(), hubTcp, uniqueName("jt"), Ports.freeUdp(), flags)
                 .awaitConnected(10_000);
     }
 
     /** A probe playing {@code signals} into the client's send ports and recording its receive ports. */
-    static JackProbe probe(JackTripClient client, int receiveChannels, Signal... signals) throws Exception {
+    public static JackProbe probe(JackTripClient client, int receiveChannels, Signal... signals) throws Exception {
         JackProbe probe = JackProbe.open(client.server(), uniqueName("probe"), signals.length, receiveChannels, 20);
         for (int i = 0; i < signals.length; i++) {
             probe.play(i, signals[i]);
