@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the tests talk to, on a fresh Debian machine: a real JACK server (jackd2),
-# Debian's JackTrip 1.7.0 client, a real Prometheus (server and promtool), and the packages to build
+# Debian's JackTrip 1.7.0 client, a real Prometheus (server and promtool), a real browser for the
+# web pages (Debian's chromium and chromium-driver, which Selenium drives), openssl (the HTTPS
+# test's certificate), and the packages to build
 # the JackTrip 2.7.2 client from tools/jacktrip-2.7.2/, which it then builds (once; cached in
 # ~/.cache/tutti of the user running it, where the tests look). The README's test command and
 # .ci/run both start with it. Packages are installed with apt as root (through sudo when run as
 # another user), and only when one is missing, so a second run asks for nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(jackd2 jacktrip prometheus iproute2 procps
+packages=(jackd2 jacktrip prometheus iproute2 procps chromium chromium-driver openssl
           meson ninja-build g++ pkg-config qt6-base-dev libjack-jackd2-dev libsamplerate0-dev)
 missing=()
 for package in "${packages[@]}"; do

@@ -33,11 +33,11 @@ class WebPagesTest {
     private static final double LEVEL = 0.25; // −12.04 dBFS
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** Screenshots go to target/screenshots; with -Dtutti.publishScreenshots=true to docs/images too. */
+    /** Screenshots go to target/screenshots; with -Dtutti.publishScreenshots=true to docs/img too. */
     private static void screenshot(Browser browser, String name) throws Exception {
         browser.screenshot(Path.of("target", "screenshots", name + ".png"));
         if (Boolean.getBoolean("tutti.publishScreenshots")) {
-            browser.screenshot(RepoFiles.resolve("docs/images/" + name + ".png"));
+            browser.screenshot(RepoFiles.resolve("docs/img/" + name + ".png"));
         }
     }
 
