@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * API credentials. The operator token is generated at first start, printed once, and kept in
- * {@code state/operator.token} (mode 600). Participant tokens are issued by the operator, shown once,
+ * API credentials. The operator token is generated at first start and kept only in
+ * {@code state/operator.token} (mode 600): logs are shipped and kept elsewhere, so no token is ever
+ * written to one. Participant tokens are issued by the operator, shown once,
  * and kept only as SHA-256 hashes. Comparisons are constant-time.
  */
 public final class Tokens {
@@ -57,7 +58,8 @@ public final class Tokens {
         } catch (UnsupportedOperationException e) {
             // Not a POSIX file system; the directory's own permissions protect it.
         }
-        LOG.warn("Generated the operator token for the control API (shown once; kept in {}): {}", file, token);
+        LOG.warn("Generated the operator token for the control API and the operator page; read it from {}"
+                + " (only its owner can)", file.toAbsolutePath());
         return new Tokens(token);
     }
 

@@ -65,8 +65,9 @@ public final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, timeout);
     }
 
-    public void cdp(String command, Map<String, Object> parameters) {
-        driver.executeCdpCommand(command, parameters);
+    /** A Chrome DevTools Protocol command (throttling, performance counters) and its result. */
+    public Map<String, Object> cdp(String command, Map<String, Object> parameters) {
+        return driver.executeCdpCommand(command, parameters);
     }
 
     /** A PNG of the viewport, written to {@code file} (directories made as needed). */

@@ -218,6 +218,33 @@ class LiveFeedTest {
     }
 
     @Test
+    void tokensNeverReachTheLog() throws Exception {
+        try (org.tutti.server.testing.LogCapture log = new org.tutti.server.testing.LogCapture("ROOT");
+             TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = join(hub, "alto-1")) {
+            ApiClient operator = new ApiClient(hub.apiUrl(), hub.operatorToken());
+            String url = operator.post("/api/participants/alto-1/link", "").body().path("url").asText();
+            String token = url.substring(url.indexOf("#token=") + 7);
+            ApiClient participant = operator.as(token);
+            assertEquals(403, participant.post("/api/participants/alto-1/kick", "").status());
+            assertEquals(403, participant.put("/api/mixes/bob", "{}").status());
+            assertEquals(401, operator.as(token + "x").get("/api/me").status());
+            assertEquals(400, participant.put("/api/mixes/alto-1", "{\"gianDb\": 1}").status());
+            for (String attempt : List.of(token, token + "x", hub.operatorToken())) {
+                Page page = Page.open(hub);
+                page.socket.sendText("{\"token\":\"" + attempt + "\"}", true);
+                Thread.sleep(200);
+                page.socket.abort();
+            }
+            Thread.sleep(200);
+            List<String> lines = log.lines();
+            assertTrue(lines.stream().anyMatch(l -> l.contains("API")), "the refusals were logged: " + lines);
+            for (String secret : List.of(token, hub.operatorToken())) {
+                assertTrue(lines.stream().noneMatch(l -> l.contains(secret)), "a token in the log: " + lines);
+            }
+        }
+    }
+
+    @Test
     void pagesAreServedFromTheJarWithASafeContentPolicyAndNothingElse() throws Exception {
         try (TestHub hub = TestHub.start(b -> { })) {
             HttpResponse<String> index = get(hub, "/", "GET");

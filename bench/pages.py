@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""What the web pages cost the audio engine, and how smooth a singer's page is on a phone.
+
+1. Engine: a hub (copied from hub-server/target/tutti.jar) with --clients simulated participants
+   streaming (the load generator, everyone hears everyone but themselves). --window s with no page
+   open, --window s with --pages live pages (bench/PageLoad.java: WebSocket clients reading
+   everything, as phones would), --window s with none again. Per window: the engine's mean and p99
+   period cost, late periods, kernel drops, the hub's CPU.
+2. Phone: the same hub with --choir participants; one singer's page in Debian's Chromium at
+   360x740 with the CPU slowed 4x (PhoneFrameTimeBench through Selenium): frame intervals,
+   main-thread busy share, long tasks.
+Writes bench/out/pages-<time>/results.md and puts it into docs/benchmarks.md between its markers
+(--no-publish: don't). Loopback only; the load generator and the pages run on the same machine.
+
+  bench/pages.py [--clients 128] [--pages 50] [--window 30] [--choir 200] [--no-publish]
+"""
+import argparse, os, re, shutil, subprocess, sys, time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.dont_write_bytecode = True
+import compare  # noqa: E402  (ports, JVM options, jar paths, CPU and listening helpers)
+from churn import metrics_text, metric_sum, loadavg  # noqa: E402
+
+ROOT = compare.ROOT
+TCP, UDP, HTTP = compare.TCP, compare.UDP, compare.HTTP
+
+
+def sample(hub):
+    text = metrics_text()
+    buckets = {float(le): float(v) for le, v in re.findall(
+        r'^tutti_engine_period_processing_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\S+)$', text, re.M)
+        if le != "+Inf"}
+    return {"t": time.time(), "cpu": compare.cpu_seconds(hub.pid),
+            "sum": metric_sum(text, "tutti_engine_period_processing_seconds_sum"),
+            "count": metric_sum(text, "tutti_engine_period_processing_seconds_count"),
+            "buckets": buckets, "late": metric_sum(text, "tutti_engine_late_periods_total"),
+            "drops": metric_sum(text, "tutti_udp_kernel_receive_drops_total"),
+            "participants": metric_sum(text, "tutti_participants"),
+            "pages": metric_sum(text, "tutti_web_pages"),
+            "skipped": metric_sum(text, "tutti_web_messages_total", "outcome", "skipped_slow_page")}
+
+
+def window(a, b, name, pages, page_line=""):
+    periods = b["count"] - a["count"]
+    mean_us = (b["sum"] - a["sum"]) / periods * 1e6 if periods else float("nan")
+    p99 = float("nan")
+    for le in sorted(b["buckets"]):
+        if b["buckets"][le] - a["buckets"].get(le, 0) >= 0.99 * periods:
+            p99 = le * 1e6
+            break
+    seconds = b["t"] - a["t"]
+    return {"window": name, "pages": pages, "participants": int(b["participants"]),
+            "mean_us": mean_us, "p99_us": p99, "late": int(b["late"] - a["late"]), "periods": int(periods),
+            "drops": int(b["drops"] - a["drops"]), "cpu_pct": 100 * (b["cpu"] - a["cpu"]) / seconds,
+            "skipped": int(b["skipped"] - a["skipped"]), "page_line": page_line}
+
+
+def start_hub(run, jar, tag):
+    state = run / f"state-{tag}"
+    cmd = ["java", *compare.JVM, "-jar", str(jar), "-B", str(TCP), "-U", str(UDP), "-p", "2",
+           "--http-port", str(HTTP), "--state-dir", str(state), "--max-participants", "300"]
+    hub = subprocess.Popen(cmd, stdout=open(run / f"tutti-{tag}.log", "w"), stderr=subprocess.STDOUT)
+    compare.wait_listening(TCP, hub)
+    (run / "commands.txt").open("a").write(" ".join(cmd) + "\n")
+    return hub, (state / "operator.token").read_text().strip()
+
+
+def start_loadgen(run, clients, seconds, tag):
+    """Starts the load generator and returns once the hub has every client streaming, plus 5 s."""
+    cmd = ["java", "-jar", str(compare.LOADGEN), "-P", str(TCP), "-n", str(clients), "-d", str(seconds),
+           "--warmup", "5", "--ramp", "40", "-e", "mix", "-o", str(run / f"loadgen-{tag}.json")]
+    (run / "commands.txt").open("a").write(" ".join(cmd) + "\n")
+    proc = subprocess.Popen(cmd, stdout=open(run / f"loadgen-{tag}.log", "w"), stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while metric_sum(metrics_text(), "tutti_participants") != clients:
+        if time.time() > deadline or proc.poll() is not None:
+            raise RuntimeError(f"{clients} participants did not join; see loadgen-{tag}.log")
+        time.sleep(0.5)
+    time.sleep(5)
+    return proc
+
+
+def stop(proc):
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def engine_part(args, run, jar):
+    hub, token = start_hub(run, jar, "engine")
+    loadgen = None
+    try:
+        loadgen = start_loadgen(run, args.clients, 3 * args.window + 30, "engine")
+        rows = []
+        a = sample(hub)
+        time.sleep(args.window)
+        b = sample(hub)
+        rows.append(window(a, b, "no page open", 0))
+        pages_cmd = ["java", str(ROOT / "bench/PageLoad.java"), f"ws://127.0.0.1:{HTTP}/api/live", token,
+                     str(args.pages), str(args.window + 4)]
+        pages = subprocess.Popen(pages_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        first = pages.stdout.readline()  # "pageload: N pages open"
+        time.sleep(2)
+        a = sample(hub)
+        time.sleep(args.window)
+        b = sample(hub)
+        out = pages.communicate(timeout=60)[0]
+        line = next((l for l in (first + out).splitlines() if "meters_per_page_per_second" in l), "")
+        rows.append(window(a, b, f"{args.pages} pages open", int(b["pages"]), line))
+        time.sleep(3)
+        a = sample(hub)
+        time.sleep(args.window)
+        b = sample(hub)
+        rows.append(window(a, b, "no page open, after", int(b["pages"])))
+        return rows
+    finally:
+        stop(loadgen)
+        stop(hub)
+
+
+def phone_part(args, run, jar):
+    hub, token = start_hub(run, jar, "phone")
+    loadgen = None
+    try:
+        loadgen = start_loadgen(run, args.choir, args.phone_seconds + 120, "phone")
+        cmd = ["mvn", "-B", "-q", "-pl", "hub-server", "-am", "verify", "-Ppages", "-Dtest=PhoneFrameTimeBench",
+               "-Dsurefire.failIfNoSpecifiedTests=false", f"-Dtutti.bench.url=http://127.0.0.1:{HTTP}",
+               f"-Dtutti.bench.token={token}", "-Dtutti.bench.participant=lg000",
+               f"-Dtutti.bench.seconds={args.phone_seconds}"]
+        (run / "commands.txt").open("a").write(" ".join(c if "token=" not in c else "-Dtutti.bench.token=…"
+                                                         for c in cmd) + "\n")
+        subprocess.run(cmd, cwd=ROOT, check=True, stdout=open(run / "phone-mvn.log", "w"), stderr=subprocess.STDOUT)
+        return (ROOT / "hub-server/target/phone-frames.md").read_text().strip()
+    finally:
+        stop(loadgen)
+        stop(hub)
+
+
+def report(rows, phone, args, started):
+    head = ("| window | pages open | participants | engine period cost, mean / p99 | late periods | kernel drops"
+            " | hub CPU | page messages skipped |\n|---|---|---|---|---|---|---|---|")
+    lines = [head]
+    for r in rows:
+        lines.append(f"| {r['window']} | {r['pages']} | {r['participants']} | {r['mean_us']:.1f} / "
+                     f"{'≤ %.0f' % r['p99_us']} µs | {r['late']} of {r['periods']} | {r['drops']} | "
+                     f"{r['cpu_pct']:.0f} % | {r['skipped']} |")
+    page_line = next((r["page_line"] for r in rows if r["page_line"]), "")
+    return (f"Run of {started}, `bench/pages.sh --clients {args.clients} --pages {args.pages} --window {args.window}"
+            f" --choir {args.choir}`, {os.cpu_count()} CPUs, load generator, pages and browser on the same machine"
+            f" (1-minute load average after: {loadavg()[0]}).\n\n" + "\n".join(lines)
+            + f"\n\nThe pages' side (bench/PageLoad.java): `{page_line.replace('pageload: ', '')}`.\n\n"
+            + "A singer's page (`PhoneFrameTimeBench`), every other participant's meter moving:\n\n" + phone)
+
+
+def publish(block):
+    doc = ROOT / "docs/benchmarks.md"
+    text = doc.read_text()
+    block = f"<!-- pages:begin (written by bench/pages.py; do not edit) -->\n{block}\n<!-- pages:end -->"
+    if "<!-- pages:begin" in text:
+        text = re.sub(r"<!-- pages:begin.*?<!-- pages:end -->", lambda _: block, text, flags=re.S)
+    else:
+        text += "\n" + block + "\n"
+    doc.write_text(text)
+    print("published to docs/benchmarks.md")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=128)
+    parser.add_argument("--pages", type=int, default=50)
+    parser.add_argument("--window", type=int, default=30)
+    parser.add_argument("--choir", type=int, default=200)
+    parser.add_argument("--phone-seconds", type=int, default=20)
+    parser.add_argument("--no-publish", action="store_true")
+    args = parser.parse_args()
+    started = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())
+    run = ROOT / "bench/out" / time.strftime("pages-%Y%m%d-%H%M%S")
+    run.mkdir(parents=True)
+    jar = run / "tutti.jar"  # a copy: the phone part rebuilds target/ while a hub runs
+    shutil.copy(compare.TUTTI, jar)
+    rows = engine_part(args, run, jar)
+    phone = phone_part(args, run, jar)
+    block = report(rows, phone, args, started)
+    (run / "results.md").write_text(block + "\n")
+    print(block)
+    if not args.no_publish:
+        publish(block)
+
+
+if __name__ == "__main__":
+    main()
