@@ -2,7 +2,7 @@
 // master, and, opened with the operator's token, the operator's master mix. Every change is one
 // call of the documented control API; the page learns the result, and others' changes, from the
 // live feed.
-import { takeToken, storeToken, forgetToken, apiClient, connectLive, seg, say, throttle, ApiError, PARTICIPANT,
+import { signIn, forgetToken, apiClient, connectLive, seg, say, throttle, ApiError, PARTICIPANT,
   OPERATOR } from './session.js';
 import { MeterBoard, drawMeter } from './meters.js';
 import { HealthTracker, percent, GRADE_TEXT } from './health.js';
@@ -409,16 +409,4 @@ $('connection').addEventListener('click', () => {
   details.hidden = !details.hidden;
   $('connection').setAttribute('aria-expanded', String(!details.hidden));
 });
-$('login').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const token = $('token-input').value.trim();
-  storeToken(tokenKey, token);
-  start(token);
-});
-
-const token = takeToken(tokenKey);
-if (token) {
-  start(token);
-} else {
-  showLogin();
-}
+signIn(tokenKey, start, showLogin);

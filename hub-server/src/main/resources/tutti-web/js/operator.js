@@ -1,7 +1,7 @@
 // The operator's view of the room: every participant's health, sorted by trouble, the hub's own
 // health, and the actions (links, rename, section, kick, preset, mix master). Like every page,
 // it only calls the documented API and listens to the live feed.
-import { takeToken, storeToken, forgetToken, apiClient, connectLive, seg, say, ApiError, OPERATOR } from './session.js';
+import { signIn, forgetToken, apiClient, connectLive, seg, say, ApiError, OPERATOR } from './session.js';
 import { HealthTracker, percent, GRADE_TEXT } from './health.js';
 import { element } from './faders.js';
 
@@ -232,16 +232,4 @@ $('edit-dialog').addEventListener('close', () => {
     saveEdit();
   }
 });
-$('login').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const token = $('token-input').value.trim();
-  storeToken(OPERATOR, token);
-  start(token);
-});
-
-const token = takeToken(OPERATOR);
-if (token) {
-  start(token);
-} else {
-  showLogin();
-}
+signIn(OPERATOR, start, showLogin);

@@ -27,6 +27,23 @@ export function forgetToken(key) {
   localStorage.removeItem(key);
 }
 
+// Starts the page with the token from a link or from this browser, or shows the sign-in form
+// (#login with #token-input), which stores what is typed under `key` and starts with it.
+export function signIn(key, start, showLogin) {
+  document.getElementById('login').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const typed = document.getElementById('token-input').value.trim();
+    storeToken(key, typed);
+    start(typed);
+  });
+  const token = takeToken(key);
+  if (token) {
+    start(token);
+  } else {
+    showLogin();
+  }
+}
+
 export class ApiError extends Error {
   constructor(status, message) {
     super(message);

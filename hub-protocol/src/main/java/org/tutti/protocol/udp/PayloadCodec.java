@@ -37,15 +37,37 @@ public final class PayloadCodec {
      */
     public static int decode(ByteBuffer source, int packetStart, int frames, int channelsInPacket,
                              BitResolution resolution, float[][] target, int targetChannels, int targetOffset) {
-        int bytes = resolution.bytesPerSample();
         int decoded = Math.min(channelsInPacket, targetChannels);
         for (int c = 0; c < decoded; c++) {
-            resolution.decode(source, packetStart + PacketLayout.channelOffset(c, frames, bytes), frames,
-                    target[c], targetOffset);
+            decodeChannel(source, packetStart, frames, c, resolution, target[c], targetOffset);
         }
         for (int c = decoded; c < targetChannels; c++) {
             java.util.Arrays.fill(target[c], targetOffset, targetOffset + frames, 0.0f);
         }
         return decoded;
+    }
+
+    /**
+     * The same into one flat array, channel after channel: channel c at
+     * {@code target[targetOffset + c·frames ..]} (the jitter buffer keeps every slot in one array).
+     *
+     * @return the number of channels decoded
+     */
+    public static int decodePlanar(ByteBuffer source, int packetStart, int frames, int channelsInPacket,
+                                   BitResolution resolution, float[] target, int targetChannels, int targetOffset) {
+        int decoded = Math.min(channelsInPacket, targetChannels);
+        for (int c = 0; c < decoded; c++) {
+            decodeChannel(source, packetStart, frames, c, resolution, target, targetOffset + c * frames);
+        }
+        java.util.Arrays.fill(target, targetOffset + decoded * frames, targetOffset + targetChannels * frames, 0.0f);
+        return decoded;
+    }
+
+    /** Channel {@code channel} of the payload at {@code packetStart} into {@code target[offset, offset + frames)}. */
+    public static void decodeChannel(ByteBuffer source, int packetStart, int frames, int channel,
+                                     BitResolution resolution, float[] target, int offset) {
+        int bytes = resolution.bytesPerSample();
+        resolution.decode(source, packetStart + PacketLayout.channelOffset(channel, frames, bytes), frames, target,
+                offset);
     }
 }

@@ -171,9 +171,21 @@ class EveryCapturedDatagramTest {
         int frames = header.bufferSize();
         int channels = header.channelsCarried();
         float[][] samples = new float[channels][frames];
-        int decoded = PayloadCodec.decode(payload, header.offset(), frames, channels,
-                BitResolution.fromBits(header.bitResolution()), samples, channels, 0);
+        BitResolution resolution = BitResolution.fromBits(header.bitResolution());
+        int decoded = PayloadCodec.decode(payload, header.offset(), frames, channels, resolution, samples, channels, 0);
         assertEquals(channels, decoded);
+        // The hub's jitter buffer decodes into one flat array: the same samples, channel after channel.
+        float[] flat = new float[(channels + 1) * frames];
+        java.util.Arrays.fill(flat, 7f);
+        assertEquals(channels, PayloadCodec.decodePlanar(payload, header.offset(), frames, channels, resolution, flat,
+                channels + 1, 0));
+        for (int c = 0; c < channels; c++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(samples[c],
+                    java.util.Arrays.copyOfRange(flat, c * frames, (c + 1) * frames));
+        }
+        for (int i = channels * frames; i < flat.length; i++) {
+            assertEquals(0f, flat[i], "a channel the packet does not carry is silence");
+        }
         return samples;
     }
 

@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import org.tutti.mixer.dsp.Concealer;
 import org.tutti.protocol.udp.BitResolution;
-import org.tutti.protocol.udp.PacketLayout;
+import org.tutti.protocol.udp.PayloadCodec;
 
 /**
  * One participant's jitter buffer: packets indexed by sequence number, read out at the hub's period.
@@ -38,8 +38,6 @@ public final class JitterBuffer {
      * beyond the concealed gap.
      */
     public static final double COAST_SECONDS = 0.25;
-    /** An arrival gap at least this long (and of several packets) is counted as a stall of the sender or path. */
-    static final long STALL_NANOS = 15_000_000L;
 
     private final int channels;
     private final int frames;
@@ -51,8 +49,7 @@ public final class JitterBuffer {
     private final int sampleRate;
     private final Concealer concealer;
     private final JitterStats stats = new JitterStats();
-    private final org.tutti.mixer.dsp.DriftEstimator drift;
-    private final ArrivalSpread spread = new ArrivalSpread(ArrivalSpread.DEFAULT_WINDOW_SECONDS);
+    private final ArrivalStatistics arrivals;
     /** Packets the play position may run ahead of the newest packet while coasting. */
     private final int coastPackets;
     /** Frames of depth beyond the target that only a burst (never a catch-up of ours) can leave. */
@@ -62,10 +59,6 @@ public final class JitterBuffer {
     private long highestWritten = EMPTY;
     private int highestSequence;
     private int lateStreak;
-    private long lastArrivalNanos;
-    private long lastArrivalIndex;
-    private long firstIndex = EMPTY;
-    private double jitter;
 
     // Shared: writer → reader and reader → writer.
     private volatile long publishedFirst = EMPTY;
@@ -106,7 +99,7 @@ public final class JitterBuffer {
         this.sampleRate = sampleRate;
         this.targetFrames = targetFrames;
         this.concealer = concealer;
-        this.drift = new org.tutti.mixer.dsp.DriftEstimator(sampleRate);
+        this.arrivals = new ArrivalStatistics(frames, sampleRate, stats);
         this.coastPackets = Math.max(1, Math.min(size / 4, (int) Math.ceil(COAST_SECONDS * sampleRate / frames)));
         this.burstSlackFrames = coastPackets * frames;
     }
@@ -138,12 +131,12 @@ public final class JitterBuffer {
 
     /** The sender's clock against ours, from packet arrivals (network thread writes, anyone reads). */
     public org.tutti.mixer.dsp.DriftEstimator drift() {
-        return drift;
+        return arrivals.drift();
     }
 
     /** Spread of packet arrival times over the recent past, seconds (the depth jitter needs). */
     public double arrivalSpreadSeconds() {
-        return spread.spreadSeconds();
+        return arrivals.spreadSeconds();
     }
 
     /** Whether playback has started (the target depth arrived once). Audio thread. */
@@ -198,14 +191,8 @@ public final class JitterBuffer {
             }
             return Offer.DUPLICATE;
         }
-        int base = slot * channels * frames;
-        int decoded = Math.min(packetChannels, channels);
-        int bytes = resolution.bytesPerSample();
-        for (int c = 0; c < decoded; c++) {
-            resolution.decode(buffer, packetStart + PacketLayout.channelOffset(c, frames, bytes), frames, samples,
-                    base + c * frames);
-        }
-        java.util.Arrays.fill(samples, base + decoded * frames, base + channels * frames, 0f);
+        PayloadCodec.decodePlanar(buffer, packetStart, frames, packetChannels, resolution, samples, channels,
+                slot * channels * frames);
         SLOT_INDEX.setRelease(slotIndex, slot, index);
         if (redundant) {
             stats.recovered++;
@@ -214,7 +201,7 @@ public final class JitterBuffer {
             if (highestWritten != EMPTY && index < highestWritten) {
                 stats.outOfOrder++;
             }
-            updateJitter(index, arrivalNanos);
+            arrivals.arrived(index, arrivalNanos);
         }
         raiseHighest(index, sequence);
         return Offer.STORED;
@@ -246,41 +233,11 @@ public final class JitterBuffer {
     /** The sender's sequence jumped backwards for good: map it just ahead of the play position. */
     private void rebase(int sequence, long read) {
         highestWritten = read + Math.max(1, targetFrames / frames) - 1;
-        drift.reset();
-        spread.reset();
-        firstIndex = EMPTY;
+        arrivals.restart();
         highestSequence = sequence & 0xFFFF;
         publishedHighest = highestWritten;
         lateStreak = 0;
         stats.resyncs++;
-    }
-
-    /** RFC 3550 §6.4.1 with media time taken from the packet index; plus the clock and spread estimates. */
-    private void updateJitter(long index, long arrivalNanos) {
-        if (firstIndex == EMPTY) {
-            firstIndex = index;
-        }
-        // Frames since the stream began: small numbers, so a change of the clock estimate does not
-        // swing the offsets (the extended index itself starts at 2^32).
-        long frameIndex = (index - firstIndex) * frames;
-        drift.update(arrivalNanos, frameIndex);
-        spread.update(arrivalNanos, frameIndex, sampleRate * drift.ratio());
-        if (lastArrivalNanos != 0 && index > lastArrivalIndex) {
-            long gap = arrivalNanos - lastArrivalNanos;
-            if (gap >= STALL_NANOS && gap >= 4L * frames * 1_000_000_000L / sampleRate) {
-                stats.arrivalStalls++;
-                stats.longestArrivalGapNanos = Math.max(stats.longestArrivalGapNanos, gap);
-            }
-            double mediaSeconds = (double) (index - lastArrivalIndex) * frames / sampleRate;
-            double arrivalSeconds = (arrivalNanos - lastArrivalNanos) / 1e9;
-            double d = Math.abs(arrivalSeconds - mediaSeconds);
-            jitter += (d - jitter) / 16.0;
-            stats.jitterSeconds = jitter;
-        }
-        if (index > lastArrivalIndex || lastArrivalNanos == 0) {
-            lastArrivalNanos = arrivalNanos;
-            lastArrivalIndex = index;
-        }
     }
 
     // ---------------------------------------------------------------- reader side

@@ -11,7 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tutti.mixer.PatchMode;
 import org.tutti.server.mix.Preset;
-import org.tutti.server.session.Participant;
 import org.tutti.server.state.StateStore;
 import org.tutti.server.testing.ApiClient;
 import org.tutti.server.testing.FakeClient;
@@ -23,20 +22,10 @@ import org.tutti.server.testing.TempFiles;
 /** The control API: what it accepts, what it refuses (changing nothing), who may do what, what it keeps. */
 class ControlApiTest {
 
-    private static FakeClient join(TestHub hub, String name) throws Exception {
-        FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), name);
-        client.sendSilence(2);
-        TestHub.await(Duration.ofSeconds(2), name + " streaming", () -> {
-            Participant p = hub.participant(name);
-            return p != null && p.state() == Participant.State.STREAMING;
-        });
-        return client;
-    }
-
     @Test
     void listsParticipantsWithFormatAndLiveStatistics() throws Exception {
         try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX));
-             FakeClient alice = join(hub, "alice")) {
+             FakeClient alice = hub.join("alice")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             ApiClient.Response list = api.get("/api/participants");
             assertEquals(200, list.status(), list.text());
@@ -53,7 +42,7 @@ class ControlApiTest {
     @Test
     void setsAMixWholeOrOneSourceAndShowsWhatTheListenerHears() throws Exception {
         try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX));
-             FakeClient a = join(hub, "a"); FakeClient b = join(hub, "b"); FakeClient c = join(hub, "c")) {
+             FakeClient a = hub.join("a"); FakeClient b = hub.join("b"); FakeClient c = hub.join("c")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             var put = api.put("/api/mixes/a", """
                     {"preset": "silence", "sources": {"b": {"gainDb": -6}}, "masterDb": -3}""");
@@ -82,7 +71,7 @@ class ControlApiTest {
     void badRequestsAreRefusedWithAMessageAndChangeNothing() throws Exception {
         try (LogCapture log = new LogCapture("tutti.api");
              TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX));
-             FakeClient a = join(hub, "a"); FakeClient b = join(hub, "b")) {
+             FakeClient a = hub.join("a"); FakeClient b = hub.join("b")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             assertEquals(200, api.put("/api/mixes/a/sources/b", "{\"gainDb\": -6}").status());
             String before = api.get("/api/mixes/a").text();
@@ -124,7 +113,7 @@ class ControlApiTest {
     @Test
     void operatorTokenIsNeededAndParticipantTokensReachOnlyTheirOwnMix() throws Exception {
         try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX));
-             FakeClient a = join(hub, "a"); FakeClient b = join(hub, "b")) {
+             FakeClient a = hub.join("a"); FakeClient b = hub.join("b")) {
             ApiClient operator = new ApiClient(hub.apiUrl(), hub.operatorToken());
             ApiClient nobody = operator.as(null);
             assertEquals(200, nobody.get("/api/health").status(), "health needs no token");
@@ -147,8 +136,8 @@ class ControlApiTest {
     @Test
     void mixMasterModeGivesEveryoneTheConductorsMixPlusTheirOwnVoice() throws Exception {
         try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX));
-             FakeClient conductor = join(hub, "conductor"); FakeClient alto = join(hub, "alto");
-             FakeClient bass = join(hub, "bass")) {
+             FakeClient conductor = hub.join("conductor"); FakeClient alto = hub.join("alto");
+             FakeClient bass = hub.join("bass")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             api.put("/api/mixes/conductor", "{\"sources\": {\"alto\": {\"gainDb\": -6}, \"bass\": {\"gainDb\": -3}}}");
             api.put("/api/mixes/alto", "{\"sources\": {\"bass\": {\"mute\": true}}, \"selfDb\": 4}");
@@ -180,7 +169,7 @@ class ControlApiTest {
     @Test
     void presetsApplyToEveryoneAndCanResetPersonalMixes() throws Exception {
         try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX));
-             FakeClient a = join(hub, "a"); FakeClient b = join(hub, "b")) {
+             FakeClient a = hub.join("a"); FakeClient b = hub.join("b")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             api.put("/api/mixes/a/sources/b", "{\"gainDb\": -6}");
             assertEquals(200, api.put("/api/preset", "{\"preset\": \"everyone-but-me\"}").status());
@@ -195,7 +184,7 @@ class ControlApiTest {
     @Test
     void kickAndRename() throws Exception {
         try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX));
-             FakeClient a = join(hub, "a"); FakeClient b = join(hub, "b")) {
+             FakeClient a = hub.join("a"); FakeClient b = hub.join("b")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             api.put("/api/mixes/a/sources/b", "{\"gainDb\": -6}");
             var renamed = api.post("/api/participants/b/rename", "{\"name\": \"bob\"}");
@@ -220,12 +209,12 @@ class ControlApiTest {
                 b.stateDirectory = state;
             })) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
-            try (FakeClient a = join(hub, "a"); FakeClient b = join(hub, "b")) {
+            try (FakeClient a = hub.join("a"); FakeClient b = hub.join("b")) {
                 api.put("/api/mixes/a", "{\"sources\": {\"b\": {\"gainDb\": -9, \"pan\": -1}}, \"selfDb\": -20}");
                 a.sendExit();
                 TestHub.await(Duration.ofSeconds(1), "a left", () -> hub.participant("a") == null);
             }
-            try (FakeClient again = join(hub, "a"); FakeClient b = join(hub, "b")) {
+            try (FakeClient again = hub.join("a"); FakeClient b = hub.join("b")) {
                 assertEquals(-9.0, api.get("/api/mixes/a").body().get("effective").get("b").get("gainDb").asDouble(),
                         0.01, "kept through the reconnect");
             }
@@ -263,7 +252,7 @@ class ControlApiTest {
     @Test
     void stateFileIsReplacedAtomically() throws Exception {
         Path state = TempFiles.directory("tutti-state");
-        try (TestHub hub = TestHub.start(b -> b.stateDirectory = state); FakeClient a = join(hub, "a")) {
+        try (TestHub hub = TestHub.start(b -> b.stateDirectory = state); FakeClient a = hub.join("a")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             for (int i = 0; i < 50; i++) {
                 api.put("/api/mixes/a", "{\"masterDb\": " + (-i) + "}");

@@ -9,24 +9,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tutti.mixer.PatchMode;
 import org.tutti.server.mix.Sections;
-import org.tutti.server.session.Participant;
 import org.tutti.server.testing.ApiClient;
 import org.tutti.server.testing.FakeClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
 
 /** Sections (by name prefix or set by the operator), section faders, who-am-I and personal links. */
 class SectionsApiTest {
-
-    private static FakeClient join(TestHub hub, String name) throws Exception {
-        FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), name);
-        client.sendSilence(2);
-        TestHub.await(Duration.ofSeconds(2), name + " streaming", () -> {
-            Participant p = hub.participant(name);
-            return p != null && p.state() == Participant.State.STREAMING;
-        });
-        return client;
-    }
 
     @Test
     void sectionComesFromTheNamesPrefix() {
@@ -43,8 +31,8 @@ class SectionsApiTest {
     @Test
     void aSectionFaderAppliesToItsMembersAndToWhoeverJoinsItLater() throws Exception {
         try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX));
-             FakeClient alto = join(hub, "alto-1"); FakeClient s1 = join(hub, "soprano-1");
-             FakeClient bob = join(hub, "bob")) {
+             FakeClient alto = hub.join("alto-1"); FakeClient s1 = hub.join("soprano-1");
+             FakeClient bob = hub.join("bob")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             var sections = api.get("/api/sections").body();
             assertEquals(List.of("soprano-1"), List.of(sections.path("sections").path("soprano").get(0).asText()));
@@ -60,7 +48,7 @@ class SectionsApiTest {
             assertEquals(0.0, api.get("/api/mixes/alto-1").body().path("effective").path("bob").path("gainDb")
                     .asDouble(), 0.01, "others untouched");
 
-            try (FakeClient s2 = join(hub, "soprano-2")) {
+            try (FakeClient s2 = hub.join("soprano-2")) {
                 TestHub.await(Duration.ofSeconds(2), "soprano-2 in alto-1's mix", () -> api.get("/api/mixes/alto-1")
                         .body().path("effective").has("soprano-2"));
                 assertEquals(-10.0, api.get("/api/mixes/alto-1").body().path("effective").path("soprano-2")
@@ -86,7 +74,7 @@ class SectionsApiTest {
 
     @Test
     void badSectionCallsAreRefusedAndChangeNothing() throws Exception {
-        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = join(hub, "alto-1")) {
+        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = hub.join("alto-1")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             String before = api.get("/api/mixes/alto-1").text();
             assertEquals(400, api.put("/api/mixes/alto-1/sections/soprano", "{\"gainDb\": 99}").status());
@@ -103,7 +91,7 @@ class SectionsApiTest {
     @Test
     void sectionsAndFadersSurviveARestart() throws Exception {
         java.nio.file.Path state = org.tutti.server.testing.TempFiles.directory("tutti-state");
-        try (TestHub hub = TestHub.start(b -> b.stateDirectory(state)); FakeClient a = join(hub, "alto-1")) {
+        try (TestHub hub = TestHub.start(b -> b.stateDirectory(state)); FakeClient a = hub.join("alto-1")) {
             ApiClient api = new ApiClient(hub.apiUrl(), hub.operatorToken());
             assertEquals(200, api.put("/api/mixes/alto-1/sections/soprano", "{\"gainDb\": -7}").status());
             assertEquals(200, api.put("/api/participants/alto-1/section", "{\"section\": \"altos\"}").status());
@@ -119,7 +107,7 @@ class SectionsApiTest {
 
     @Test
     void meTellsWhoATokenIsAndALinkCarriesANewTokenInItsFragment() throws Exception {
-        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = join(hub, "alto-1")) {
+        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = hub.join("alto-1")) {
             ApiClient operator = new ApiClient(hub.apiUrl(), hub.operatorToken());
             assertEquals("operator", operator.get("/api/me").body().path("role").asText());
             var link = operator.post("/api/participants/alto-1/link", "{\"base\": \"https://hub.example.org:8443/\"}");

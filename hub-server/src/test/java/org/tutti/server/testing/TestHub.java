@@ -74,6 +74,17 @@ public final class TestHub implements AutoCloseable {
         return onConductor(() -> hub.sessions().byName(name));
     }
 
+    /** A protocol-level client named {@code name} that has sent its first packets and is streaming. */
+    public FakeClient join(String name) throws Exception {
+        FakeClient client = FakeClient.connect(tcpPort(), Ports.freeUdp(), name);
+        client.sendSilence(2);
+        await(Duration.ofSeconds(2), name + " streaming", () -> {
+            Participant p = participant(name);
+            return p != null && p.state() == Participant.State.STREAMING;
+        });
+        return client;
+    }
+
     /** Polls {@code condition} until true or the timeout; fails with {@code message}. */
     public static void await(Duration timeout, String message, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -20,10 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.tutti.mixer.PatchMode;
-import org.tutti.server.session.Participant;
 import org.tutti.server.testing.ApiClient;
 import org.tutti.server.testing.FakeClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
 
 /** The live WebSocket and the served pages, from a plain HTTP client: who gets what, and bad input. */
@@ -82,16 +80,6 @@ class LiveFeedTest {
         }
     }
 
-    private static FakeClient join(TestHub hub, String name) throws Exception {
-        FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), name);
-        client.sendSilence(2);
-        TestHub.await(Duration.ofSeconds(2), name + " streaming", () -> {
-            Participant p = hub.participant(name);
-            return p != null && p.state() == Participant.State.STREAMING;
-        });
-        return client;
-    }
-
     private static String tokenOf(ApiClient operator, String name) throws Exception {
         return operator.post("/api/participants/" + name + "/token", "").body().path("token").asText();
     }
@@ -99,7 +87,7 @@ class LiveFeedTest {
     @Test
     void aParticipantsPageGetsTheRosterItsOwnMixMetersAndOnlyItsOwnHealth() throws Exception {
         try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX));
-             FakeClient alto = join(hub, "alto-1"); FakeClient bass = join(hub, "bass-1")) {
+             FakeClient alto = hub.join("alto-1"); FakeClient bass = hub.join("bass-1")) {
             ApiClient operator = new ApiClient(hub.apiUrl(), hub.operatorToken());
             Page page = Page.open(hub);
             page.socket.sendText("{\"token\":\"" + tokenOf(operator, "alto-1") + "\"}", true);
@@ -133,7 +121,7 @@ class LiveFeedTest {
 
     @Test
     void theOperatorsPageGetsEveryonesHealthAndTheHubs() throws Exception {
-        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = join(hub, "alto-1")) {
+        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = hub.join("alto-1")) {
             Page page = Page.open(hub);
             page.socket.sendText("{\"token\":\"" + hub.operatorToken() + "\"}", true);
             TestHub.await(Duration.ofSeconds(5), "health", () -> page.last("health") != null);
@@ -148,7 +136,7 @@ class LiveFeedTest {
 
     @Test
     void aPageWithoutAValidTokenIsClosedAndOthersCarryOn() throws Exception {
-        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = join(hub, "alto-1")) {
+        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = hub.join("alto-1")) {
             Page good = Page.open(hub);
             good.socket.sendText("{\"token\":\"" + hub.operatorToken() + "\"}", true);
             String[] bad = {"{\"token\":\"pt_nonsense\"}", "not json at all", "{\"nottoken\":1}", "{\"token\":5}"};
@@ -177,7 +165,7 @@ class LiveFeedTest {
 
     @Test
     void aPageThatStopsReadingIsSkippedNotQueued() throws Exception {
-        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = join(hub, "alto-1")) {
+        try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = hub.join("alto-1")) {
             // This page reads its first messages and then nothing: its socket fills up.
             Page stuck = new Page() {
                 private int read;
@@ -220,7 +208,7 @@ class LiveFeedTest {
     @Test
     void tokensNeverReachTheLog() throws Exception {
         try (org.tutti.server.testing.LogCapture log = new org.tutti.server.testing.LogCapture("ROOT");
-             TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = join(hub, "alto-1")) {
+             TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX)); FakeClient a = hub.join("alto-1")) {
             ApiClient operator = new ApiClient(hub.apiUrl(), hub.operatorToken());
             String url = operator.post("/api/participants/alto-1/link", "").body().path("url").asText();
             String token = url.substring(url.indexOf("#token=") + 7);
