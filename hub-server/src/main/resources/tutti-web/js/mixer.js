@@ -176,14 +176,16 @@ function renderRoster() {
       sectionGroups.delete(key);
     }
   }
+  const groupNodes = [];
   for (const key of order) {
     if (!sectionGroups.has(key)) {
       sectionGroups.set(key, makeGroup(key));
     }
     const group = sectionGroups.get(key);
-    container.append(group.node); // keeps the sorted order
+    groupNodes.push(group.node);
     const people = bySection.get(key);
     group.expander.querySelector('.count').textContent = ' ' + people.length;
+    const rowNodes = [];
     for (const person of people) {
       let row = rows.get(person.name);
       if (!row) {
@@ -191,11 +193,23 @@ function renderRoster() {
         rows.set(person.name, row);
       }
       row.mono = person.channels === 1;
-      group.rowsBox.append(row.node);
+      rowNodes.push(row.node);
     }
+    place(group.rowsBox, rowNodes);
   }
+  place(container, groupNodes);
   applyMix();
   applySearch();
+}
+
+// Puts `nodes` in this order under `parent`, moving only those out of place: a moved node loses
+// focus and any drag on it, so a fader in use must stay where it is when someone else joins.
+function place(parent, nodes) {
+  nodes.forEach((node, index) => {
+    if (parent.children[index] !== node) {
+      parent.insertBefore(node, parent.children[index] || null);
+    }
+  });
 }
 
 function applyMix() {

@@ -117,6 +117,8 @@ class WebPagesTest {
             assertEquals("-12 dB", shown.getText());
             TestHub.await(WAIT, "the hub has the new gain", () -> operator.get("/api/mixes/alto-1").body()
                     .path("effective").path("bass-1").path("gainDb").asDouble() == -12.0);
+            Thread.sleep(200); // the change comes back over the live feed and the page re-renders
+            assertEquals(fader, browser.driver().switchTo().activeElement(), "the fader in use keeps its focus");
             double after = heardDbfs(pa, 1000);
             assertEquals(-12.0, after - before, 1.0, "the fader's -12 dB is what the client hears: " + before
                     + " -> " + after + " dBFS");
