@@ -77,15 +77,23 @@ public final class WebPages extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         FullHttpResponse response;
+        long length;
         if (asset.etag().equals(request.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
             response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.NOT_MODIFIED);
+            length = 0;
         } else {
+            boolean head = HttpMethod.HEAD.equals(request.method());
             response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.OK,
-                    HttpMethod.HEAD.equals(request.method()) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(asset.bytes()));
+                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(asset.bytes()));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, asset.type());
+            length = asset.bytes().length; // for HEAD too: what GET would send
         }
         response.headers().set(HttpHeaderNames.ETAG, asset.etag());
-        write(ctx, response, keepAlive);
+        write(ctx, response, keepAlive, length);
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        write(ctx, response, keepAlive, response.content().readableBytes());
     }
 
     private static Asset asset(String path) {
@@ -120,8 +128,8 @@ public final class WebPages extends SimpleChannelInboundHandler<FullHttpRequest>
         return response;
     }
 
-    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-        HttpUtil.setContentLength(response, response.content().readableBytes());
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, long length) {
+        HttpUtil.setContentLength(response, length);
         var headers = response.headers();
         // Revalidated on every load (ETag), so a hub upgrade shows at once.
         headers.set(HttpHeaderNames.CACHE_CONTROL, "no-cache");

@@ -253,6 +253,10 @@ class LiveFeedTest {
                 assertEquals(404, get(hub, path, "GET").statusCode(), path);
             }
             assertEquals(405, get(hub, "/", "POST").statusCode());
+            HttpResponse<String> head = get(hub, "/", "HEAD");
+            assertEquals(200, head.statusCode());
+            assertEquals(String.valueOf(index.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
+                    head.headers().firstValue("Content-Length").orElse(""), "HEAD says what GET sends");
             assertEquals(200, new ApiClient(hub.apiUrl(), null).get("/api/health").status(), "the API still answers");
         }
     }
