@@ -146,7 +146,8 @@ public final class LiveFeed implements AutoCloseable {
         }
         hello.put("sampleRate", sampleRate);
         send(page, encode(hello));
-        sendState(page, encode(state()));
+        page.stale = true; // gets the roster and its mix now, from the roster as it is now
+        publishState();
         send(page, encode(health(page)));
         return true;
     }
@@ -157,18 +158,7 @@ public final class LiveFeed implements AutoCloseable {
             return;
         }
         try {
-            List<Entry> now = currentRoster();
-            boolean rosterChanged = !now.equals(roster);
-            roster = now;
-            boolean changed = rosterChanged || book.changes() != bookChanges;
-            bookChanges = book.changes();
-            String state = null;
-            for (Page page : List.copyOf(pages)) {
-                if (changed || page.stale) {
-                    state = state == null ? encode(state()) : state;
-                    sendState(page, state);
-                }
-            }
+            publishState();
             broadcast(meters());
             if (tick % TICKS_PER_HEALTH == 0) {
                 for (Page page : List.copyOf(pages)) {
@@ -182,6 +172,24 @@ public final class LiveFeed implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.error("live feed tick failed; pages keep their connection", e);
+        }
+    }
+
+    /**
+     * The roster and mixes as they are now, to every page if anything changed, else to pages that
+     * missed them: before any meters that follow the roster's order.
+     */
+    private void publishState() {
+        List<Entry> now = currentRoster();
+        boolean changed = !now.equals(roster) || book.changes() != bookChanges;
+        roster = now;
+        bookChanges = book.changes();
+        String state = null;
+        for (Page page : List.copyOf(pages)) {
+            if (changed || page.stale) {
+                state = state == null ? encode(state()) : state;
+                sendState(page, state);
+            }
         }
     }
 
