@@ -89,7 +89,8 @@ public final class HubMetrics implements AutoCloseable {
                     .description("TLS handshakes on the control port that failed or timed out").register(registry);
         }
         if (live != null) {
-            Gauge.builder("tutti.web.pages", pages, IntSupplier::getAsInt)
+            // Held strongly: Micrometer keeps a gauge's object weakly, and nothing else holds this lambda.
+            Gauge.builder("tutti.web.pages", pages, IntSupplier::getAsInt).strongReference(true)
                     .description("Web pages open with a live connection").register(registry);
             FunctionCounter.builder("tutti.web.messages", live.framesSent, LongAdder::sum)
                     .description("Live messages sent to pages, by outcome").tag("outcome", "sent").register(registry);
