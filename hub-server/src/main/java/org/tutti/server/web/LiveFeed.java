@@ -161,8 +161,14 @@ public final class LiveFeed implements AutoCloseable {
             publishState();
             broadcast(meters());
             if (tick % TICKS_PER_HEALTH == 0) {
+                String operatorHealth = null; // the same for every operator page: encoded once
                 for (Page page : List.copyOf(pages)) {
-                    send(page, encode(health(page)));
+                    if (page.who().operator()) {
+                        operatorHealth = operatorHealth == null ? encode(health(page)) : operatorHealth;
+                        send(page, operatorHealth);
+                    } else {
+                        send(page, encode(health(page)));
+                    }
                 }
             }
             if (tick % TICKS_PER_PING == 0) {
