@@ -88,7 +88,7 @@ function makeRow(person) {
   const panRow = element('label', { class: 'pan' }, element('span', { text: 'L' }), pan, element('span', { text: 'R' }));
   const flag = element('span', { class: 'flag' });
   const node = element('div', { class: 'row', 'data-name': name },
-    element('div', { class: 'row-head' }, element('span', { class: 'name', text: label }), flag, meter, output),
+    element('div', { class: 'row-head' }, element('span', { class: 'name' }, label, flag), meter, output),
     element('div', { class: 'row-controls' }, fader, mute, solo),
     panRow);
   const row = { node, fader, output, meter, mute, solo, pan, panRow, flag, fading: guard(fader), panning: guard(pan) };

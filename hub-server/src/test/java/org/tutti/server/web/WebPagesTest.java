@@ -192,7 +192,6 @@ class WebPagesTest {
             assertTrue(text.contains("soprano"), "section from the name: " + text);
             assertTrue(text.matches("(?s).*-1[23]\\.\\d dBFS.*"), "soprano-1's level: " + text);
             assertTrue(table.findElement(By.cssSelector("tr[data-name='soprano-2']")).getText().contains("silent"));
-            screenshot(browser, "operator-1280");
 
             // Rename soprano-2 to alto-1 and put them in section "alto" explicitly.
             table.findElement(By.cssSelector("button[aria-label='Rename or change the section of soprano-2']")).click();
