@@ -44,9 +44,7 @@ final class AccessRoutes {
 
     private Object link(Request request) {
         String name = request.path("name");
-        if (sessions.byName(name) == null && !sessions.mixes().book().all().containsKey(name)) {
-            throw ApiException.notFound("no participant named '" + name + "' (connected or with a saved mix)");
-        }
+        MixRoutes.requireKnown(sessions, name);
         String base = baseUrl(request);
         String token = tokens.issue(name);
         changed.run();

@@ -121,7 +121,12 @@ final class MixRoutes {
     }
 
     private void requireKnown(String name) {
-        if (sessions.byName(name) == null && !book.all().containsKey(name)) {
+        requireKnown(sessions, name);
+    }
+
+    /** A participant the API may address: connected, or with a saved mix (they may come back); else 404. */
+    static void requireKnown(SessionManager sessions, String name) {
+        if (sessions.byName(name) == null && !sessions.mixes().book().all().containsKey(name)) {
             throw ApiException.notFound("no participant named '" + name + "' (connected or with a saved mix)");
         }
     }

@@ -76,9 +76,7 @@ final class ParticipantRoutes {
 
     private Object token(Request request) {
         String name = request.path("name");
-        if (sessions.byName(name) == null && !sessions.mixes().book().all().containsKey(name)) {
-            throw ApiException.notFound("no participant named '" + name + "' (connected or with a saved mix)");
-        }
+        MixRoutes.requireKnown(sessions, name);
         String token = tokens.issue(name);
         changed.run();
         return Map.of("participant", name, "token", token,

@@ -57,9 +57,7 @@ final class SectionRoutes {
 
     private Object assign(Request request) {
         String name = request.path("name");
-        if (sessions.byName(name) == null && !book.all().containsKey(name)) {
-            throw ApiException.notFound("no participant named '" + name + "' (connected or with a saved mix)");
-        }
+        MixRoutes.requireKnown(sessions, name);
         JsonBody body = JsonBody.of(request.json(), "section");
         if (!body.has("section")) {
             throw ApiException.badRequest("'section' is required (null puts them back in their name's section)");
