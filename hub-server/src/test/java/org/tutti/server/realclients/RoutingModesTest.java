@@ -38,7 +38,8 @@ class RoutingModesTest {
         assertTrue(heard.a440 < -11.5 && heard.b1000 < -11.5, "a plain sum at unity, no gain added: " + heard);
     }
 
-    record Heard(double a440, double a1000, double b440, double b1000, double aRight550, double aRight1250) {
+    record Heard(double a440, double a1000, double b440, double b1000, double aRight550, double aRight1250,
+                 String hubSide) {
     }
 
     private static Heard run(PatchMode mode) throws Exception {
@@ -57,7 +58,11 @@ class RoutingModesTest {
             return new Heard(
                     Analysis.medianToneDbfs(gotA[0], 440, rate), Analysis.medianToneDbfs(gotA[0], 1000, rate),
                     Analysis.medianToneDbfs(gotB[0], 440, rate), Analysis.medianToneDbfs(gotB[0], 1000, rate),
-                    Analysis.medianToneDbfs(gotA[1], 550, rate), Analysis.medianToneDbfs(gotA[1], 1250, rate));
+                    Analysis.medianToneDbfs(gotA[1], 550, rate), Analysis.medianToneDbfs(gotA[1], 1250, rate),
+                    // What the hub did with both streams, so that a failure says whose side lost the tone.
+                    "A: " + hub.participant("A").stream().jitter().stats() + "; B: "
+                            + hub.participant("B").stream().jitter().stats() + "; late periods "
+                            + hub.hub().timings().latePeriods());
         }
     }
 }
