@@ -30,50 +30,100 @@ function format(view) {
   return f ? `${f.bits} bit ${f.sampleRate / 1000}k /${f.framesPerPacket} ${f.channelsSent}→${f.channelsReceived}` : '–';
 }
 
+// One row per participant, kept while they stay and updated in place: rebuilding the table on every
+// health message (once a second) lost clicks that fell between a button's press and release, and
+// moved a screen reader's place.
+const rows = new Map();
+
 function renderPeople() {
   const judged = participants.map((view) => ({ view, health: health.judge(view.name, view.stats, sampleRate) }));
   judged.sort((a, b) => b.health.score - a.health.score || a.view.name.localeCompare(b.view.name));
+  const present = new Set(judged.map(({ view }) => view.name));
+  for (const [name, row] of rows) {
+    if (!present.has(name)) {
+      row.element.remove();
+      rows.delete(name);
+    }
+  }
   const body = $('rows');
-  const keep = document.activeElement && body.contains(document.activeElement)
-    ? document.activeElement.dataset.key : null;
-  body.replaceChildren(...judged.map(({ view, health: h }) => personRow(view, h)));
-  if (keep) {
-    const again = body.querySelector(`[data-key="${CSS.escape(keep)}"]`);
-    if (again) {
-      again.focus();
+  judged.forEach(({ view, health: h }) => {
+    let row = rows.get(view.name);
+    if (!row) {
+      row = personRow(view.name);
+      rows.set(view.name, row);
+    }
+    updateRow(row, view, h);
+  });
+  const order = judged.map(({ view }) => rows.get(view.name).element);
+  if (order.some((element, index) => body.children[index] !== element) || body.children.length !== order.length) {
+    // Moving a row takes the focus out of it: put it back.
+    const keep = document.activeElement && body.contains(document.activeElement)
+      ? document.activeElement.dataset.key : null;
+    body.append(...order);
+    if (keep) {
+      const again = body.querySelector(`[data-key="${CSS.escape(keep)}"]`);
+      if (again) {
+        again.focus();
+      }
     }
   }
   $('h-count').textContent = String(participants.length);
 }
 
-function personRow(view, h) {
-  const stats = view.stats || {};
-  const name = view.name;
+function personRow(name) {
+  const row = { view: null };
   const button = (text, label, handler) => {
     const b = element('button', { type: 'button', text, 'aria-label': label + ' ' + name,
       'data-key': text + ':' + name });
     b.addEventListener('click', handler);
     return b;
   };
-  const cells = [
+  const badge = element('span', { class: 'badge' });
+  row.cells = {
+    badge,
+    section: element('td'),
+    loss: element('td'),
+    conceal: element('td'),
+    jitter: element('td'),
+    buffer: element('td'),
+    latency: element('td'),
+    level: element('td'),
+    format: element('td'),
+  };
+  const c = row.cells;
+  row.element = element('tr', { 'data-name': name },
     element('th', { scope: 'row', text: name }),
-    element('td', {}, element('span', { class: 'badge ' + h.grade, text: GRADE_TEXT[h.grade] })),
-    element('td', { text: view.section || '–' }),
-    element('td', { text: h.loss === undefined ? '–' : percent(h.loss) }),
-    element('td', { text: h.conceal === undefined ? '–' : percent(h.conceal) }),
-    element('td', { text: stats.jitterMs === undefined ? '–' : stats.jitterMs.toFixed(1) + ' ms' }),
-    element('td', { text: stats.bufferMs === undefined ? '–' : stats.bufferMs.toFixed(1) + ' ms' }),
-    element('td', { text: stats.bufferMs === undefined ? '–'
-      : (stats.bufferMs + (view.format ? view.format.framesPerPacket * 1000 / sampleRate : 0)).toFixed(1) + ' ms' }),
-    element('td', { text: stats.levelDbfs === null || stats.levelDbfs === undefined ? 'silent'
-      : stats.levelDbfs.toFixed(1) + ' dBFS' }),
-    element('td', { text: format(view) }),
+    element('td', {}, badge), c.section, c.loss, c.conceal, c.jitter, c.buffer, c.latency, c.level, c.format,
     element('td', { class: 'actions' },
       button('Link', 'Personal link for', () => showLink(name)),
-      button('Edit', 'Rename or change the section of', () => edit(view)),
-      button('Kick', 'Disconnect', () => kick(name))),
-  ];
-  return element('tr', { 'data-name': name, class: h.grade }, ...cells);
+      button('Edit', 'Rename or change the section of', () => edit(row.view)),
+      button('Kick', 'Disconnect', () => kick(name))));
+  return row;
+}
+
+function setText(node, text) {
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
+}
+
+function updateRow(row, view, h) {
+  row.view = view;
+  const stats = view.stats || {};
+  const c = row.cells;
+  row.element.className = h.grade;
+  c.badge.className = 'badge ' + h.grade;
+  setText(c.badge, GRADE_TEXT[h.grade]);
+  setText(c.section, view.section || '–');
+  setText(c.loss, h.loss === undefined ? '–' : percent(h.loss));
+  setText(c.conceal, h.conceal === undefined ? '–' : percent(h.conceal));
+  setText(c.jitter, stats.jitterMs === undefined ? '–' : stats.jitterMs.toFixed(1) + ' ms');
+  setText(c.buffer, stats.bufferMs === undefined ? '–' : stats.bufferMs.toFixed(1) + ' ms');
+  setText(c.latency, stats.bufferMs === undefined ? '–'
+    : (stats.bufferMs + (view.format ? view.format.framesPerPacket * 1000 / sampleRate : 0)).toFixed(1) + ' ms');
+  setText(c.level, stats.levelDbfs === null || stats.levelDbfs === undefined ? 'silent'
+    : stats.levelDbfs.toFixed(1) + ' dBFS');
+  setText(c.format, format(view));
 }
 
 async function showLink(name) {
