@@ -8,15 +8,25 @@ package org.tutti.server.jitter;
  * second of a start-up burst does not move a median). For each candidate depth the history counts
  * <em>late events</em>: runs of consecutive packets later than that depth, each of which the buffer
  * conceals as one gap. The depth needed is the smallest candidate with at most
- * {@value #LATE_EVENTS_ALLOWED} such events in the last {@link #DEFAULT_WINDOW_SECONDS} s.
+ * {@value #LATE_EVENTS_ALLOWED} such events in the last {@value #SHORT_WINDOW_SECONDS} s, and not more
+ * than that in the last {@link #DEFAULT_WINDOW_SECONDS} s if they went on (see below).
  *
  * <p>Why events and not the spread of all arrivals: a stall of the sender's or this machine (tens of
  * milliseconds, now and then) delays one run of packets, which the buffer rides out as one gap
  * whatever its depth; covering it would add its whole length to everyone's latency for the window.
  * Network jitter delays packet after packet, each late one a gap of its own, so a depth too small for
- * it makes many events at once and the target rises within the second. Once the jitter is over its
- * events age out of the window and the target comes back down. The first {@value #START_UP_SECONDS}
- * s of a stream are not counted: a client starts with a burst, not with jitter.
+ * it makes many events at once and the target rises within the second. The first
+ * {@value #START_UP_SECONDS} s of a stream are not counted: a client starts with a burst, not with
+ * jitter.
+ *
+ * <p>How long a depth is held depends on how long its events went on. Events of the last
+ * {@value #SHORT_WINDOW_SECONDS} s raise the target at once. The whole window holds it only for a
+ * depth whose events came in at least {@value #PERSISTENT_SECONDS} different seconds: jitter of the
+ * path, which goes on for minutes. A shared VM also has episodes of a few seconds (its scheduler
+ * starves the sender or this machine: uneven arrivals, then stalls of over 100 ms) that look like
+ * jitter while they last. Held for the whole window, such episodes kept the target at 27–30 packets
+ * (70–80 ms) on a loopback line where a fixed 4-packet buffer played 80 s without a gap. Once an
+ * episode is over, its depth is gone within {@value #SHORT_WINDOW_SECONDS} s.
  *
  * <p>Network thread writes ({@link #update}); any thread reads {@link #spreadSeconds()}. No
  * allocation after construction.
@@ -27,12 +37,18 @@ public final class ArrivalSpread {
     static final int LATE_EVENTS_ALLOWED = 2;
     static final int BASELINE_SECONDS = 10;
     static final int START_UP_SECONDS = 3;
+    /** Late events of this many last seconds raise the target whether or not they persist. */
+    static final int SHORT_WINDOW_SECONDS = 5;
+    /** A depth is held for the whole window once its late events came in this many different seconds. */
+    static final int PERSISTENT_SECONDS = 8;
     /** Candidate depths beyond the baseline, seconds: fine where depths usually are, coarse beyond. */
     static final double[] CANDIDATES = candidates();
 
     private final int window;
     private final short[][] events;
     private final int[] totals;
+    /** Per candidate: seconds of the window with at least one late event for it. */
+    private final int[] eventfulSeconds;
     private final double[] minimum;
     private final long[] bucketSecond;
     private final double[] baselineScratch = new double[BASELINE_SECONDS];
@@ -46,6 +62,7 @@ public final class ArrivalSpread {
         this.window = Math.max(windowSeconds, BASELINE_SECONDS + 1);
         this.events = new short[window][CANDIDATES.length];
         this.totals = new int[CANDIDATES.length];
+        this.eventfulSeconds = new int[CANDIDATES.length];
         this.minimum = new double[window];
         this.bucketSecond = new long[window];
         java.util.Arrays.fill(bucketSecond, Long.MIN_VALUE);
@@ -86,6 +103,9 @@ public final class ArrivalSpread {
             // A late event for every candidate this packet is late for and the one before was not.
             for (int k = firstAtLeast(previousExcess); k < CANDIDATES.length && CANDIDATES[k] < excess; k++) {
                 if (events[bucket][k] < Short.MAX_VALUE) {
+                    if (events[bucket][k] == 0) {
+                        eventfulSeconds[k]++;
+                    }
                     events[bucket][k]++;
                     totals[k]++;
                     counted = true;
@@ -109,6 +129,7 @@ public final class ArrivalSpread {
             java.util.Arrays.fill(bucket, (short) 0);
         }
         java.util.Arrays.fill(totals, 0);
+        java.util.Arrays.fill(eventfulSeconds, 0);
         currentSecond = Long.MIN_VALUE;
         firstSecond = Long.MIN_VALUE;
         baseline = Double.NaN;
@@ -151,18 +172,42 @@ public final class ArrivalSpread {
     private void forget(int bucket) {
         for (int k = 0; k < CANDIDATES.length; k++) {
             totals[k] -= events[bucket][k];
+            if (events[bucket][k] > 0) {
+                eventfulSeconds[k]--;
+            }
             events[bucket][k] = 0;
         }
         bucketSecond[bucket] = Long.MIN_VALUE;
     }
 
-    /** The smallest candidate with at most {@link #LATE_EVENTS_ALLOWED} late events, and all above it too. */
+    /**
+     * The smallest candidate such that it and every one above it is needed by neither rule: at most
+     * {@link #LATE_EVENTS_ALLOWED} late events in the last {@link #SHORT_WINDOW_SECONDS} s, and not
+     * more than that in the window in {@link #PERSISTENT_SECONDS} or more different seconds.
+     */
     private void recompute() {
         int k = CANDIDATES.length - 1;
-        while (k >= 0 && totals[k] <= LATE_EVENTS_ALLOWED) {
+        while (k >= 0 && !needed(k)) {
             k--;
         }
         needed = k < 0 ? 0 : CANDIDATES[Math.min(k + 1, CANDIDATES.length - 1)];
+    }
+
+    private boolean needed(int k) {
+        if (totals[k] <= LATE_EVENTS_ALLOWED) {
+            return false;
+        }
+        if (eventfulSeconds[k] >= PERSISTENT_SECONDS) {
+            return true;
+        }
+        int recent = 0;
+        for (long second = currentSecond - SHORT_WINDOW_SECONDS + 1; second <= currentSecond; second++) {
+            int i = bucket(second);
+            if (bucketSecond[i] == second) {
+                recent += events[i][k];
+            }
+        }
+        return recent > LATE_EVENTS_ALLOWED;
     }
 
     private static int firstAtLeast(double excess) {

@@ -70,6 +70,45 @@ class AdaptiveDepthTest {
     }
 
     @Test
+    void anEpisodeOfTheMachineRaisesTheTargetOnlyWhileItLasts() {
+        // As traced on a shared VM: for 3 s the sender's packets come unevenly (up to 8 ms late), then
+        // two stalls of 170 ms; clean before and after.
+        StreamInputTest.Network episode = (sequence, sent, random) -> {
+            long clean = sent + (long) (random.nextDouble() * CLEAN_MS * 1e6);
+            double at = sent / 1e9;
+            if (at >= 50 && at < 53) {
+                return sent + (long) (random.nextDouble() * 8e6);
+            }
+            for (double stall : new double[] {53.0, 54.5}) {
+                if (at >= stall && at < stall + 0.17) {
+                    return Math.max(clean, (long) ((stall + 0.17) * 1e9));
+                }
+            }
+            return clean;
+        };
+        StreamInputTest.Run run = StreamInputTest.simulate(RATE, 0, episode, 90, AUTO, 13);
+        int[] target = run.targetAt();
+        String trace = "target by second " + java.util.Arrays.toString(target);
+        assertTrue(target[52] > target[45] + PACKET, "deeper while the episode lasts: " + trace);
+        assertTrue(target[62] <= target[45] + PACKET / 2, "back within 5 s of its end, not held for 30 s: " + trace);
+    }
+
+    @Test
+    void jitterThatGoesOnIsHeldAfterAPause() {
+        // 10 ms of jitter for 20 s, 6 s of quiet, then again: the depth must not drop in the pause.
+        StreamInputTest.Network onOff = (sequence, sent, random) -> {
+            double at = sent / 1e9;
+            boolean jitter = (at >= 30 && at < 50) || (at >= 56 && at < 80);
+            return sent + (long) (random.nextDouble() * (jitter ? 20 : CLEAN_MS) * 1e6);
+        };
+        StreamInputTest.Run run = StreamInputTest.simulate(RATE, 0, onOff, 80, AUTO, 17);
+        int[] target = run.targetAt();
+        assertTrue(target[55] >= target[49] - PACKET / 2, "held through the pause: " + java.util.Arrays.toString(target));
+        long gaps = run.underrunsAt()[79] - run.underrunsAt()[56];
+        assertTrue(gaps <= 1, gaps + " gaps when the jitter came back: " + java.util.Arrays.toString(run.underrunsAt()));
+    }
+
+    @Test
     void aClientsStartUpBurstIsNoJitter() {
         // JackTrip clients start with a burst: the first 40 packets all arrive at 0.2 s.
         StreamInputTest.Network burst = (sequence, sent, random) -> {
