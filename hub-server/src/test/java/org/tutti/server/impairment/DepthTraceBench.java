@@ -1,0 +1,77 @@
+package org.tutti.server.impairment;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.tutti.mixer.PatchMode;
+import org.tutti.server.engine.ParticipantStream;
+import org.tutti.server.jitter.JitterStats;
+import org.tutti.server.testing.JackServer;
+import org.tutti.server.testing.JackTripClient;
+import org.tutti.server.testing.Ports;
+import org.tutti.server.testing.TestHub;
+
+/**
+ * A diagnostic, not part of the default build: one real JackTrip client ({@code -q 4}) straight into a
+ * loopback hub, and a line for every change of the hub's jitter-buffer counters (polled every 2 ms)
+ * with the depth, the target, the measured arrival spread, the clock estimate and the engine's late
+ * periods at that moment. It tells an episode of the machine (arrival stalls, late periods, counters
+ * moving together) from a depth that is too shallow. {@code -Dtrace.queue=4|auto},
+ * {@code -Dtrace.seconds=40}:
+ * {@code mvn -B -pl hub-server -am verify -Pimpairment -Dtest=DepthTraceBench -Dtrace.queue=4}.
+ */
+@Tag("impairment")
+class DepthTraceBench {
+    private record Counters(long underruns, long lost, long late, long reprimes, long realignments, long stalls) {
+        static Counters of(JitterStats s) {
+            return new Counters(s.underruns(), s.lost(), s.late(), s.reprimes(), s.realignments(), s.arrivalStalls());
+        }
+
+        String minus(Counters before) {
+            return String.format("underruns +%d lost +%d late +%d reprimes +%d realignments +%d stalls +%d",
+                    underruns - before.underruns, lost - before.lost, late - before.late,
+                    reprimes - before.reprimes, realignments - before.realignments, stalls - before.stalls);
+        }
+    }
+
+    @Test
+    void trace() throws Exception {
+        String queue = System.getProperty("trace.queue", "4");
+        int seconds = Integer.getInteger("trace.seconds", 40);
+        try (TestHub hub = TestHub.start(b -> {
+                 b.patchMode(PatchMode.CLIENT_LOOPBACK);
+                 if (queue.equals("auto")) {
+                     b.queueAuto = true;
+                 } else {
+                     b.queuePackets(Integer.parseInt(queue));
+                 }
+             });
+             JackTripClient client = JackTripClient.start(JackServer.shared(), hub.tcpPort(), "jttrace",
+                     Ports.freeUdp(), "-K", "trace", "-n", "1", "-q", "4").awaitConnected(15_000)) {
+            TestHub.await(java.time.Duration.ofSeconds(10), "streaming",
+                    () -> hub.participant("trace") != null && hub.participant("trace").stream() != null);
+            ParticipantStream stream = hub.participant("trace").stream();
+            long start = System.nanoTime();
+            Counters last = Counters.of(stream.jitter().stats());
+            List<String> lines = new ArrayList<>(); // printed at the end: printing while tracing would disturb it
+            while (System.nanoTime() - start < seconds * 1_000_000_000L) {
+                JitterStats stats = stream.jitter().stats();
+                Counters now = Counters.of(stats);
+                if (!now.equals(last)) {
+                    lines.add(String.format("%7.3f s %s (longest gap %.1f ms) depth %d target %d spread %.2f ms"
+                                    + " drift %.1f ppm correction %.1f ppm late periods %d",
+                            (System.nanoTime() - start) / 1e9, now.minus(last), stats.longestArrivalGapNanos() / 1e6,
+                            stream.jitter().depthFrames(), stream.reader().targetFrames(),
+                            stream.jitter().arrivalSpreadSeconds() * 1e3, stream.jitter().drift().ppm(),
+                            stream.reader().correctionPpm(), hub.hub().timings().latePeriods()));
+                    last = now;
+                }
+                Thread.sleep(2);
+            }
+            lines.forEach(System.out::println);
+            System.out.println("trace end (" + queue + ", " + seconds + " s): " + stream.jitter().stats()
+                    + "; target " + stream.reader().targetFrames() + " frames");
+        }
+    }
+}
