@@ -1,6 +1,8 @@
 // Opens N live pages on a Tutti hub, as N phones would, and reads everything the hub sends them.
 // Plain JDK (java.net.http), run as a single source file:
 //   java bench/PageLoad.java ws://127.0.0.1:8080/api/live TOKEN 50 30
+// TOKEN is one token for every page, or @FILE: a file with one token per line, page i signing in with
+// line i (mod the number of lines), as singers' phones each with their own personal link.
 // Prints one line at the end: pages, messages, bytes, meters messages per page per second, and how
 // many pages were closed early.
 import java.net.URI;
@@ -15,7 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public class PageLoad {
     public static void main(String[] args) throws Exception {
         URI uri = URI.create(args[0]);
-        String token = args[1];
+        List<String> tokens = args[1].startsWith("@")
+                ? java.nio.file.Files.readAllLines(java.nio.file.Path.of(args[1].substring(1))).stream()
+                        .map(String::strip).filter(t -> !t.isEmpty()).toList()
+                : List.of(args[1]);
         int pages = Integer.parseInt(args[2]);
         double seconds = Double.parseDouble(args[3]);
         AtomicLong messages = new AtomicLong();
@@ -49,7 +54,7 @@ public class PageLoad {
                     return null;
                 }
             }).get(10, TimeUnit.SECONDS);
-            socket.sendText("{\"token\":\"" + token + "\"}", true);
+            socket.sendText("{\"token\":\"" + tokens.get(i % tokens.size()) + "\"}", true);
             sockets.add(socket);
         }
         long metersBefore = meters.get();

@@ -2,19 +2,23 @@
 """What the web pages cost the audio engine, and how smooth a singer's page is on a phone.
 
 1. Engine: a hub (copied from hub-server/target/tutti.jar) with --clients simulated participants
-   streaming (the load generator, everyone hears everyone but themselves). --window s with no page
-   open, --window s with --pages live pages (bench/PageLoad.java: WebSocket clients reading
-   everything, as phones would), --window s with none again. Per window: the engine's mean and p99
-   period cost, late periods, kernel drops, the hub's CPU.
+   streaming (the load generator, everyone hears everyone but themselves). Windows of --window s
+   alternate --rounds times: none open, --pages live pages open (bench/PageLoad.java: WebSocket
+   clients reading everything, as the phones of --pages participants would, each signed in with
+   its own participant token), ..., and none again at the end. The pages' cost is each pages
+   window against the mean of the windows just before and after it, so that a drift of the machine
+   over the run does not count as the pages' cost. Per window: the engine's mean and p99 period
+   cost, late periods, kernel drops, the hub's CPU.
 2. Phone: the same hub with --choir participants; one singer's page in Debian's Chromium at
-   360x740 with the CPU slowed 4x (PhoneFrameTimeBench through Selenium): frame intervals,
-   main-thread busy share, long tasks.
+   360x740 with the CPU slowed 4x, and again unslowed (--throttles; PhoneFrameTimeBench through
+   Selenium): frame intervals, main-thread busy share, long tasks.
 Writes bench/out/pages-<time>/results.md and puts it into docs/benchmarks.md between its markers
 (--no-publish: don't). Loopback only; the load generator and the pages run on the same machine.
 
-  bench/pages.py [--clients 128] [--pages 50] [--window 30] [--choir 200] [--no-publish]
+  bench/pages.py [--clients 128] [--pages 50] [--window 30] [--rounds 2] [--choir 200] [--throttles 4,1]
+                 [--no-publish]
 """
-import argparse, os, re, shutil, subprocess, sys, time
+import argparse, json, os, re, shutil, subprocess, sys, time, urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -90,51 +94,80 @@ def stop(proc):
             proc.kill()
 
 
+def participant_tokens(run, token, count):
+    """Issues a participant token for the first `count` participants, as the operator would hand out links."""
+    def call(method, path):
+        request = urllib.request.Request(f"http://127.0.0.1:{HTTP}{path}", method=method,
+                                         headers={"Authorization": f"Bearer {token}"})
+        return json.loads(urllib.request.urlopen(request, timeout=10).read())
+    names = sorted(view["name"] for view in call("GET", "/api/participants"))[:count]
+    tokens = [call("POST", f"/api/participants/{name}/token")["token"] for name in names]
+    path = run / "participant-tokens.txt"
+    path.write_text("\n".join(tokens) + "\n")
+    path.chmod(0o600)
+    return path
+
+
+def measure(hub, seconds):
+    a = sample(hub)
+    time.sleep(seconds)
+    return a, sample(hub)
+
+
 def engine_part(args, run, jar):
     hub, token = start_hub(run, jar, "engine")
     loadgen = None
     try:
-        loadgen = start_loadgen(run, args.clients, 3 * args.window + 30, "engine")
-        rows = []
-        a = sample(hub)
-        time.sleep(args.window)
-        b = sample(hub)
-        rows.append(window(a, b, "no page open", 0))
-        pages_cmd = ["java", str(ROOT / "bench/PageLoad.java"), f"ws://127.0.0.1:{HTTP}/api/live", token,
-                     str(args.pages), str(args.window + 4)]
-        pages = subprocess.Popen(pages_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        first = pages.stdout.readline()  # "pageload: N pages open"
-        time.sleep(2)
-        a = sample(hub)
-        time.sleep(args.window)
-        b = sample(hub)
-        out = pages.communicate(timeout=60)[0]
-        line = next((l for l in (first + out).splitlines() if "meters_per_page_per_second" in l), "")
-        rows.append(window(a, b, f"{args.pages} pages open", int(b["pages"]), line))
-        time.sleep(3)
-        a = sample(hub)
-        time.sleep(args.window)
-        b = sample(hub)
-        rows.append(window(a, b, "no page open, after", int(b["pages"])))
+        loadgen = start_loadgen(run, args.clients, (2 * args.rounds + 1) * (args.window + 8) + 30, "engine")
+        tokens = participant_tokens(run, token, args.pages)
+        rows = [window(*measure(hub, args.window), "no page open", 0)]
+        for round_ in range(1, args.rounds + 1):
+            pages_cmd = ["java", str(ROOT / "bench/PageLoad.java"), f"ws://127.0.0.1:{HTTP}/api/live", f"@{tokens}",
+                         str(args.pages), str(args.window + 4)]
+            if round_ == 1:
+                (run / "commands.txt").open("a").write(" ".join(pages_cmd) + "\n")
+            pages = subprocess.Popen(pages_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            first = pages.stdout.readline()  # "pageload: N pages open"
+            time.sleep(2)
+            a, b = measure(hub, args.window)
+            out = pages.communicate(timeout=60)[0]
+            line = next((l for l in (first + out).splitlines() if "meters_per_page_per_second" in l), "")
+            rows.append(window(a, b, f"{args.pages} pages open ({round_})", int(b["pages"]), line))
+            time.sleep(3)
+            a, b = measure(hub, args.window)
+            rows.append(window(a, b, f"no page open ({round_})", int(b["pages"])))
         return rows
     finally:
         stop(loadgen)
         stop(hub)
 
 
+def pages_cost(rows):
+    """Each pages window's mean period cost minus the mean of its neighbours (windows without pages)."""
+    return [rows[i]["mean_us"] - (rows[i - 1]["mean_us"] + rows[i + 1]["mean_us"]) / 2
+            for i in range(1, len(rows) - 1, 2)]
+
+
 def phone_part(args, run, jar):
+    """The singer's page at each CPU slowdown of --throttles; one table, a row per slowdown."""
     hub, token = start_hub(run, jar, "phone")
     loadgen = None
     try:
-        loadgen = start_loadgen(run, args.choir, args.phone_seconds + 120, "phone")
-        cmd = ["mvn", "-B", "-q", "-pl", "hub-server", "-am", "verify", "-Ppages", "-Dtest=PhoneFrameTimeBench",
-               "-Dsurefire.failIfNoSpecifiedTests=false", f"-Dtutti.bench.url=http://127.0.0.1:{HTTP}",
-               f"-Dtutti.bench.token={token}", "-Dtutti.bench.participant=lg000",
-               f"-Dtutti.bench.seconds={args.phone_seconds}"]
-        (run / "commands.txt").open("a").write(" ".join(c if "token=" not in c else "-Dtutti.bench.token=…"
-                                                         for c in cmd) + "\n")
-        subprocess.run(cmd, cwd=ROOT, check=True, stdout=open(run / "phone-mvn.log", "w"), stderr=subprocess.STDOUT)
-        return (ROOT / "hub-server/target/phone-frames.md").read_text().strip()
+        throttles = [int(t) for t in args.throttles.split(",")]
+        loadgen = start_loadgen(run, args.choir, len(throttles) * (args.phone_seconds + 90) + 30, "phone")
+        table = []
+        for throttle in throttles:
+            cmd = ["mvn", "-B", "-q", "-pl", "hub-server", "-am", "verify", "-Ppages", "-Dtest=PhoneFrameTimeBench",
+                   "-Dsurefire.failIfNoSpecifiedTests=false", f"-Dtutti.bench.url=http://127.0.0.1:{HTTP}",
+                   f"-Dtutti.bench.token={token}", "-Dtutti.bench.participant=lg000",
+                   f"-Dtutti.bench.seconds={args.phone_seconds}", f"-Dtutti.bench.throttle={throttle}"]
+            (run / "commands.txt").open("a").write(" ".join(c if "token=" not in c else "-Dtutti.bench.token=…"
+                                                             for c in cmd) + "\n")
+            subprocess.run(cmd, cwd=ROOT, check=True, stdout=open(run / f"phone-mvn-{throttle}.log", "w"),
+                           stderr=subprocess.STDOUT)
+            lines = (ROOT / "hub-server/target/phone-frames.md").read_text().strip().splitlines()
+            table += lines if not table else lines[2:]
+        return "\n".join(table)
     finally:
         stop(loadgen)
         stop(hub)
@@ -149,10 +182,14 @@ def report(rows, phone, args, started):
                      f"{'≤ %.0f' % r['p99_us']} µs | {r['late']} of {r['periods']} | {r['drops']} | "
                      f"{r['cpu_pct']:.0f} % | {r['skipped']} |")
     page_line = next((r["page_line"] for r in rows if r["page_line"]), "")
+    costs = pages_cost(rows)
     return (f"Run of {started}, `bench/pages.sh --clients {args.clients} --pages {args.pages} --window {args.window}"
-            f" --choir {args.choir}`, {os.cpu_count()} CPUs, load generator, pages and browser on the same machine"
-            f" (1-minute load average after: {loadavg()[0]}).\n\n" + "\n".join(lines)
-            + f"\n\nThe pages' side (bench/PageLoad.java): `{page_line.replace('pageload: ', '')}`.\n\n"
+            f" --rounds {args.rounds} --choir {args.choir} --throttles {args.throttles}`, {os.cpu_count()} CPUs,"
+            f" load generator, pages and browser on the same machine (1-minute load average after: {loadavg()[0]}).\n\n" + "\n".join(lines)
+            + "\n\nThe pages' cost, each pages window against the mean of the windows before and after it: "
+            + ", ".join(f"{c:+.1f} µs" for c in costs) + " per period"
+            + f" (of {1e6 * 128 / 48000:.0f} µs).\n\n"
+            + f"The pages' side (bench/PageLoad.java, one window): `{page_line.replace('pageload: ', '')}`.\n\n"
             + "A singer's page (`PhoneFrameTimeBench`), every other participant's meter moving:\n\n" + phone)
 
 
@@ -173,6 +210,8 @@ def main():
     parser.add_argument("--clients", type=int, default=128)
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--window", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=2, help="pages windows, each between two windows without")
+    parser.add_argument("--throttles", default="4,1", help="the phone's CPU slowdowns to measure the page at")
     parser.add_argument("--choir", type=int, default=200)
     parser.add_argument("--phone-seconds", type=int, default=20)
     parser.add_argument("--no-publish", action="store_true")

@@ -19,8 +19,9 @@ import org.tutti.server.testing.Browser;
  * 360×740 viewport with its CPU slowed 4× (DevTools' CPU throttling), the page of one of the hub's
  * participants, every other participant's meter moving. Measures for {@code tutti.bench.seconds}:
  * the interval between animation frames (what the page paints at), the main thread's busy share
- * from Chromium's own performance counters (Performance.getMetrics: task, script, layout, style),
- * and long tasks (over 50 ms). Run by bench/pages.sh against a hub it started
+ * from Chromium's own performance counters (Performance.getMetrics: task, script, layout, style,
+ * and the rest of the tasks' time), and long tasks (over 50 ms). {@code -Dtutti.bench.throttle=1}
+ * runs it unthrottled, to tell the page's own work from the throttling's. Run by bench/pages.sh against a hub it started
  * ({@code -Dtutti.bench.url=… -Dtutti.bench.token=… -Dtutti.bench.participant=…}); writes
  * target/phone-frames.md. It measures; it does not pass or fail on a figure.
  */
@@ -68,15 +69,19 @@ class PhoneFrameTimeBench {
             List<Number> longTasks = (List<Number>) browser.script("return window.benchLongTasks;");
             double[] sorted = frames.stream().mapToDouble(Number::doubleValue).sorted().toArray();
             double elapsed = after.get("Timestamp").doubleValue() - before.get("Timestamp").doubleValue();
+            double task = share(before, after, "TaskDuration", elapsed);
+            double script = share(before, after, "ScriptDuration", elapsed);
+            // The rest of the main thread's tasks: painting the canvases, compositing, garbage collection.
+            double layoutAndStyle = share(before, after, "LayoutDuration", elapsed)
+                    + share(before, after, "RecalcStyleDuration", elapsed);
             String report = String.format(Locale.ROOT, """
-                    | participants | viewport, CPU | frames/s | frame interval p50 / p95 / p99 / max | frames over 33 ms | main thread busy (script, layout+style) | long tasks |
+                    | participants | viewport, CPU | frames/s | frame interval p50 / p95 / p99 / max | frames over 33 ms | main thread busy (script, layout+style, rest) | long tasks |
                     |---|---|---|---|---|---|---|
-                    | %d | 360×740, %d× slower | %.1f | %.1f / %.1f / %.1f / %.1f ms | %.1f %% | %.0f %% (%.0f %%, %.0f %%) | %d (longest %.0f ms) |
+                    | %d | 360×740, %d× slower | %.1f | %.1f / %.1f / %.1f / %.1f ms | %.1f %% | %.0f %% (%.0f %%, %.0f %%, %.0f %%) | %d (longest %.0f ms) |
                     """, participants, throttle, sorted.length / elapsed, quantile(sorted, 0.5), quantile(sorted, 0.95),
                     quantile(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1],
                     100.0 * java.util.Arrays.stream(sorted).filter(f -> f > 33.4).count() / Math.max(1, sorted.length),
-                    share(before, after, "TaskDuration", elapsed), share(before, after, "ScriptDuration", elapsed),
-                    share(before, after, "LayoutDuration", elapsed) + share(before, after, "RecalcStyleDuration", elapsed),
+                    task, script, layoutAndStyle, task - script - layoutAndStyle,
                     longTasks.size(), longTasks.stream().mapToDouble(Number::doubleValue).max().orElse(0));
             Files.writeString(Path.of("target", "phone-frames.md"), report);
             System.out.println(report);
