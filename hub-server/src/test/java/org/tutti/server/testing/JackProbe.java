@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.jaudiolibs.jnajack.Jack;
 import org.jaudiolibs.jnajack.JackClient;
 import org.jaudiolibs.jnajack.JackException;
@@ -34,6 +35,12 @@ public final class JackProbe implements AutoCloseable {
     private long lastCallbackNanos;
     private volatile long stalledCallbacks;
     private volatile long xruns;
+    private volatile LongSupplier sampled = () -> 0;
+    private volatile long sampledAtFirstCycle;
+    private volatile long sampledAtLastCycle;
+    private volatile long recordedCycles;
+    private volatile long frameTimeAtFirstCycle;
+    private volatile long frameTimeAtLastCycle;
 
     private JackProbe(JackServer server, JackClient client, JackPort[] outputs, JackPort[] inputs, int capacity) {
         this.server = server;
@@ -95,10 +102,18 @@ public final class JackProbe implements AutoCloseable {
         }
         if (recordingOn) {
             int at = recorded;
+            long sample = sampled.getAsLong();
+            long frameTime = lastFrameTime();
             if (at == 0) {
+                frameTimeAtFirstCycle = frameTime;
                 recordingStartFrame = start;
                 recordingStartNanos = now;
+                sampledAtFirstCycle = sample;
+                recordedCycles = 0;
             }
+            sampledAtLastCycle = sample;
+            frameTimeAtLastCycle = frameTime;
+            recordedCycles++;
             int count = Math.min(frames, recording.length == 0 ? 0 : recording[0].length - at);
             for (int i = 0; i < inputs.length; i++) {
                 inputs[i].getFloatBuffer().get(recording[i], at, Math.max(0, count));
@@ -150,6 +165,42 @@ public final class JackProbe implements AutoCloseable {
     /** xruns the JACK server reported. */
     public long xruns() {
         return xruns;
+    }
+
+    /**
+     * Reads {@code counter} in every recorded cycle, inside JACK's callback: a count kept by another
+     * JACK client can then be compared with this probe's cycles without the test thread's own
+     * delays between two reads.
+     */
+    public void sampleEachCycle(LongSupplier counter) {
+        sampled = counter;
+    }
+
+    /** How far the counter given to {@link #sampleEachCycle} moved from the first recorded cycle to the last. */
+    public long sampledRise() {
+        return sampledAtLastCycle - sampledAtFirstCycle;
+    }
+
+    /** Callbacks this probe had in the last recording. */
+    public long recordedCycles() {
+        return recordedCycles;
+    }
+
+    /**
+     * JACK's cycles from the first recorded callback to the last, by the server's frame time: a
+     * cycle in which JACK did not call this probe (it does skip a client still busy from the cycle
+     * before) is counted all the same.
+     */
+    public long cyclesByFrameTime(int periodFrames) {
+        return (frameTimeAtLastCycle - frameTimeAtFirstCycle) / periodFrames;
+    }
+
+    private long lastFrameTime() {
+        try {
+            return client.getLastFrameTime();
+        } catch (JackException e) {
+            return 0;
+        }
     }
 
     public void startRecording() {
