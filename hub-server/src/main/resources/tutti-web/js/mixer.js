@@ -4,7 +4,7 @@
 // live feed.
 import { signIn, forgetToken, apiClient, connectLive, seg, say, throttle, ApiError, PARTICIPANT,
   OPERATOR } from './session.js';
-import { MeterBoard, drawMeter } from './meters.js';
+import { MeterBoard } from './meters.js';
 import { HealthTracker, percent, GRADE_TEXT } from './health.js';
 import { faderToDb, dbToFader, dbText, guard, pressed, isPressed, element } from './faders.js';
 
@@ -21,6 +21,10 @@ let mixMaster = { enabled: false };
 let silentSince = new Map();
 
 const $ = (id) => document.getElementById(id);
+const meCanvas = $('me-row').querySelector('canvas');
+const masterCanvas = $('master-row').querySelector('canvas');
+meters.add(meCanvas);
+meters.add(masterCanvas);
 const tokenKey = location.hash === '#operator' ? OPERATOR : PARTICIPANT;
 
 function mixPath() {
@@ -319,13 +323,15 @@ function onMeters(message) {
       }
     }
     if (person.name === me.name) {
-      drawMeter($('me-row').querySelector('canvas'), level);
-      drawMeter($('master-row').querySelector('canvas'), message.mix[index]);
+      meters.set(meCanvas, level);
+      meters.set(masterCanvas, message.mix[index]);
     }
   });
 }
 
 function onHealth(message) {
+  // Everyone is told when a take records them, whatever else the page shows.
+  $('recording').hidden = !(message.recording && message.recording.on);
   if (!message.me) {
     return;
   }

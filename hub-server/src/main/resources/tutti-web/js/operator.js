@@ -209,7 +209,46 @@ function onHealth(message) {
     $('h-late').textContent = `${hub.latePeriodsLastInterval} / ${hub.latePeriods}`;
     $('h-drops').textContent = `${hub.kernelDropsLastInterval} / ${hub.kernelDrops}`;
   }
+  showRecording(message.recording && message.recording.status);
+  if (hub.stateSaved !== undefined) {
+    // Unsaved changes are lost if the hub restarts now: say so where the operator looks.
+    const since = hub.stateSaved ? '' : new Date(hub.stateUnsavedSince).toLocaleTimeString();
+    $('h-state').textContent = hub.stateSaved ? 'Yes'
+      : `NO: not since ${since}, ${hub.stateWriteFailures} failed writes, retrying (${hub.stateError})`;
+    $('h-state').classList.toggle('alarm', !hub.stateSaved);
+  }
 }
+
+let recording = null; // the take's status, from the live feed or the last answer
+
+function showRecording(status) {
+  if (!status) {
+    return;
+  }
+  recording = status;
+  const button = $('record');
+  button.disabled = status.state === 'stopping';
+  button.textContent = status.state === 'recording' ? 'Stop recording'
+    : status.state === 'stopping' ? 'Finishing the take…' : 'Start recording';
+  button.classList.toggle('alarm', status.state === 'recording');
+  const length = `${Math.floor(status.seconds / 60)}:${String(Math.floor(status.seconds % 60)).padStart(2, '0')}`;
+  const size = `${(status.bytes / 1e6).toFixed(1)} MB`;
+  const dropped = status.droppedFrames > 0 ? `, ${status.droppedFrames} frames dropped` : '';
+  $('record-status').textContent = {
+    off: 'Not recording',
+    recording: `Recording take ${status.take}: ${length}, ${status.tracks} tracks, ${size}${dropped}`,
+    stopping: `Finishing take ${status.take}…`,
+    stopped: `Last take ${status.take}: ${length}, ${status.tracks} tracks, ${size}${dropped}, in ${status.folder}`,
+    failed: `Take ${status.take} stopped: ${status.error}`,
+  }[status.state] || status.state;
+}
+
+$('record').addEventListener('click', async () => {
+  const starting = !recording || recording.state !== 'recording';
+  const result = await act('POST', starting ? '/api/recording/start' : '/api/recording/stop', undefined,
+    starting ? 'Recording' : 'Recording stopped');
+  showRecording(result);
+});
 
 async function start(token) {
   api = apiClient(token);

@@ -35,6 +35,7 @@ import org.tutti.server.state.StateStore;
 import org.tutti.server.net.NettyOutbox;
 import org.tutti.server.net.Transport;
 import org.tutti.server.net.UdpEndpoints;
+import org.tutti.server.recording.Recorder;
 import org.tutti.server.session.SessionManager;
 import org.tutti.server.session.StreamFactory;
 
@@ -66,6 +67,7 @@ public final class Hub implements AutoCloseable {
     private final Tokens tokens;
     private final HttpApiServer api;
     private final HubMetrics metrics;
+    private final Recorder recorder;
 
     private Hub(HubConfig requested, AudioServer audioServerOrNull) throws Exception {
         InetAddress bind = parseBind(requested.bindAddress());
@@ -105,6 +107,10 @@ public final class Hub implements AutoCloseable {
         engine.onPeriodStart(streams.concealment()::newPeriod);
         UdpEndpoints udp = new UdpEndpoints(audioGroup, transport, bind, validator, streams);
         this.sessions = new SessionManager(config, controlGroup.next(), udp, engine, mixes);
+        this.recorder = new Recorder(config.recordingsDirectory(), config.sampleRate(), config.periodFrames(),
+                layout.size(), sessions, Recorder.MixChoice.valueOf(config.recordMix().toUpperCase(java.util.Locale.ROOT)));
+        sessions.taps(recorder);
+        sessions.addListener(recorder);
         this.handshakes = new HandshakeServer(controlGroup, transport, sessions, config.nameWait(),
                 config.handshakeDeadline(), config.maxPendingHandshakes());
         if (jack != null) {
@@ -123,12 +129,15 @@ public final class Hub implements AutoCloseable {
                             .realtimePriority(config.realtimePriority());
         }
         this.api = config.httpPort() > 0 ? new HttpApiServer(sessions, engine, tokens, config.sampleRate(),
-                this::saveState, jackPorts) : null;
+                this::saveState, jackPorts, recorder) : null;
         this.metrics = new HubMetrics(config, sessions, engine, timings, handshakes.stats(),
                 api == null ? null : api.stats(), api == null ? null : api.live().stats(),
                 api == null ? () -> 0 : api.live()::pages);
+        metrics.stateWrites(persister);
+        metrics.recording(recorder);
         if (api != null) {
-            api.hubHealth(new HubHealth(timings, metrics::kernelDrops, format));
+            api.hubHealth(new HubHealth(timings, metrics::kernelDrops, format, persister::status));
+            api.publicHealth(() -> HubHealth.publicView(persister.status()));
         }
         try {
             sessions.start();
@@ -270,6 +279,10 @@ public final class Hub implements AutoCloseable {
         return metrics;
     }
 
+    public Recorder recorder() {
+        return recorder;
+    }
+
     /** Ends all sessions with exit packets, then stops everything. */
     @Override
     public void close() {
@@ -281,6 +294,9 @@ public final class Hub implements AutoCloseable {
             sessions.shutdown().await(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (recorder != null) {
+            recorder.close();
         }
         audioServer.stop();
         if (persister != null) {

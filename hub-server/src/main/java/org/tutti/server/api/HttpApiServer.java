@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.tutti.server.engine.HubEngine;
+import org.tutti.server.recording.Recorder;
 import org.tutti.server.session.Participant;
 import org.tutti.server.session.SessionManager;
 import org.tutti.server.web.LiveFeed;
@@ -47,21 +48,23 @@ public final class HttpApiServer implements AutoCloseable {
     private final ApiStats stats = new ApiStats();
     private final LiveFeed live;
     private Supplier<Map<String, Object>> hubHealth = Map::of;
+    private volatile Supplier<Map<String, Object>> publicHealth = () -> Map.of("status", "ok");
     private Channel channel;
 
     /** @param jackPorts participants' JACK ports with {@code --jack}, else null */
     public HttpApiServer(SessionManager sessions, HubEngine engine, Tokens tokens, int sampleRate, Runnable changed,
-                         org.tutti.server.jack.ParticipantPorts jackPorts) {
+                         org.tutti.server.jack.ParticipantPorts jackPorts, Recorder recorder) {
         this.tokens = tokens;
         Runnable afterChange = () -> {
             sessions.publishSnapshot();
             changed.run();
         };
-        new ParticipantRoutes(sessions, engine, tokens, sampleRate, changed).register(router);
+        new ParticipantRoutes(sessions, engine, tokens, sampleRate, changed, () -> publicHealth.get()).register(router);
         new MixRoutes(sessions, afterChange).register(router);
         new SectionRoutes(sessions, afterChange).register(router);
         new AccessRoutes(sessions, tokens, changed).register(router);
         new JackRoutes(jackPorts).register(router);
+        new RecordingRoutes(recorder).register(router);
         this.live = new LiveFeed(sessions, engine, new LiveFeed.Views() {
             @Override
             public Map<String, Object> participant(Participant participant, boolean withAddress) {
@@ -86,6 +89,11 @@ public final class HttpApiServer implements AutoCloseable {
             public Map<String, Object> sections() {
                 return SectionRoutes.sections(sessions);
             }
+
+            @Override
+            public Map<String, Object> recording(boolean operator) {
+                return RecordingRoutes.view(recorder, operator);
+            }
         }, () -> hubHealth.get(), json, sampleRate);
     }
 
@@ -100,6 +108,11 @@ public final class HttpApiServer implements AutoCloseable {
     /** What the operator's page shows of the hub itself (engine, kernel), refreshed once a second. */
     public void hubHealth(Supplier<Map<String, Object>> health) {
         this.hubHealth = health;
+    }
+
+    /** What {@code GET /api/health} answers anyone (it must say nothing an operator alone may know). */
+    public void publicHealth(Supplier<Map<String, Object>> health) {
+        this.publicHealth = health;
     }
 
     /** @param tls HTTPS when not null */

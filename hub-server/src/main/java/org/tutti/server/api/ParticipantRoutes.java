@@ -6,19 +6,23 @@ import static org.tutti.server.api.Router.Access.PUBLIC;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.tutti.server.engine.HubEngine;
 import org.tutti.server.session.Participant;
 import org.tutti.server.session.SessionManager;
 
-/** Listing participants with live statistics, kicking, renaming, issuing participant tokens. */
+/** The hub's public health; listing participants with live statistics, kicking, renaming, issuing participant tokens. */
 final class ParticipantRoutes {
     private final SessionManager sessions;
     private final HubEngine engine;
     private final Tokens tokens;
     private final int sampleRate;
     private final Runnable changed;
+    private final Supplier<Map<String, Object>> health;
 
-    ParticipantRoutes(SessionManager sessions, HubEngine engine, Tokens tokens, int sampleRate, Runnable changed) {
+    ParticipantRoutes(SessionManager sessions, HubEngine engine, Tokens tokens, int sampleRate, Runnable changed,
+                      Supplier<Map<String, Object>> health) {
+        this.health = health;
         this.sessions = sessions;
         this.engine = engine;
         this.tokens = tokens;
@@ -27,7 +31,7 @@ final class ParticipantRoutes {
     }
 
     void register(Router router) {
-        router.add(HttpMethod.GET, "/api/health", PUBLIC, r -> Map.of("status", "ok"))
+        router.add(HttpMethod.GET, "/api/health", PUBLIC, r -> health.get())
                 .add(HttpMethod.GET, "/api/participants", OPERATOR, r -> list())
                 .add(HttpMethod.GET, "/api/participants/{name}", OPERATOR,
                         r -> ParticipantView.of(participant(r), engine, sampleRate, true))

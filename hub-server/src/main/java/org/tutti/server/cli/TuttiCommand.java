@@ -190,6 +190,16 @@ public final class TuttiCommand implements Callable<Integer> {
             description = "Where the hub keeps its state (default ${DEFAULT-VALUE}).")
     Path stateDirectory;
 
+    @Option(names = "--record-dir", paramLabel = "DIR",
+            description = {"Where recorded takes go, a folder per take (default: recordings in the state",
+                "directory). Takes are started and stopped from the operator page or the API."})
+    Path recordDirectory;
+
+    @Option(names = "--record-mix", paramLabel = "auto|unity", defaultValue = "auto",
+            description = {"The mix file of a take: auto (default) is the mix master's mix while that mode",
+                "is on and everyone at unity otherwise; unity is always everyone at unity."})
+    String recordMix;
+
     /** Set by {@link Main} to get at the running hub in tests. */
     volatile Hub hub;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -243,6 +253,8 @@ public final class TuttiCommand implements Callable<Integer> {
             b.spinMicros = spinMicros;
             b.realtimePriority = realtimePriority;
             b.stateDirectory = stateDirectory;
+            b.recordDirectory = recordDirectory;
+            b.recordMix = recordMix.strip().toLowerCase(Locale.ROOT);
             b.httpPort = httpPort;
             b.httpBind = httpBind;
             b.httpTlsCert = httpTlsCert;

@@ -33,6 +33,9 @@ import org.tutti.protocol.udp.BitResolution;
  * @param jackPorts          who gets JACK ports: all, none, or names and patterns (see PortPolicy)
  * @param sendRedundancy     packets per datagram sent to each client: 0 = auto (as many as that client
  *                           sends, which is what it reads), else 1..{@link #MAX_SEND_REDUNDANCY}
+ * @param recordDirectory    where takes are recorded; null = {@code recordings} in the state directory
+ * @param recordMix          the take's mix: "auto" (the mix master's while that mode is on, else everyone
+ *                           at unity) or "unity" (always everyone at unity)
  */
 public record HubConfig(
         int tcpPort,
@@ -72,12 +75,15 @@ public record HubConfig(
         int sendRedundancy,
         String jackPorts,
         Path httpTlsCert,
-        Path httpTlsKey) {
+        Path httpTlsKey,
+        Path recordDirectory,
+        String recordMix) {
 
     public static final int DEFAULT_TCP_PORT = 4464;
     public static final int DEFAULT_UDP_BASE = 61002;
     /** The most packets a datagram to a client carries (JackTrip clients accept any -r; 4 is plenty). */
     public static final int MAX_SEND_REDUNDANCY = 4;
+    public static final java.util.List<String> RECORD_MIXES = java.util.List.of("auto", "unity");
 
     public HubConfig {
         requirePort("TCP port", tcpPort);
@@ -120,10 +126,18 @@ public record HubConfig(
             throw new IllegalArgumentException("redundancy must be auto or 1.." + MAX_SEND_REDUNDANCY + ": "
                     + sendRedundancy);
         }
+        if (!RECORD_MIXES.contains(recordMix)) {
+            throw new IllegalArgumentException("the recording's mix must be one of " + RECORD_MIXES + ": " + recordMix);
+        }
         if (!org.tutti.mixer.dsp.Concealers.STRATEGIES.contains(concealment)) {
             throw new IllegalArgumentException("concealment must be one of " + org.tutti.mixer.dsp.Concealers.STRATEGIES
                     + ": " + concealment);
         }
+    }
+
+    /** Where takes go: {@code --record-dir}, else {@code recordings} in the state directory. */
+    public Path recordingsDirectory() {
+        return recordDirectory != null ? recordDirectory : stateDirectory.resolve("recordings");
     }
 
     private static void requirePort(String what, int port) {
@@ -181,6 +195,8 @@ public record HubConfig(
         b.refuseOtherRates = refuseOtherRates;
         b.sendRedundancy = sendRedundancy;
         b.jackPorts = jackPorts;
+        b.recordDirectory = recordDirectory;
+        b.recordMix = recordMix;
         return b;
     }
 
@@ -228,6 +244,9 @@ public record HubConfig(
         public int sendRedundancy;
         /** All participants get JACK ports unless this says otherwise. */
         public String jackPorts = "all";
+        /** null = {@code recordings} in the state directory. */
+        public Path recordDirectory;
+        public String recordMix = "auto";
 
         /** JackTrip's {@code -o}: moves the TCP port and, unless set explicitly, the UDP base. */
         public Builder portOffset(int offset) {
@@ -292,7 +311,7 @@ public record HubConfig(
                     firstAudioTimeout, nameWait, handshakeDeadline, maxPendingHandshakes, hubInput, transport,
                     ioThreads, spinMicros, realtimePriority, maxChannels, httpPort, httpBind, stateDirectory, jack, jackServer,
                     jackClientName, jackAliases, queueAuto, queueMarginMillis, concealment, refuseOtherRates,
-                    sendRedundancy, jackPorts, httpTlsCert, httpTlsKey);
+                    sendRedundancy, jackPorts, httpTlsCert, httpTlsKey, recordDirectory, recordMix);
         }
     }
 }

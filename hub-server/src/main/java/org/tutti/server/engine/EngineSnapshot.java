@@ -9,12 +9,13 @@ import org.tutti.mixer.plan.MixPlan;
  *
  * @param sources {@code sources[slot]} = that source's buffers, or null
  * @param outputs {@code outputs[slot]} = that listener's mix buffers, or null
+ * @param tap     what copies this period's audio out (the recorder), or null
  */
 public record EngineSnapshot(long generation, ParticipantStream[] streams, MixPlan plan, float[][][] sources,
-                             float[][][] outputs) {
+                             float[][][] outputs, PeriodTap tap) {
 
     public static EngineSnapshot empty(int slots) {
         return new EngineSnapshot(0, new ParticipantStream[0], MixPlan.EMPTY, new float[slots][][],
-                new float[slots][][]);
+                new float[slots][][], null);
     }
 }

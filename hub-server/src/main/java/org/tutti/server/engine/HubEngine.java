@@ -21,6 +21,7 @@ public final class HubEngine implements AudioClient {
     private volatile Runnable periodStart = () -> { };
     private volatile long appliedGeneration;
     private volatile boolean running;
+    private long period;
     private long wallMicrosAtStart;
     private long nanosAtStart;
 
@@ -106,6 +107,11 @@ public final class HubEngine implements AudioClient {
             java.util.Arrays.fill(channel, 0, frames, 0f);
         }
         mixer.process(current.plan(), sources, outputs, frames);
+        PeriodTap tap = current.tap();
+        if (tap != null) {
+            tap.capture(current, period, frames);
+        }
+        period++;
         long wallMicros = wallMicrosAtStart + (System.nanoTime() - nanosAtStart) / 1000L;
         for (ParticipantStream stream : streams) {
             if (stream.writer() != null) {

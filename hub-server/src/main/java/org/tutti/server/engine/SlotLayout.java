@@ -3,7 +3,8 @@ package org.tutti.server.engine;
 /**
  * How source and output slots are numbered for the mixer: participants use their session slot
  * {@code 0 … participants−1}; the hub's own input (and, for mode 0, its output) comes right after;
- * then one "return" source per participant — what external JACK clients send to that participant.
+ * then one "return" source per participant — what external JACK clients send to that participant;
+ * last, the output slot of the recording's mix.
  */
 public record SlotLayout(int participants) {
     /** Source slot of the hub's own input (system capture, tone or WAV). */
@@ -21,7 +22,12 @@ public record SlotLayout(int participants) {
         return participants + 1 + slot;
     }
 
-    public int size() {
+    /** Output slot of the mix a recording writes (the mix master's, or everyone at unity). */
+    public int recordingMix() {
         return 2 * participants + 1;
+    }
+
+    public int size() {
+        return 2 * participants + 2;
     }
 }

@@ -18,10 +18,12 @@ import org.tutti.server.config.HubConfig;
 import org.tutti.server.engine.HubEngine;
 import org.tutti.server.engine.PeriodTimings;
 import org.tutti.server.net.HandshakeStats;
+import org.tutti.server.recording.Recorder;
 import org.tutti.server.session.Participant;
 import org.tutti.server.session.SessionEndReason;
 import org.tutti.server.session.SessionListener;
 import org.tutti.server.session.SessionManager;
+import org.tutti.server.state.StatePersister;
 import org.tutti.server.web.LiveFeed;
 
 /**
@@ -123,6 +125,31 @@ public final class HubMetrics implements AutoCloseable {
         });
         sessions.addListener(new ParticipantMetrics(registry, engine, drops, config.sampleRate(),
                 config.periodFrames(), DEFAULT_MAX_PARTICIPANT_SERIES));
+    }
+
+    /** Takes, what they wrote and dropped, and failures. */
+    public void recording(Recorder recorder) {
+        Gauge.builder("tutti.recording.active", recorder, r -> r.recording() ? 1 : 0)
+                .description("1 while a take is recording").register(registry);
+        FunctionCounter.builder("tutti.recording.takes", recorder, Recorder::takes)
+                .description("Takes started").register(registry);
+        FunctionCounter.builder("tutti.recording.written.bytes", recorder, Recorder::bytesWritten)
+                .description("Bytes of WAV files written by takes").register(registry);
+        FunctionCounter.builder("tutti.recording.dropped.frames", recorder, Recorder::droppedFrames)
+                .description("Frames a take could not keep because its writer fell behind (silence in their place)")
+                .register(registry);
+        FunctionCounter.builder("tutti.recording.failures", recorder, Recorder::failures)
+                .description("Takes stopped because their files could not be written").register(registry);
+    }
+
+    /** Failed writes of the state directory, and whether changes are waiting to be written. */
+    public void stateWrites(StatePersister persister) {
+        FunctionCounter.builder("tutti.state.write.failures", persister, StatePersister::failures)
+                .description("Failed writes of the state file (mixes, sections, tokens); each is retried until one"
+                        + " succeeds").register(registry);
+        Gauge.builder("tutti.state.unsaved", persister, p -> p.status().saved() ? 0 : 1)
+                .description("1 while changes to mixes, sections or tokens are not written to the state directory"
+                        + " (a restart now would lose them)").register(registry);
     }
 
     private void handshakeCounter(LongAdder adder, String outcome) {

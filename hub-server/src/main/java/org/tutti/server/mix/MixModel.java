@@ -30,6 +30,7 @@ public final class MixModel {
     private int hubCaptureChannels;
     private int hubPlaybackChannels;
     private boolean hubOutput;
+    private volatile boolean recordingFollowsMaster = true;
 
     /** A streaming participant as the mixer sees it. */
     /**
@@ -59,12 +60,28 @@ public final class MixModel {
         this.hubPlaybackChannels = playback;
     }
 
+    /**
+     * Whether the recording's mix is the mix master's mix while that mode is on (true), or always
+     * everyone at unity (false).
+     */
+    public void recordingFollowsMaster(boolean follows) {
+        this.recordingFollowsMaster = follows;
+    }
+
     /** Whether the default preset mixes the hub's own input to anyone. */
     public boolean usesHubInput() {
         return book.defaultPreset().includesHub();
     }
 
     public MixPlan compile(List<Member> members, MixPlan previous) {
+        return compile(members, previous, 0);
+    }
+
+    /**
+     * @param recordingChannels channels of the recording's mix (rendered into {@link SlotLayout#recordingMix()}:
+     *                          see {@link #recordingFollowsMaster}); 0 while not recording
+     */
+    public MixPlan compile(List<Member> members, MixPlan previous, int recordingChannels) {
         View view = new View(members);
         List<ListenerSpec> listeners = new ArrayList<>();
         for (Member member : members) {
@@ -75,6 +92,9 @@ public final class MixModel {
         if (hubOutput && hubPlaybackChannels > 0) {
             // JackTrip connects every client's receive ports to system playback in these modes.
             listeners.add(ListenerSpec.of(layout.hubOutput(), hubPlaybackChannels, -1, view.everyone));
+        }
+        if (recordingChannels > 0) {
+            listeners.add(ListenerSpec.of(layout.recordingMix(), recordingChannels, -1, view.recordingProfile()));
         }
         return compiler.compile(view.sources, listeners, previous);
     }
@@ -147,6 +167,11 @@ public final class MixModel {
                 }
                 masterProfile = Profile.of("mix-master", gains);
             }
+        }
+
+        /** What the recording's mix holds: the mix master's mix in that mode (unless set otherwise), else everyone at unity. */
+        Profile recordingProfile() {
+            return masterProfile != null && recordingFollowsMaster ? masterProfile : everyone;
         }
 
         private Profile profile(Preset preset, List<SourceSpec> participants) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.tutti.mixer.plan.MixPlan;
 import org.tutti.server.engine.EngineSnapshot;
 import org.tutti.server.engine.HubEngine;
+import org.tutti.server.engine.PeriodTap;
 import org.tutti.server.engine.ParticipantStream;
 import org.tutti.server.mix.MixModel;
 
@@ -16,6 +17,7 @@ final class EngineSnapshots {
     private final HubEngine engine;
     private final MixModel mixes;
     private ReturnSources returns = ReturnSources.NONE;
+    private PeriodTapSource taps = PeriodTapSource.NONE;
     private MixPlan plan = MixPlan.EMPTY;
     private long generation;
 
@@ -26,6 +28,10 @@ final class EngineSnapshots {
 
     void returns(ReturnSources sources) {
         this.returns = sources;
+    }
+
+    void taps(PeriodTapSource source) {
+        this.taps = source;
     }
 
     MixPlan plan() {
@@ -50,10 +56,15 @@ final class EngineSnapshots {
     }
 
     void publish(List<Participant> streaming) {
-        plan = mixes.compile(members(streaming), plan);
+        PeriodTap tap = taps.tapFor(streaming);
+        float[][] recordedMix = tap == null ? null : tap.mixOutput();
+        plan = mixes.compile(members(streaming), plan, recordedMix == null ? 0 : recordedMix.length);
         int size = engine.layout().size();
         float[][][] sources = new float[size][][];
         float[][][] outputs = new float[size][][];
+        if (recordedMix != null) {
+            outputs[engine.layout().recordingMix()] = recordedMix;
+        }
         List<ParticipantStream> streams = new ArrayList<>();
         for (Participant participant : streaming) {
             ParticipantStream stream = participant.stream();
@@ -66,6 +77,6 @@ final class EngineSnapshots {
         }
         generation++;
         engine.publish(new EngineSnapshot(generation, streams.toArray(new ParticipantStream[0]), plan, sources,
-                outputs));
+                outputs, tap));
     }
 }

@@ -73,6 +73,11 @@ public final class SessionManager implements SessionEvents {
         snapshots.returns(sources);
     }
 
+    /** What copies audio out of each period (the recorder); conductor thread. */
+    public void taps(PeriodTapSource source) {
+        snapshots.taps(source);
+    }
+
     public void start() {
         ticker = conductor.scheduleAtFixedRate(this::checkTimeouts, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }

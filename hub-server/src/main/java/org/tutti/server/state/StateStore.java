@@ -75,7 +75,12 @@ public final class StateStore {
             byte[] bytes = json.writeValueAsBytes(state);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(java.nio.ByteBuffer.wrap(bytes));
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                // A write may take only part of the buffer (a disk that just filled up): the next one
+                // then reports why, instead of a truncated file being renamed into place.
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
                 channel.force(true);
             }
             try {

@@ -60,6 +60,9 @@ public final class LiveFeed implements AutoCloseable {
         Map<String, Object> masterMix();
 
         Map<String, Object> sections();
+
+        /** Whether a take is recording, for everyone; for the operator also the take's status. */
+        Map<String, Object> recording(boolean operator);
     }
 
     /** An open page; {@code stale} when a state or mix message could not be sent and must be again. */
@@ -240,6 +243,7 @@ public final class LiveFeed implements AutoCloseable {
     private Map<String, Object> health(Page page) {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("type", "health");
+        health.put("recording", views.recording(page.who().operator()));
         if (page.who().operator()) {
             List<Map<String, Object>> everyone = new ArrayList<>();
             for (Participant participant : sessions.active()) {

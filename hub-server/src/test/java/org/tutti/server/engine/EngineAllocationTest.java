@@ -19,7 +19,7 @@ import org.tutti.server.testing.TestHub;
 
 /**
  * The audio path's steady state allocates nothing: with 32 participants streaming (personal mixes,
- * mix changes, packet loss, concealment), a period of the engine — jitter buffers, mixer, encoding,
+ * mix changes, packet loss, concealment) and a take recording them all, a period of the engine — jitter buffers, mixer, encoding,
  * handing packets to the network thread — allocates zero bytes after warm-up.
  */
 class EngineAllocationTest {
@@ -50,6 +50,8 @@ class EngineAllocationTest {
             for (int i = 0; i < 32; i += 3) {
                 api.put("/api/mixes/p" + i + "/sources/p" + ((i + 1) % 32), "{\"gainDb\": -6, \"pan\": 0.3}");
             }
+            // Recording all 32 and the mix: the engine's part is a copy into each track's ring.
+            assertEquals(200, api.post("/api/recording/start", null).status());
             // Clients stream from their own thread, as the network would; the engine runs on this one.
             // An allocation-free hand-off (a Semaphore's release allocates now and then).
             java.util.concurrent.atomic.AtomicLong due = new java.util.concurrent.atomic.AtomicLong();
@@ -97,6 +99,9 @@ class EngineAllocationTest {
                     (double) networkBytes / datagrams, datagrams);
             streaming.set(false);
             sender.join(2000);
+            var recording = api.get("/api/recording").body();
+            assertEquals(32, recording.path("tracks").asInt(), recording.toString());
+            assertEquals("recording", recording.path("state").asText(), recording.toString());
             System.out.printf("engine thread: %d bytes in %d periods with 32 participants%n", engineBytes, periods);
             assertEquals(0, engineBytes, "bytes allocated by " + periods + " engine periods");
             assertTrue(hub.hub().engine().snapshot().streams().length == 32);

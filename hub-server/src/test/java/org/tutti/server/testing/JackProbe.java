@@ -128,6 +128,11 @@ public final class JackProbe implements AutoCloseable {
         return client.getName();
     }
 
+    /** The frame number (the time base of the signals played) the next callback starts at. */
+    public long frame() {
+        return frame;
+    }
+
     public void play(int output, Signal signal) {
         signals[output] = signal;
     }

@@ -1,0 +1,70 @@
+package org.tutti.server.recording;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.tutti.mixer.PatchMode;
+import org.tutti.server.realclients.RealClients;
+import org.tutti.server.testing.Analysis;
+import org.tutti.server.testing.ApiClient;
+import org.tutti.server.testing.JackProbe;
+import org.tutti.server.testing.JackTripClient;
+import org.tutti.server.testing.Signal;
+import org.tutti.server.testing.TempFiles;
+import org.tutti.server.testing.TestHub;
+
+/** A real JackTrip client's tone in its track: the level it was played at, for as long as it played. */
+class RecordingRealClientTest {
+    private static final int RATE = RealClients.RATE;
+    private static final int FRAMES = 128;
+
+    @Test
+    void aTonePlayedForThreeSecondsOfATakeIsInTheTrackAtItsLevelForThreeSeconds() throws Exception {
+        Path takes = TempFiles.directory("tutti-takes");
+        // Deep buffers on both sides: this test judges the recorded audio, not latency, and a machine
+        // stall must not put a gap into the tone.
+        String depth = Integer.toString(TestHub.STALL_PROOF_DEPTH);
+        try (TestHub hub = TestHub.start(b -> {
+                b.patchMode(PatchMode.CLIENT_FAN_OUT_IN);
+                b.queuePackets(TestHub.STALL_PROOF_DEPTH);
+                b.recordDirectory = takes;
+            });
+             JackTripClient alto = RealClients.client(hub.tcpPort(), "alto-1", "-n", "2", "-b", "16", "-q", depth);
+             JackProbe probe = RealClients.probe(alto, 2, Signal.SILENCE, Signal.SILENCE)) {
+            ApiClient operator = new ApiClient(hub.apiUrl(), hub.operatorToken());
+            assertEquals(200, operator.post("/api/recording/start", null).status());
+            Thread.sleep(500);
+            long from = probe.frame() + RATE / 10;
+            long to = from + 3L * RATE;
+            Signal sine = Signal.sine(440, 0.25, RATE);
+            Signal tone = frame -> frame >= from && frame < to ? sine.at(frame - from) : 0f;
+            probe.play(0, tone);
+            probe.play(1, tone);
+            Thread.sleep(4000);
+            assertEquals(200, operator.post("/api/recording/stop", null).status());
+            TestHub.await(Duration.ofSeconds(5), "the take finished",
+                    () -> "stopped".equals(operator.get("/api/recording").body().path("state").asText()));
+            Path folder = Path.of(operator.get("/api/recording").body().path("folder").asText());
+            float[] track = RecordingTest.samples(folder.resolve("alto-1.wav"));
+            int first = -1;
+            int last = -1;
+            for (int n = 0; n < track.length; n++) {
+                if (Math.abs(track[n]) > 0.01f) {
+                    last = n;
+                    if (first < 0) {
+                        first = n;
+                    }
+                }
+            }
+            assertTrue(first > 0, "the tone is in the track");
+            int length = last - first + 1;
+            assertEquals(3.0 * RATE, length, FRAMES, "3 s of tone, to a period: " + length + " frames");
+            Analysis.ToneLevel level = Analysis.cleanToneLevel(java.util.Arrays.copyOfRange(track, first + RATE / 10,
+                    last - RATE / 10), RATE, 440);
+            assertEquals(-12.04, level.dbfs(), 0.1, "at the level it was played: " + level);
+        }
+    }
+}
