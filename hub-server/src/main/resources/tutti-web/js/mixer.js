@@ -2,7 +2,7 @@
 // master, and, opened with the operator's token, the operator's master mix. Every change is one
 // call of the documented control API; the page learns the result, and others' changes, from the
 // live feed.
-import { signIn, forgetToken, apiClient, connectLive, seg, say, throttle, ApiError, PARTICIPANT,
+import { signIn, forgetToken, storeToken, apiClient, connectLive, seg, say, throttle, ApiError, PARTICIPANT,
   OPERATOR } from './session.js';
 import { MeterBoard } from './meters.js';
 import { HealthTracker, percent, GRADE_TEXT } from './health.js';
@@ -389,6 +389,7 @@ async function start(token) {
     return;
   }
   $('login').hidden = true;
+  $('jacktrip-login').hidden = true;
   $('who').textContent = me.role === 'operator' ? 'master mix' : me.name;
   document.title = 'Tutti · ' + $('who').textContent;
   $('mine').hidden = false;
@@ -408,6 +409,7 @@ async function start(token) {
 function showLogin(message) {
   $('login').hidden = false;
   $('mine').hidden = true;
+  offerJackTripLogin();
   if (message) {
     say(message, true);
   }
@@ -430,3 +432,32 @@ $('connection').addEventListener('click', () => {
   $('connection').setAttribute('aria-expanded', String(!details.hidden));
 });
 signIn(tokenKey, start, showLogin);
+
+// A hub run with -A lets a singer in with JackTrip's username and password: the same login for the
+// stream and the page, no link to hand out.
+async function offerJackTripLogin() {
+  try {
+    const health = await (await fetch('/api/health', { cache: 'no-store' })).json();
+    $('jacktrip-login').hidden = !health.logins;
+  } catch (error) {
+    // no hub to ask: the token form stays the only way in
+  }
+}
+
+$('jacktrip-login').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const response = await fetch('/api/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: $('username-input').value.trim(), password: $('password-input').value }),
+    cache: 'no-store',
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    say(answer.error || response.statusText, true);
+    return;
+  }
+  $('password-input').value = '';
+  storeToken(tokenKey, answer.token);
+  start(answer.token);
+});

@@ -4,10 +4,12 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tutti.protocol.udp.DatagramValidator;
+import org.tutti.server.auth.HubAuthentication;
 import org.tutti.server.config.HubConfig;
 import org.tutti.server.engine.AudioFormat;
 import org.tutti.server.engine.AudioServer;
@@ -35,6 +37,7 @@ import org.tutti.server.state.StateStore;
 import org.tutti.server.net.NettyOutbox;
 import org.tutti.server.net.Transport;
 import org.tutti.server.net.UdpEndpoints;
+import org.tutti.server.osc.OscControlServer;
 import org.tutti.server.recording.Recorder;
 import org.tutti.server.session.SessionManager;
 import org.tutti.server.session.StreamFactory;
@@ -68,9 +71,20 @@ public final class Hub implements AutoCloseable {
     private final HttpApiServer api;
     private final HubMetrics metrics;
     private final Recorder recorder;
+    /** With {@code -A}; else null. */
+    private final HubAuthentication auth;
+    /** JackTrip 2.x's OSC latency query; null if its port was taken. */
+    private OscControlServer osc;
 
     private Hub(HubConfig requested, AudioServer audioServerOrNull) throws Exception {
         InetAddress bind = parseBind(requested.bindAddress());
+        try {
+            // First, before anything holds a resource: a bad certificate, key or credentials file stops the start.
+            this.auth = requested.auth() ? HubAuthentication.load(requested.certFile(), requested.keyFile(),
+                    requested.credsFile()) : null;
+        } catch (IllegalArgumentException e) {
+            throw new HubStartException(e.getMessage(), e);
+        }
         var inputSource = HubInputs.parse(requested.hubInput(), requested.sampleRate());
         this.timings = new PeriodTimings(new AudioFormat(requested.sampleRate(), requested.periodFrames())
                 .periodNanos() / 2);
@@ -112,7 +126,7 @@ public final class Hub implements AutoCloseable {
         sessions.taps(recorder);
         sessions.addListener(recorder);
         this.handshakes = new HandshakeServer(controlGroup, transport, sessions, config.nameWait(),
-                config.handshakeDeadline(), config.maxPendingHandshakes());
+                config.handshakeDeadline(), config.maxPendingHandshakes(), auth);
         if (jack != null) {
             ParticipantPorts ports = new ParticipantPorts(sessions, layout.participants(), config.periodFrames(),
                     config.jackAliases(), PortPolicy.parse(config.jackPorts()));
@@ -129,7 +143,7 @@ public final class Hub implements AutoCloseable {
                             .realtimePriority(config.realtimePriority());
         }
         this.api = config.httpPort() > 0 ? new HttpApiServer(sessions, engine, tokens, config.sampleRate(),
-                this::saveState, jackPorts, recorder) : null;
+                this::saveState, jackPorts, recorder, auth) : null;
         this.metrics = new HubMetrics(config, sessions, engine, timings, handshakes.stats(),
                 api == null ? null : api.stats(), api == null ? null : api.live().stats(),
                 api == null ? () -> 0 : api.live()::pages);
@@ -137,13 +151,22 @@ public final class Hub implements AutoCloseable {
         metrics.recording(recorder);
         if (api != null) {
             api.hubHealth(new HubHealth(timings, metrics::kernelDrops, format, persister::status));
-            api.publicHealth(() -> HubHealth.publicView(persister.status()));
+            boolean logins = auth != null;
+            api.publicHealth(() -> {
+                Map<String, Object> health = HubHealth.publicView(persister.status());
+                health.put("logins", logins); // the mixer page then offers JackTrip's username and password
+                return health;
+            });
         }
         try {
             sessions.start();
             HubConfig settings = config;
             listen("the handshake port (TCP " + settings.tcpPort() + "; change it with -B or -o)",
                     () -> handshakes.bind(bind, settings.tcpPort()));
+            osc = OscControlServer.bind(controlGroup, transport, handshakes.localAddress().getPort(), sessions);
+            if (osc != null) {
+                metrics.osc(osc.stats());
+            }
             if (api != null) {
                 listen("the control API port (TCP " + settings.httpPort() + "; change it with --http-port)",
                         () -> api.bind(controlGroup, transport.serverChannelFactory(),
@@ -287,6 +310,9 @@ public final class Hub implements AutoCloseable {
     @Override
     public void close() {
         handshakes.close();
+        if (osc != null) {
+            osc.close();
+        }
         if (api != null) {
             api.close();
         }
@@ -297,6 +323,9 @@ public final class Hub implements AutoCloseable {
         }
         if (recorder != null) {
             recorder.close();
+        }
+        if (auth != null) {
+            auth.close();
         }
         audioServer.stop();
         if (persister != null) {

@@ -67,7 +67,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             byte[] body = ByteBufUtil.getBytes(request.content());
             boolean secure = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
             Object result = match.route().handler().handle(new Request(request.method(), match.parameters(),
-                    uri.parameters(), principal, body, json, request.headers(), secure));
+                    uri.parameters(), principal, body, json, request.headers(), secure,
+                    (java.net.InetSocketAddress) ctx.channel().remoteAddress()));
             stats.ok.increment();
             send(ctx, HttpResponseStatus.OK, result, keepAlive);
         } catch (ApiException e) {

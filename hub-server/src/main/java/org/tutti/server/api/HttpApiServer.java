@@ -53,7 +53,8 @@ public final class HttpApiServer implements AutoCloseable {
 
     /** @param jackPorts participants' JACK ports with {@code --jack}, else null */
     public HttpApiServer(SessionManager sessions, HubEngine engine, Tokens tokens, int sampleRate, Runnable changed,
-                         org.tutti.server.jack.ParticipantPorts jackPorts, Recorder recorder) {
+                         org.tutti.server.jack.ParticipantPorts jackPorts, Recorder recorder,
+                         org.tutti.server.auth.HubAuthentication auth) {
         this.tokens = tokens;
         Runnable afterChange = () -> {
             sessions.publishSnapshot();
@@ -65,6 +66,7 @@ public final class HttpApiServer implements AutoCloseable {
         new AccessRoutes(sessions, tokens, changed).register(router);
         new JackRoutes(jackPorts).register(router);
         new RecordingRoutes(recorder).register(router);
+        new LoginRoutes(sessions, tokens, auth, changed).register(router);
         this.live = new LiveFeed(sessions, engine, new LiveFeed.Views() {
             @Override
             public Map<String, Object> participant(Participant participant, boolean withAddress) {

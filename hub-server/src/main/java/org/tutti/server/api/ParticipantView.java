@@ -49,6 +49,7 @@ final class ParticipantView {
         var counters = participant.counters();
         stats.put("datagramsReceived", counters.datagrams());
         stats.put("malformed", counters.malformed());
+        stats.put("foreignDatagrams", counters.foreignDatagrams());
         stats.put("packetsSent", stream.sender() == null ? 0 : stream.sender().sent());
         stats.put("sendRedundancy", stream.sender() == null ? 0 : stream.sender().redundancy());
         JitterStats jitter = stream.jitter() == null ? null : stream.jitter().stats();

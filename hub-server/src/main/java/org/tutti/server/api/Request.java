@@ -17,9 +17,12 @@ public final class Request {
     private final ObjectMapper json;
     private final io.netty.handler.codec.http.HttpHeaders headers;
     private final boolean secure;
+    private final java.net.InetSocketAddress peer;
 
     Request(HttpMethod method, Map<String, String> pathParameters, Map<String, List<String>> query, Principal principal,
-            byte[] body, ObjectMapper json, io.netty.handler.codec.http.HttpHeaders headers, boolean secure) {
+            byte[] body, ObjectMapper json, io.netty.handler.codec.http.HttpHeaders headers, boolean secure,
+            java.net.InetSocketAddress peer) {
+        this.peer = peer;
         this.method = method;
         this.pathParameters = pathParameters;
         this.query = query;
@@ -33,6 +36,11 @@ public final class Request {
     /** A request header, or null. */
     public String header(String name) {
         return headers.get(name);
+    }
+
+    /** Who called (behind a reverse proxy: the proxy). */
+    public java.net.InetSocketAddress peer() {
+        return peer;
     }
 
     /** Whether the call came over HTTPS. */

@@ -200,6 +200,21 @@ public final class TuttiCommand implements Callable<Integer> {
                 "is on and everyone at unity otherwise; unity is always everyone at unity."})
     String recordMix;
 
+    @Option(names = {"-A", "--auth"}, description = {"Clients must log in, as with jacktrip -S -A: TLS on the",
+        "handshake port, usernames and passwords from --credsfile."})
+    boolean auth;
+
+    @Option(names = "--certfile", paramLabel = "FILE", description = "With -A: the PEM certificate for the handshake's TLS.")
+    Path certFile;
+
+    @Option(names = "--keyfile", paramLabel = "FILE", description = "With -A: the PEM private key (unencrypted) for it.")
+    Path keyFile;
+
+    @Option(names = "--credsfile", paramLabel = "FILE",
+            description = {"With -A: JackTrip's credentials file, user:$6$salt$hash:times per line",
+                "(openssl passwd -6 makes the hash); read again when it changes."})
+    Path credsFile;
+
     /** Set by {@link Main} to get at the running hub in tests. */
     volatile Hub hub;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -254,6 +269,10 @@ public final class TuttiCommand implements Callable<Integer> {
             b.realtimePriority = realtimePriority;
             b.stateDirectory = stateDirectory;
             b.recordDirectory = recordDirectory;
+            b.auth = auth;
+            b.certFile = certFile;
+            b.keyFile = keyFile;
+            b.credsFile = credsFile;
             b.recordMix = recordMix.strip().toLowerCase(Locale.ROOT);
             b.httpPort = httpPort;
             b.httpBind = httpBind;

@@ -34,6 +34,10 @@ import org.tutti.protocol.udp.BitResolution;
  * @param sendRedundancy     packets per datagram sent to each client: 0 = auto (as many as that client
  *                           sends, which is what it reads), else 1..{@link #MAX_SEND_REDUNDANCY}
  * @param recordDirectory    where takes are recorded; null = {@code recordings} in the state directory
+ * @param auth               {@code -A}: clients must log in (TLS, JackTrip's credentials file)
+ * @param certFile           PEM certificate for {@code -A}
+ * @param keyFile            PEM private key for {@code -A}
+ * @param credsFile          JackTrip credentials file for {@code -A}
  * @param recordMix          the take's mix: "auto" (the mix master's while that mode is on, else everyone
  *                           at unity) or "unity" (always everyone at unity)
  */
@@ -77,7 +81,11 @@ public record HubConfig(
         Path httpTlsCert,
         Path httpTlsKey,
         Path recordDirectory,
-        String recordMix) {
+        String recordMix,
+        boolean auth,
+        Path certFile,
+        Path keyFile,
+        Path credsFile) {
 
     public static final int DEFAULT_TCP_PORT = 4464;
     public static final int DEFAULT_UDP_BASE = 61002;
@@ -125,6 +133,9 @@ public record HubConfig(
         if (sendRedundancy < 0 || sendRedundancy > MAX_SEND_REDUNDANCY) {
             throw new IllegalArgumentException("redundancy must be auto or 1.." + MAX_SEND_REDUNDANCY + ": "
                     + sendRedundancy);
+        }
+        if (auth && (certFile == null || keyFile == null || credsFile == null)) {
+            throw new IllegalArgumentException("-A needs --certfile, --keyfile and --credsfile, as jacktrip -S -A does");
         }
         if (!RECORD_MIXES.contains(recordMix)) {
             throw new IllegalArgumentException("the recording's mix must be one of " + RECORD_MIXES + ": " + recordMix);
@@ -197,6 +208,10 @@ public record HubConfig(
         b.jackPorts = jackPorts;
         b.recordDirectory = recordDirectory;
         b.recordMix = recordMix;
+        b.auth = auth;
+        b.certFile = certFile;
+        b.keyFile = keyFile;
+        b.credsFile = credsFile;
         return b;
     }
 
@@ -247,6 +262,10 @@ public record HubConfig(
         /** null = {@code recordings} in the state directory. */
         public Path recordDirectory;
         public String recordMix = "auto";
+        public boolean auth;
+        public Path certFile;
+        public Path keyFile;
+        public Path credsFile;
 
         /** JackTrip's {@code -o}: moves the TCP port and, unless set explicitly, the UDP base. */
         public Builder portOffset(int offset) {
@@ -311,7 +330,8 @@ public record HubConfig(
                     firstAudioTimeout, nameWait, handshakeDeadline, maxPendingHandshakes, hubInput, transport,
                     ioThreads, spinMicros, realtimePriority, maxChannels, httpPort, httpBind, stateDirectory, jack, jackServer,
                     jackClientName, jackAliases, queueAuto, queueMarginMillis, concealment, refuseOtherRates,
-                    sendRedundancy, jackPorts, httpTlsCert, httpTlsKey, recordDirectory, recordMix);
+                    sendRedundancy, jackPorts, httpTlsCert, httpTlsKey, recordDirectory, recordMix, auth,
+                    certFile, keyFile, credsFile);
         }
     }
 }

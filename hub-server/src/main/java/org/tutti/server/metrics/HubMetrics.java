@@ -82,6 +82,11 @@ public final class HubMetrics implements AutoCloseable {
         handshakeCounter(handshakes.timedOut, "timed_out");
         handshakeCounter(handshakes.overLimit, "over_limit");
         handshakeCounter(handshakes.errors, "error");
+        handshakeCounter(handshakes.authRequired, "auth_required");
+        handshakeCounter(handshakes.wrongCredentials, "wrong_credentials");
+        handshakeCounter(handshakes.wrongTime, "wrong_time");
+        handshakeCounter(handshakes.tlsFailed, "tls_failed");
+        handshakeCounter(handshakes.authBusy, "auth_busy");
         if (api != null) {
             apiCounter(api.ok, "ok");
             apiCounter(api.clientErrors, "client_error");
@@ -125,6 +130,19 @@ public final class HubMetrics implements AutoCloseable {
         });
         sessions.addListener(new ParticipantMetrics(registry, engine, drops, config.sampleRate(),
                 config.periodFrames(), DEFAULT_MAX_PARTICIPANT_SERIES));
+    }
+
+    /** JackTrip 2.x's OSC latency query: requests by outcome. */
+    public void osc(org.tutti.server.osc.OscControlServer.Stats stats) {
+        FunctionCounter.builder("tutti.osc.requests", stats.answered, LongAdder::sum)
+                .description("OSC control requests (UDP 127.0.0.1 at the TCP port), by outcome").tag("outcome", "answered")
+                .register(registry);
+        FunctionCounter.builder("tutti.osc.requests", stats.ignored, LongAdder::sum)
+                .description("OSC control requests (UDP 127.0.0.1 at the TCP port), by outcome").tag("outcome", "ignored")
+                .register(registry);
+        FunctionCounter.builder("tutti.osc.requests", stats.malformed, LongAdder::sum)
+                .description("OSC control requests (UDP 127.0.0.1 at the TCP port), by outcome").tag("outcome", "malformed")
+                .register(registry);
     }
 
     /** Takes, what they wrote and dropped, and failures. */

@@ -93,6 +93,9 @@ final class ParticipantMetrics implements SessionListener {
                 x -> x.counters().bytes()));
         list.add(counter("tutti.participant.malformed.datagrams", "Datagrams dropped as malformed", tags, p,
                 x -> x.counters().malformed()));
+        list.add(counter("tutti.participant.foreign.datagrams",
+                "Datagrams to the participant's port from another address (forged or stray), dropped unread", tags, p,
+                x -> x.counters().foreignDatagrams()));
         list.add(counter("tutti.participant.packets.received", "Audio packets received (not counting redundancy)",
                 tags, jitter, JitterStats::received));
         list.add(counter("tutti.participant.packets.sent", "Audio packets sent to the participant", tags, stream,

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tutti.server.auth.HubAuthentication;
 import org.tutti.server.session.SessionManager;
 
 /**
@@ -27,12 +28,15 @@ public final class HandshakeServer {
     private final Duration nameWait;
     private final Duration deadline;
     private final int maxPending;
+    private final HubAuthentication auth;
     private final HandshakeStats stats = new HandshakeStats();
     private final AtomicInteger pending = new AtomicInteger();
     private Channel serverChannel;
 
+    /** @param auth null without {@code -A} */
     public HandshakeServer(EventLoopGroup group, Transport transport, SessionManager sessions, Duration nameWait,
-                           Duration deadline, int maxPending) {
+                           Duration deadline, int maxPending, HubAuthentication auth) {
+        this.auth = auth;
         this.group = group;
         this.transport = transport;
         this.sessions = sessions;
@@ -69,7 +73,7 @@ public final class HandshakeServer {
                         }
                         channel.closeFuture().addListener(f -> pending.decrementAndGet());
                         channel.pipeline().addLast("decoder", new HandshakeDecoder(nameWait));
-                        channel.pipeline().addLast("handler", new HandshakeHandler(sessions, deadline, stats));
+                        channel.pipeline().addLast("handler", new HandshakeHandler(sessions, deadline, stats, auth));
                     }
                 });
         InetSocketAddress local = address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port);

@@ -19,9 +19,15 @@ import org.tutti.server.session.SessionEvents;
 import org.tutti.server.session.StreamFactory;
 
 /**
- * Receives one participant's datagrams: validate, learn the client's address from the first one
- * (then connect the socket so only that address is heard), and feed every packet — including
- * redundancy slots — to its jitter buffer. Releases each datagram where it is read.
+ * Receives one participant's datagrams: check who sent it, validate, learn the client's address
+ * from the first one (then connect the socket so only that address is heard), and feed every packet
+ * — including redundancy slots — to its jitter buffer. Releases each datagram where it is read.
+ *
+ * <p>Who may send: before the session's first datagram, any port of the address that made the
+ * handshake (NATs rewrite ports, not addresses); after it, only the address learned from it. Anything
+ * else, exit packets included, is counted and dropped before it is read, so a sprayer can neither end
+ * a session nor take its stream over (datagrams queued before the socket was connected are checked
+ * too: {@code connect()} does not purge them).
  */
 public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapter {
     /** One scratch copy per network thread: datagrams are copied here and decoded from a heap buffer. */
@@ -72,6 +78,14 @@ public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapt
             return;
         }
         var counters = participant.counters();
+        if (!fromParticipant(source)) {
+            counters.foreign();
+            long count = counters.foreignDatagrams();
+            if (count == 1 || count == 10 || count == 100 || count == 1000 || count % 10000 == 0) {
+                events.foreign(participant, source, count);
+            }
+            return;
+        }
         counters.datagram(length);
         DatagramCheck check = validator.check(data, 0, length, header);
         counters.check(check);
@@ -126,6 +140,41 @@ public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapt
                         true);
             }
         }
+    }
+
+    /** Whether {@code source} may speak for this participant (see the class comment). */
+    private boolean fromParticipant(InetSocketAddress source) {
+        InetSocketAddress learned = participant.address();
+        if (learned != null) {
+            return learned.getPort() == source.getPort() && sameHost(learned.getAddress(), source.getAddress());
+        }
+        return sameHost(participant.tcpPeer().getAddress(), source.getAddress());
+    }
+
+    /** Equal addresses, an IPv4 address and its IPv4-mapped IPv6 form counting as equal. */
+    static boolean sameHost(java.net.InetAddress a, java.net.InetAddress b) {
+        if (a.equals(b)) {
+            return true; // the usual case, and it allocates nothing
+        }
+        if (a.getClass() == b.getClass()) {
+            return false;
+        }
+        return java.util.Arrays.equals(ipv4IfMapped(a.getAddress()), ipv4IfMapped(b.getAddress()));
+    }
+
+    private static byte[] ipv4IfMapped(byte[] address) {
+        if (address.length != 16) {
+            return address;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return address;
+            }
+        }
+        if (address[10] != (byte) 0xFF || address[11] != (byte) 0xFF) {
+            return address;
+        }
+        return java.util.Arrays.copyOfRange(address, 12, 16);
     }
 
     private void reportMalformed(String what, long count, InetSocketAddress source) {

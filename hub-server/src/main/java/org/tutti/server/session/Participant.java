@@ -28,6 +28,8 @@ public final class Participant {
     private volatile long lastHeardNanos;
     private volatile long streamingSinceMillis;
     private volatile SessionEndReason endReason;
+    /** The JackTrip username this participant logged in with ({@code -A}), else null. */
+    private volatile String username;
     private Channel channel;
     /** A session that will end when this one starts streaming (same client reconnecting). */
     private Participant replaces;
@@ -65,6 +67,15 @@ public final class Participant {
     }
 
     /** The TCP peer of the handshake (only for logs and the reconnect rule). */
+    /** The JackTrip username this participant logged in with ({@code -A}), else null. */
+    public String username() {
+        return username;
+    }
+
+    void username(String value) {
+        username = value;
+    }
+
     public InetSocketAddress tcpPeer() {
         return tcpPeer;
     }

@@ -13,6 +13,7 @@ public final class ParticipantCounters {
     volatile long formatChanges;
     volatile long socketErrors;
     volatile long packetsSent;
+    volatile long foreign;
 
     public void datagram(int length) {
         datagrams++;
@@ -25,6 +26,16 @@ public final class ParticipantCounters {
 
     public void formatChange() {
         formatChanges++;
+    }
+
+    /** A datagram from an address that is not this participant's: dropped unread. */
+    public void foreign() {
+        foreign++;
+    }
+
+    /** Datagrams from addresses other than the participant's (forged, sprayed, or stray). */
+    public long foreignDatagrams() {
+        return foreign;
     }
 
     public void socketError() {

@@ -20,6 +20,12 @@ public interface SessionEvents {
     /** A malformed datagram; called for the 1st, 10th, 100th … of each kind so logs stay readable. */
     void malformed(Participant participant, String what, long count, InetSocketAddress source);
 
+    /**
+     * A datagram from an address that is not the participant's (before their first datagram: not
+     * the address of their handshake); called for the 1st, 10th, 100th … so logs stay readable.
+     */
+    void foreign(Participant participant, InetSocketAddress source, long count);
+
     /** The participant's socket reported an error. */
     void socketError(Participant participant, Throwable cause);
 }

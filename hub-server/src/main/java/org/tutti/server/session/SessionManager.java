@@ -89,18 +89,24 @@ public final class SessionManager implements SessionEvents {
      * completes with the UDP port to reply with. Fails when the hub is full.
      */
     public Future<Integer> admit(HandshakeRequest request, InetSocketAddress tcpPeer) {
+        return admit(request, tcpPeer, null);
+    }
+
+    /** As {@link #admit(HandshakeRequest, InetSocketAddress)}, for a client that logged in as {@code username}. */
+    public Future<Integer> admit(HandshakeRequest request, InetSocketAddress tcpPeer, String username) {
         Promise<Integer> reply = conductor.newPromise();
         conductor.execute(() -> {
             if (shuttingDown) {
                 reply.tryFailure(new IllegalStateException("hub is shutting down"));
                 return;
             }
-            tryBind(request, tcpPeer, 0, reply);
+            tryBind(request, tcpPeer, username, 0, reply);
         });
         return reply;
     }
 
-    private void tryBind(HandshakeRequest request, InetSocketAddress tcpPeer, int fromSlot, Promise<Integer> reply) {
+    private void tryBind(HandshakeRequest request, InetSocketAddress tcpPeer, String username, int fromSlot,
+                         Promise<Integer> reply) {
         int slot = lowestFreeSlot(fromSlot);
         if (slot < 0) {
             LOG.warn("refused {} from {}: all {} participant slots are in use", displayName(request), tcpPeer,
@@ -112,13 +118,14 @@ public final class SessionManager implements SessionEvents {
         int port = config.udpBasePort() + slot;
         String name = NameRegistry.requested(request.name(), tcpPeer.getAddress());
         Participant participant = new Participant(nextId++, slot, port, name, tcpPeer, request, System.nanoTime());
+        participant.username(username);
         ChannelFuture bound = udp.bind(port, participant, this);
         bound.addListener(f -> conductor.execute(() -> {
             if (!f.isSuccess()) {
                 slotBusy[slot] = false;
                 LOG.warn("UDP port {} is in use by another process; skipping slot {} ({})", port, slot,
                         f.cause().getMessage());
-                tryBind(request, tcpPeer, slot + 1, reply);
+                tryBind(request, tcpPeer, username, slot + 1, reply);
                 return;
             }
             Channel channel = bound.channel();
@@ -203,6 +210,14 @@ public final class SessionManager implements SessionEvents {
     public void malformed(Participant participant, String what, long count, InetSocketAddress source) {
         LOG.warn("malformed datagram #{} for {} from {}: {} (dropped; the session goes on)", count,
                 participant.name(), format(source), what);
+    }
+
+    @Override
+    public void foreign(Participant participant, InetSocketAddress source, long count) {
+        LOG.warn("datagram #{} from {} to {}'s port ignored: not {} (forged, or someone else's)", count,
+                format(source), participant.name(), participant.address() == null
+                        ? "the address that made the handshake (" + participant.tcpPeer().getAddress().getHostAddress() + ")"
+                        : "the address streaming there (" + format(participant.address()) + ")");
     }
 
     @Override
@@ -396,6 +411,18 @@ public final class SessionManager implements SessionEvents {
 
     public MixModel mixes() {
         return mixes;
+    }
+
+    /** The active session that logged in as {@code username} most recently, or null. */
+    public Participant byUsername(String username) {
+        Participant found = null;
+        for (Participant participant : slots) {
+            if (participant != null && participant.active() && username.equals(participant.username())
+                    && (found == null || participant.id() > found.id())) {
+                found = participant;
+            }
+        }
+        return found;
     }
 
     /** Active sessions in slot order. */

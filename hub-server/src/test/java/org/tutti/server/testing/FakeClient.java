@@ -65,8 +65,16 @@ public final class FakeClient implements AutoCloseable {
 
     /** A UDP socket on {@code localPort} talking to the hub's {@code hubPort}. */
     public static FakeClient open(int localPort, int hubPort) throws IOException {
+        return open("127.0.0.1", localPort, hubPort);
+    }
+
+    /**
+     * A UDP socket on {@code address:localPort} (any loopback address: 127.0.0.2 is another host as
+     * far as the hub can tell; 0 = any port) talking to the hub's {@code hubPort}.
+     */
+    public static FakeClient open(String address, int localPort, int hubPort) throws IOException {
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
-        channel.bind(new InetSocketAddress("127.0.0.1", localPort));
+        channel.bind(new InetSocketAddress(address, localPort));
         channel.configureBlocking(false);
         return new FakeClient(channel, new InetSocketAddress("127.0.0.1", hubPort));
     }

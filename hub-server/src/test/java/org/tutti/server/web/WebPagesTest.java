@@ -231,6 +231,46 @@ class WebPagesTest {
     }
 
     @Test
+    void theOperatorRecordsFromThePageAndSingersSeeThatRecordingIsOn() throws Exception {
+        Path takes = org.tutti.server.testing.TempFiles.directory("tutti-takes");
+        try (TestHub hub = TestHub.start(b -> {
+                b.patchMode(PatchMode.CLIENT_FAN_OUT_IN);
+                b.recordDirectory = takes;
+            });
+             JackTripClient a = RealClients.client(hub.tcpPort(), "alto-1");
+             JackTripClient b = RealClients.client(hub.tcpPort(), "bass-1");
+             Browser singer = Browser.open(360, 740);
+             Browser desk = Browser.open(1280, 800)) {
+            ApiClient operator = new ApiClient(hub.apiUrl(), hub.operatorToken());
+            singer.driver().get(link(operator, hub, "alto-1"));
+            row(singer, "bass-1");
+            WebElement recording = singer.driver().findElement(By.id("recording"));
+            assertFalse(recording.isDisplayed(), "nothing is recording yet");
+            desk.driver().get(hub.apiUrl() + "/operator");
+            desk.driver().findElement(By.id("token-input")).sendKeys(hub.operatorToken(), Keys.ENTER);
+            desk.waiting(WAIT).until(ExpectedConditions.elementToBeClickable(By.id("record"))).click();
+            desk.waiting(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("record-status"),
+                    "Recording take"));
+            desk.waiting(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("record"),
+                    "Stop recording"));
+            assertEquals("recording", operator.get("/api/recording").body().path("state").asText());
+            singer.waiting(WAIT).until(d -> recording.isDisplayed());
+            assertEquals("● Recording", recording.getText());
+
+            desk.driver().findElement(By.id("record")).click();
+            desk.waiting(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("record-status"),
+                    "Last take"));
+            singer.waiting(WAIT).until(d -> !recording.isDisplayed());
+            Path folder = Path.of(operator.get("/api/recording").body().path("folder").asText());
+            for (String file : List.of("alto-1.wav", "bass-1.wav", "mix.wav", "take.rpp", "take.lof", "take.json")) {
+                assertTrue(java.nio.file.Files.exists(folder.resolve(file)), file + " in " + folder);
+            }
+            assertEquals(List.of(), desk.consoleErrors(), "no errors on the operator page");
+            assertEquals(List.of(), singer.consoleErrors(), "no errors on the singer's page");
+        }
+    }
+
+    @Test
     void screenshotsOfTheSingerConductorAndOperatorPages() throws Exception {
         try (TestHub hub = TestHub.start(b -> b.patchMode(PatchMode.FULL_MIX));
              JackTripClient conductor = RealClients.client(hub.tcpPort(), "conductor");
