@@ -193,14 +193,15 @@ def report(rows, phone, args, started):
             + "A singer's page (`PhoneFrameTimeBench`), every other participant's meter moving:\n\n" + phone)
 
 
-def publish(block):
+def publish(block, marker="pages", script="bench/pages.py", heading=""):
+    """Puts `block` into docs/benchmarks.md between the `marker` markers (at the end, under `heading`, the first time)."""
     doc = ROOT / "docs/benchmarks.md"
     text = doc.read_text()
-    block = f"<!-- pages:begin (written by bench/pages.py; do not edit) -->\n{block}\n<!-- pages:end -->"
-    if "<!-- pages:begin" in text:
-        text = re.sub(r"<!-- pages:begin.*?<!-- pages:end -->", lambda _: block, text, flags=re.S)
+    block = f"<!-- {marker}:begin (written by {script}; do not edit) -->\n{block}\n<!-- {marker}:end -->"
+    if f"<!-- {marker}:begin" in text:
+        text = re.sub(rf"<!-- {marker}:begin.*?<!-- {marker}:end -->", lambda _: block, text, flags=re.S)
     else:
-        text += "\n" + block + "\n"
+        text += "\n" + (heading + "\n\n" if heading else "") + block + "\n"
     doc.write_text(text)
     print("published to docs/benchmarks.md")
 

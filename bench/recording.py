@@ -12,14 +12,14 @@ markers (--no-publish: don't). Loopback only; the takes go to --record-dir (defa
 
   bench/recording.py [--clients 64] [--window 30] [--rounds 2] [--record-dir DIR] [--no-publish]
 """
-import argparse, json, os, re, shutil, subprocess, sys, time, urllib.request
+import argparse, json, os, shutil, subprocess, sys, time, urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.dont_write_bytecode = True
 import compare  # noqa: E402
-from churn import metrics_text, metric_sum, loadavg  # noqa: E402
-from pages import sample, window, start_loadgen, stop, measure  # noqa: E402
+from churn import loadavg  # noqa: E402
+from pages import window, start_loadgen, stop, measure, publish  # noqa: E402
 
 ROOT = compare.ROOT
 TCP, UDP, HTTP = compare.TCP, compare.UDP, compare.HTTP
@@ -95,18 +95,6 @@ def report(rows, takes, args, started, record_dir):
             + "\n".join(take_lines))
 
 
-def publish(block):
-    doc = ROOT / "docs/benchmarks.md"
-    text = doc.read_text()
-    block = f"<!-- recording:begin (written by bench/recording.py; do not edit) -->\n{block}\n<!-- recording:end -->"
-    if "<!-- recording:begin" in text:
-        text = re.sub(r"<!-- recording:begin.*?<!-- recording:end -->", lambda _: block, text, flags=re.S)
-    else:
-        text += "\n## Recording\n\n" + block + "\n"
-    doc.write_text(text)
-    print("published to docs/benchmarks.md")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=64)
@@ -126,7 +114,7 @@ def main():
     (run / "results.md").write_text(block + "\n")
     print(block)
     if not args.no_publish:
-        publish(block)
+        publish(block, "recording", "bench/recording.py", "## Recording")
 
 
 if __name__ == "__main__":
