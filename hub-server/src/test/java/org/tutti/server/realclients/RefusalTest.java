@@ -85,8 +85,12 @@ class RefusalTest {
                 String hubSide = "hub side: studio " + hub.participant("studio").stream().jitter().stats()
                         + "; cd-rate " + hub.participant("cd-rate").stream().jitter().stats() + "; late periods "
                         + hub.hub().timings().latePeriods() + "; cd-rate client log:\n" + cdClient.log();
-                assertEquals(-12.04, Analysis.medianToneDbfs(java.util.Arrays.copyOfRange(heardAt44k, heardAt44k.length / 4, heardAt44k.length), 440, 44100),
-                        0.6, "the 44.1 kHz client hears the 48 kHz client's 440 Hz at 440 Hz, at full level; " + hubSide);
+                // Measured over the windows both clients' buffers left whole (a fresh-clone run read
+                // -21.46 dB from the median while the machine stalled: 18 underruns of the studio's stream).
+                Analysis.ToneLevel level = Analysis.cleanToneLevel(java.util.Arrays.copyOfRange(heardAt44k,
+                        heardAt44k.length / 4, heardAt44k.length), 44100, 440);
+                assertEquals(-12.04, level.dbfs(), 0.1, "the 44.1 kHz client hears the 48 kHz client's 440 Hz at"
+                        + " 440 Hz, at full level: " + level + "; " + hubSide);
                 assertEquals(44100, hub.participant("cd-rate").stream().format().sampleRate(48000));
                 assertTrue(cdClient.alive(), cdClient.log());
             }
