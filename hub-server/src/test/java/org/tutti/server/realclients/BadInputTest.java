@@ -44,7 +44,7 @@ class BadInputTest {
             RealClients.watch(witness, hub, "real");
             Participant realSession = hub.participant("real");
             Participant fakeSession = hub.participant("fake");
-            RealClients.awaitSettled(hub, "real");
+            RealClients.awaitSettled(hub, witness, "real");
             probe.startRecording();
             Random random = new Random(42);
             List<byte[]> garbage = garbage(random);

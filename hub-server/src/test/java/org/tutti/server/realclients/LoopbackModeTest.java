@@ -26,7 +26,7 @@ class LoopbackModeTest {
              JackProbe probe = RealClients.probe(client, 2, Signal.ramp16(), Signal.constant(-0.5f));
              StallWitness witness = RealClients.witness(hub, probe)) {
             RealClients.watch(witness, hub, "loop");
-            RealClients.awaitSettled(hub, "loop");
+            RealClients.awaitSettled(hub, witness, "loop");
             float[][] got = probe.record(3000);
             JitterStats hubSide = hub.participant("loop").stream().jitter().stats();
 

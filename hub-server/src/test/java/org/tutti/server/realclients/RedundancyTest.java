@@ -33,7 +33,7 @@ class RedundancyTest {
              JackProbe probe = RealClients.probe(client, 2, Signal.ramp16(), Signal.constant(-0.5f));
              StallWitness witness = RealClients.witness(hub, probe)) {
             RealClients.watch(witness, hub, "red");
-            RealClients.awaitSettled(hub, "red");
+            RealClients.awaitSettled(hub, witness, "red");
             float[][] got = probe.record(3000);
             Participant participant = hub.participant("red");
             RealClients.assertRampEchoed(got[0], probe, witness, hub.participant("red").stream().jitter().stats());
@@ -94,7 +94,7 @@ class RedundancyTest {
              JackProbe probe = RealClients.probe(client, 2, Signal.ramp16(), Signal.constant(-0.5f));
              StallWitness witness = RealClients.witness(hub, probe)) {
             RealClients.watch(witness, hub, "down");
-            RealClients.awaitSettled(hub, "down");
+            RealClients.awaitSettled(hub, witness, "down");
             long droppedBefore = relay.droppedDown();
             JackTripReader reader = new JackTripReader();
             relay.observeDownlink(reader);

@@ -36,7 +36,7 @@ class RefusalTest {
              JackProbe probe = RealClients.probe(steady, 1, Signal.ramp16());
              StallWitness witness = RealClients.witness(hub, probe)) {
             RealClients.watch(witness, hub, "steady");
-            RealClients.awaitSettled(hub, "steady");
+            RealClients.awaitSettled(hub, witness, "steady");
             probe.startRecording();
             Thread.sleep(300);
             JackServer slow = JackServer.at(44100);
