@@ -125,7 +125,7 @@ final class JackBackend {
             for (int i = 0; i < outputs.length; i++) {
                 outputs[i].getFloatBuffer().put(0, playback[i], 0, frames);
             }
-            timings.record(0, System.nanoTime() - begin);
+            timings.record(lostCycles.latenessNanos(), System.nanoTime() - begin);
             return true;
         });
         client.setBuffersizeCallback((c, size) -> {

@@ -28,6 +28,7 @@ final class LostCycles {
     private final long periodNanos;
     private final long maxOwed;
     private long lastCallbackNanos;
+    private long latenessNanos;
     private boolean first = true;
     private long owed;
     private long lost;
@@ -52,6 +53,7 @@ final class LostCycles {
             return 0;
         }
         double gap = (double) (nowNanos - lastCallbackNanos) / periodNanos;
+        latenessNanos = Math.max(0, nowNanos - lastCallbackNanos - periodNanos);
         lastCallbackNanos = nowNanos;
         if (gap >= LOST_GAP_PERIODS) {
             long missed = Math.round(gap) - 1;
@@ -74,6 +76,16 @@ final class LostCycles {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * How much later than a period after the one before the last callback came (0 for the first): JACK
+     * has no deadline of its own to be late against, and a callback this late means the driver, or the
+     * machine, stalled; one late by more than half a period but under {@link #LOST_GAP_PERIODS} may have
+     * taken a cycle that is not run again.
+     */
+    long latenessNanos() {
+        return latenessNanos;
     }
 
     /** Periods found missing between callbacks, in all. */

@@ -35,6 +35,19 @@ class LostCyclesTest {
     }
 
     @Test
+    void aCallbackIsLateByWhatItsGapExceedsAPeriod() {
+        LostCycles lost = new LostCycles(PERIOD);
+        callbacks(lost, 1, 1.0, CHEAP);
+        assertEquals(0, lost.latenessNanos(), "the first callback has nothing to be late against");
+        callbacks(lost, 1, 2.0, CHEAP);
+        assertEquals(PERIOD, lost.latenessNanos(), "a cycle slipped");
+        callbacks(lost, 1, 0.3, CHEAP);
+        assertEquals(0, lost.latenessNanos(), "early is not late");
+        callbacks(lost, 1, 16.0, CHEAP);
+        assertEquals(15 * PERIOD, lost.latenessNanos());
+    }
+
+    @Test
     void jitterBelowTwoAndAHalfPeriodsAndClockDriftNeverAddUp() {
         LostCycles lost = new LostCycles(PERIOD);
         int extra = 0;
