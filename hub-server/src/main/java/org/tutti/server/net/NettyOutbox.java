@@ -1,9 +1,9 @@
 package org.tutti.server.net;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
 import java.util.ArrayList;
 import java.util.List;
 import org.tutti.server.engine.EngineSnapshot;
@@ -52,7 +52,7 @@ public final class NettyOutbox implements Outbox {
                     continue;
                 }
                 boolean wrote = false;
-                for (ByteBuf packet = stream.sender().take(); packet != null; packet = stream.sender().take()) {
+                for (DatagramPacket packet = stream.sender().take(); packet != null; packet = stream.sender().take()) {
                     if (channel.isActive()) {
                         channel.write(packet, channel.voidPromise());
                         wrote = true;

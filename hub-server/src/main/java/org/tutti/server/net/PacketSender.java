@@ -2,6 +2,8 @@ package org.tutti.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.tutti.protocol.udp.PacketHeader;
 import org.tutti.protocol.udp.PacketLayout;
@@ -19,7 +21,9 @@ import org.tutti.server.engine.StreamFormat;
  * two threads: the audio thread publishes packets in order, the network thread sends every published
  * packet in order, so a network thread that runs a period late catches up without a sequence gap
  * (JackTrip clients with redundancy replay stale data on a gap). Each buffer is retained while in
- * flight and reused once released; nothing is allocated per packet.
+ * flight and reused once released; nothing is allocated per packet. The hub's participant sockets are
+ * not connected (every datagram's sender must be checked, see ParticipantDatagramHandler), so each
+ * buffer goes out in an envelope addressed to the client, built once with the buffer and reused with it.
  */
 public final class PacketSender {
     /** More than the most older packets a datagram carries: a slot's packet is intact until reused. */
@@ -29,6 +33,7 @@ public final class PacketSender {
 
     private final ByteBuf[] ring = new ByteBuf[RING];
     private final ByteBuffer[] views = new ByteBuffer[RING];
+    private final DatagramPacket[] envelopes = new DatagramPacket[RING];
     private final PacketHeader header = new PacketHeader();
     private final StreamFormat format;
     private final int frames;
@@ -49,15 +54,16 @@ public final class PacketSender {
     /**
      * @param format       the participant's format: we send {@code channelsWanted} channels in its resolution
      * @param packetFrames frames per packet: the hub period, or the client's own at another rate
+     * @param recipient    the client's address, learned from its first datagram
      */
-    public PacketSender(StreamFormat format, int packetFrames) {
-        this(format, packetFrames, 1);
+    public PacketSender(StreamFormat format, int packetFrames, InetSocketAddress recipient) {
+        this(format, packetFrames, 1, recipient);
     }
 
     /**
      * @param redundancy packets per datagram, 1..{@link #MAX_REDUNDANCY}, or 0 to send what the client sends
      */
-    public PacketSender(StreamFormat format, int packetFrames, int redundancy) {
+    public PacketSender(StreamFormat format, int packetFrames, int redundancy, InetSocketAddress recipient) {
         if (redundancy < 0 || redundancy > MAX_REDUNDANCY) {
             throw new IllegalArgumentException("redundancy must be 0 (auto) or 1.." + MAX_REDUNDANCY + ": " + redundancy);
         }
@@ -70,6 +76,7 @@ public final class PacketSender {
         for (int i = 0; i < RING; i++) {
             ring[i] = Unpooled.directBuffer(datagram, datagram);
             views[i] = ring[i].nioBuffer(0, datagram);
+            envelopes[i] = new DatagramPacket(ring[i], recipient);
         }
     }
 
@@ -148,16 +155,16 @@ public final class PacketSender {
     }
 
     /**
-     * The oldest packet not yet taken, or null (network thread). The caller owns one reference and
-     * must write or release it; call until null to drain.
+     * The oldest datagram not yet taken, addressed to the client, or null (network thread). The caller
+     * owns one reference to its content and must write or release it; call until null to drain.
      */
-    public ByteBuf take() {
+    public DatagramPacket take() {
         if (taken >= published) {
             return null;
         }
-        ByteBuf buffer = ring[(int) (taken % RING)];
+        DatagramPacket datagram = envelopes[(int) (taken % RING)];
         taken++;
-        return buffer;
+        return datagram;
     }
 
     /** Frees the ring (control plane, after the engine and network thread are done with it). */

@@ -20,14 +20,16 @@ import org.tutti.server.session.StreamFactory;
 
 /**
  * Receives one participant's datagrams: check who sent it, validate, learn the client's address
- * from the first one (then connect the socket so only that address is heard), and feed every packet
- * — including redundancy slots — to its jitter buffer. Releases each datagram where it is read.
+ * from the first one, and feed every packet — including redundancy slots — to its jitter buffer.
+ * Releases each datagram where it is read.
  *
  * <p>Who may send: before the session's first datagram, any port of the address that made the
  * handshake (NATs rewrite ports, not addresses); after it, only the address learned from it. Anything
  * else, exit packets included, is counted and dropped before it is read, so a sprayer can neither end
- * a session nor take its stream over (datagrams queued before the socket was connected are checked
- * too: {@code connect()} does not purge them).
+ * a session nor take its stream over. The socket is never connected: the kernel would then drop
+ * strangers' datagrams for free, but those it queued before the {@code connect()} (it does not purge
+ * them) would be read labelled with the client's address, and a forged exit packet among them would
+ * end the session. Unconnected, every datagram carries its real sender.
  */
 public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapter {
     /** One scratch copy per network thread: datagrams are copied here and decoded from a heap buffer. */
@@ -109,10 +111,8 @@ public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapt
         }
         ParticipantStream stream = participant.stream();
         if (stream == null) {
-            stream = streams.create(participant.slot(), StreamFormat.of(header), ctx.channel());
+            stream = streams.create(participant.slot(), StreamFormat.of(header), ctx.channel(), source);
             participant.startStream(source, stream, now);
-            // From now on the kernel delivers only this client's datagrams, and we send without an address.
-            ctx.channel().connect(source);
             events.streamStarted(participant);
         } else if (!stream.format().matches(header)) {
             counters.formatChange();
@@ -185,7 +185,8 @@ public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapt
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // ICMP "port unreachable" after a client vanished shows up here; the session timeout ends it.
+        // A failed send or receive (an unconnected socket hears no ICMP errors); the session timeout
+        // ends a session whose client vanished.
         participant.counters().socketError();
         long errors = participant.counters().socketErrors();
         if (errors == 1 || errors % 1000 == 0) {

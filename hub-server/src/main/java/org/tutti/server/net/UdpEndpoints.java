@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,22 +62,14 @@ public final class UdpEndpoints {
         return bootstrap.bind(local);
     }
 
-    /**
-     * Sends the exit packet twice to {@code to} from {@code channel} (its event loop runs it), then
-     * closes the channel. A connected channel sends to its peer; an unconnected one to {@code to}.
-     */
+    /** Sends the exit packet twice to {@code to} from {@code channel} (its event loop runs it), then closes the channel. */
     public ChannelFuture sendExitAndClose(Channel channel, InetSocketAddress to) {
         if (to == null || !channel.isActive()) {
             return channel.close();
         }
-        DatagramChannel datagrams = (DatagramChannel) channel;
         ChannelFuture last = null;
         for (int i = 0; i < ExitPacket.REPEAT; i++) {
-            if (datagrams.isConnected() && to.equals(datagrams.remoteAddress())) {
-                last = channel.write(Unpooled.wrappedBuffer(EXIT));
-            } else {
-                last = channel.write(new DatagramPacket(Unpooled.wrappedBuffer(EXIT), to));
-            }
+            last = channel.write(new DatagramPacket(Unpooled.wrappedBuffer(EXIT), to));
         }
         channel.flush();
         // Close only once both are out: closing cancels sends still in flight (io_uring).

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +24,7 @@ class PacketSenderTest {
     private static final int FRAMES = 32;
     private static final StreamFormat FORMAT = new StreamFormat(BitResolution.BIT16, SampleRate.SR48.code(), FRAMES, 2, 2);
     private static final int PACKET = FORMAT.packetSize();
+    private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 4464);
 
     /** A mix whose samples say which packet they are in. */
     private static float[][] mix(int packet) {
@@ -35,7 +38,9 @@ class PacketSenderTest {
     /** Stages one packet and takes the datagram, as the network thread would send it. */
     private static byte[] send(PacketSender sender, int packet) {
         sender.stage(mix(packet), 1_000_000L * packet);
-        ByteBuf datagram = sender.take();
+        DatagramPacket envelope = sender.take();
+        assertEquals(CLIENT, envelope.recipient(), "addressed to the client");
+        ByteBuf datagram = envelope.content();
         byte[] bytes = new byte[datagram.readableBytes()];
         datagram.getBytes(datagram.readerIndex(), bytes);
         datagram.release();
@@ -53,7 +58,7 @@ class PacketSenderTest {
 
     @Test
     void oneByDefaultAsJackTripsHub() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, CLIENT);
         sender.clientSends(2);
         for (int i = 0; i < 3; i++) {
             byte[] datagram = send(sender, i);
@@ -65,8 +70,8 @@ class PacketSenderTest {
 
     @Test
     void autoSendsWhatTheClientSendsNewestFirstWithEmptySlotsAtTheStart() {
-        PacketSender single = new PacketSender(FORMAT, FRAMES, 1);
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0);
+        PacketSender single = new PacketSender(FORMAT, FRAMES, 1, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, CLIENT);
         sender.clientSends(3);
         List<byte[]> packets = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -87,7 +92,7 @@ class PacketSenderTest {
 
     @Test
     void sequenceNumbersWrapInEverySlot() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 3);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 3, CLIENT);
         byte[] datagram = null;
         for (int i = 0; i <= 65_537; i++) {
             datagram = send(sender, i);
@@ -104,7 +109,7 @@ class PacketSenderTest {
 
     @Test
     void whenTheClientChangesItsRedundancyTheNextDatagramFollowsWithNoStaleSlot() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, CLIENT);
         sender.clientSends(2);
         for (int i = 0; i < 10; i++) {
             send(sender, i);
@@ -123,20 +128,21 @@ class PacketSenderTest {
 
     @Test
     void aFixedRedundancyIgnoresTheClients() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, CLIENT);
         sender.clientSends(1);
         assertEquals(2 * PACKET, send(sender, 0).length);
     }
 
     @Test
     void aLateNetworkThreadLeavesNoGapInTheSlots() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, CLIENT);
         for (int i = 0; i < 6; i++) {
             sender.stage(mix(i), i); // the network thread takes nothing: the ring fills, then periods are skipped
         }
         assertEquals(2, sender.skipped());
         List<Integer> seen = new ArrayList<>();
-        for (ByteBuf datagram; (datagram = sender.take()) != null; ) {
+        for (DatagramPacket envelope; (envelope = sender.take()) != null; ) {
+            ByteBuf datagram = envelope.content();
             byte[] bytes = new byte[datagram.readableBytes()];
             datagram.getBytes(0, bytes);
             datagram.release();
@@ -153,7 +159,7 @@ class PacketSenderTest {
 
     @Test
     void aJackTripClientReadingWithItsOwnRedundancyRecoversEveryLostDatagram() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, CLIENT);
         sender.clientSends(2);
         PacketHeader scratch = new PacketHeader();
         int last = -1;
