@@ -381,7 +381,8 @@ async function start(token) {
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       forgetToken(tokenKey);
-      showLogin('That link or token is not valid (any more). Ask the operator for a new link.');
+      showLogin('That link or login is not valid (any more): log in again if this hub offers it,'
+        + ' or ask the operator for a new link.');
       return;
     }
     say('Cannot reach the hub: ' + error.message, true);

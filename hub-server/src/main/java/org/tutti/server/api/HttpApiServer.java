@@ -66,7 +66,7 @@ public final class HttpApiServer implements AutoCloseable {
         new AccessRoutes(sessions, tokens, changed).register(router);
         new JackRoutes(jackPorts).register(router);
         new RecordingRoutes(recorder).register(router);
-        new LoginRoutes(sessions, tokens, auth, changed).register(router);
+        new LoginRoutes(sessions, tokens, auth).register(router);
         this.live = new LiveFeed(sessions, engine, new LiveFeed.Views() {
             @Override
             public Map<String, Object> participant(Participant participant, boolean withAddress) {

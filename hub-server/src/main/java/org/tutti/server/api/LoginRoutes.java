@@ -26,14 +26,12 @@ final class LoginRoutes {
     private final SessionManager sessions;
     private final Tokens tokens;
     private final HubAuthentication auth;
-    private final Runnable changed;
 
     /** @param auth null without {@code -A}: then there is nothing to log in with */
-    LoginRoutes(SessionManager sessions, Tokens tokens, HubAuthentication auth, Runnable changed) {
+    LoginRoutes(SessionManager sessions, Tokens tokens, HubAuthentication auth) {
         this.sessions = sessions;
         this.tokens = tokens;
         this.auth = auth;
-        this.changed = changed;
     }
 
     void register(Router router) {
@@ -73,8 +71,7 @@ final class LoginRoutes {
             throw ApiException.conflict("nobody is connected as '" + user + "': connect with JackTrip first"
                     + " (-A --username " + user + "), then log in here");
         }
-        String token = tokens.issue(participant.name());
-        changed.run();
+        String token = tokens.issueForLogin(participant.name());
         LOG.info("page login of '{}' from {}: the mix of {}", user, request.peer(), participant.name());
         return Map.of("participant", participant.name(), "token", token);
     }

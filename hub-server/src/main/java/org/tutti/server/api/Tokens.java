@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * {@code state/operator.token} (mode 600): logs are shipped and kept elsewhere, so no token is ever
  * written to one. Participant tokens are issued by the operator, shown once,
  * and kept only as SHA-256 hashes. Comparisons are constant-time.
+ *
+ * <p>On a hub with {@code -A}, a singer's page login gets a token of its own, beside the operator's link:
+ * a singer may log in from a phone and a laptop, and neither login signs out the other or the link. Up
+ * to {@link #LOGINS_PER_PARTICIPANT} are kept per participant (the oldest goes), in memory only (after a
+ * restart the singer logs in again). A new link from the operator revokes them all.
  */
 public final class Tokens {
     private static final Logger LOG = LoggerFactory.getLogger("tutti.api");
@@ -28,6 +33,9 @@ public final class Tokens {
     private final SecureRandom random = new SecureRandom();
     private final byte[] operatorHash;
     private final Map<String, String> participantHashes = new HashMap<>();
+    /** Hashes of page-login tokens per participant, oldest first. */
+    private final Map<String, java.util.Deque<String>> loginHashes = new HashMap<>();
+    static final int LOGINS_PER_PARTICIPANT = 4;
 
     private Tokens(String operatorToken) {
         this.operatorHash = sha256(operatorToken);
@@ -87,27 +95,57 @@ public final class Tokens {
 
     /** The participant a token belongs to, or null. */
     public String participantFor(String token) {
-        String hash = HexFormat.of().formatHex(sha256(token));
+        byte[] hash = HexFormat.of().formatHex(sha256(token)).getBytes(StandardCharsets.US_ASCII);
         for (var entry : participantHashes.entrySet()) {
-            if (MessageDigest.isEqual(entry.getValue().getBytes(StandardCharsets.US_ASCII),
-                    hash.getBytes(StandardCharsets.US_ASCII))) {
+            if (MessageDigest.isEqual(entry.getValue().getBytes(StandardCharsets.US_ASCII), hash)) {
                 return entry.getKey();
+            }
+        }
+        for (var entry : loginHashes.entrySet()) {
+            for (String login : entry.getValue()) {
+                if (MessageDigest.isEqual(login.getBytes(StandardCharsets.US_ASCII), hash)) {
+                    return entry.getKey();
+                }
             }
         }
         return null;
     }
 
-    /** Issues a new token for {@code name} (replacing any earlier one) and returns it. */
+    /** Issues a new token for {@code name}, revoking its earlier link and page logins, and returns it. */
     public String issue(String name) {
-        String token = "pt_" + randomToken();
-        participantHashes.put(name, HexFormat.of().formatHex(sha256(token)));
+        String token = newParticipantToken();
+        participantHashes.put(name, hashOf(token));
+        loginHashes.remove(name);
         return token;
+    }
+
+    /** A token for one page login of {@code name}; its link and other logins stay valid (see the class comment). */
+    public String issueForLogin(String name) {
+        String token = newParticipantToken();
+        java.util.Deque<String> logins = loginHashes.computeIfAbsent(name, n -> new java.util.ArrayDeque<>());
+        logins.addLast(hashOf(token));
+        while (logins.size() > LOGINS_PER_PARTICIPANT) {
+            logins.removeFirst();
+        }
+        return token;
+    }
+
+    private String newParticipantToken() {
+        return "pt_" + randomToken();
+    }
+
+    private static String hashOf(String token) {
+        return HexFormat.of().formatHex(sha256(token));
     }
 
     public void rename(String from, String to) {
         String hash = participantHashes.remove(from);
         if (hash != null) {
             participantHashes.put(to, hash);
+        }
+        java.util.Deque<String> logins = loginHashes.remove(from);
+        if (logins != null) {
+            loginHashes.put(to, logins);
         }
     }
 
