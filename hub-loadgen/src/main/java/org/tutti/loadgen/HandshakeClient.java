@@ -1,12 +1,11 @@
 package org.tutti.loadgen;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import org.tutti.protocol.handshake.AuthCode;
+import org.tutti.protocol.handshake.HandshakeExchange;
 import org.tutti.protocol.handshake.HandshakeReply;
 import org.tutti.protocol.handshake.HandshakeRequest;
 
@@ -20,17 +19,13 @@ final class HandshakeClient {
 
     /** Returns the hub UDP port for this client, or throws with the reason the hub gave. */
     static int handshake(InetSocketAddress hub, int localUdpPort, String name, int timeoutMillis) throws IOException {
-        ByteBuffer request = ByteBuffer.allocate(HandshakeRequest.LENGTH);
-        int length = new HandshakeRequest(localUdpPort, name, false).encode(request, 0);
+        HandshakeRequest request = new HandshakeRequest(localUdpPort, name, false);
         for (int attempt = 1;; attempt++) {
             try (Socket socket = new Socket()) {
                 socket.setTcpNoDelay(true);
                 socket.connect(hub, timeoutMillis);
                 socket.setSoTimeout(timeoutMillis);
-                socket.getOutputStream().write(request.array(), 0, length);
-                socket.getOutputStream().flush();
-                byte[] reply = readReply(socket.getInputStream());
-                int value = HandshakeReply.read(ByteBuffer.wrap(reply), 0);
+                int value = HandshakeExchange.exchange(socket, request);
                 if (HandshakeReply.isPort(value)) {
                     return value;
                 }
@@ -44,18 +39,5 @@ final class HandshakeClient {
                 NioClientIo.sleep(200L * attempt);
             }
         }
-    }
-
-    private static byte[] readReply(InputStream in) throws IOException {
-        byte[] reply = new byte[HandshakeReply.LENGTH];
-        int got = 0;
-        while (got < reply.length) {
-            int n = in.read(reply, got, reply.length - got);
-            if (n < 0) {
-                throw new IOException("hub closed the connection without a reply (no free slot?)");
-            }
-            got += n;
-        }
-        return reply;
     }
 }

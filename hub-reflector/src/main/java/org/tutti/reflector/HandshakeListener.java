@@ -11,14 +11,15 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.tutti.protocol.handshake.AuthCode;
+import org.tutti.protocol.handshake.HandshakeFramer;
 import org.tutti.protocol.handshake.HandshakeReply;
 import org.tutti.protocol.handshake.HandshakeRequest;
-import org.tutti.protocol.handshake.ParseStatus;
 
 /**
  * The TCP side (spec §2), one blocking thread: read the request, bind the UDP port of the lowest
- * free slot, reply with that port as int32 LE, close. A 4-byte request waits {@code nameWait} for
- * the 64 name bytes and is then taken as legacy; the auth marker gets NOTREQUIRED. Handshakes take
+ * free slot, reply with that port as int32 LE, close. Requests are framed as the hub frames them
+ * ({@link HandshakeFramer}, garbage refused alike): a 4-byte request waits {@code nameWait} for the
+ * 64 name bytes and is then taken as legacy; the auth marker gets NOTREQUIRED. Handshakes take
  * well under a millisecond on a LAN, so one thread serves hundreds of joins per second; a client
  * that connects and sends nothing holds the others back for at most {@link #REQUEST_TIMEOUT_MILLIS}.
  */
@@ -36,7 +37,6 @@ final class HandshakeListener implements Runnable, AutoCloseable {
     private final ByteBuffer requestView = ByteBuffer.wrap(request);
     private final byte[] reply = new byte[HandshakeReply.LENGTH];
     private final ByteBuffer replyView = ByteBuffer.wrap(reply);
-    private final HandshakeRequest[] parsed = new HandshakeRequest[1];
     private volatile boolean running = true;
 
     HandshakeListener(ServerSocket server, SlotTable slots, DataPlane dataPlane, ReflectorStats stats, int udpBase,
@@ -73,24 +73,25 @@ final class HandshakeListener implements Runnable, AutoCloseable {
         socket.setSoTimeout(REQUEST_TIMEOUT_MILLIS);
         InputStream in = socket.getInputStream();
         int length = readAtLeast(in, 0, HandshakeRequest.PORT_LENGTH);
-        ParseStatus status = HandshakeRequest.parse(requestView, 0, length, parsed);
-        if (status == ParseStatus.NEED_MORE) {
+        HandshakeFramer.Verdict verdict = HandshakeFramer.frame(requestView, 0, length);
+        if (verdict.step() == HandshakeFramer.Step.NEED_MORE) {
             // Too short, or JackTrip's "port 0 = not ready yet": give it the rest of the request.
             length = readAtLeast(in, length, HandshakeRequest.LENGTH);
-            status = HandshakeRequest.parse(requestView, 0, length, parsed);
+            verdict = HandshakeFramer.frame(requestView, 0, length);
         }
-        if (status == ParseStatus.AUTH_REQUESTED) {
+        if (verdict.step() == HandshakeFramer.Step.AUTH_REQUESTED) {
             stats.authMarkers.incrementAndGet();
             send(socket, HandshakeReply.writeCode(replyView, 0, AuthCode.NOTREQUIRED));
             return;
         }
-        if (status == ParseStatus.PORT_ONLY) {
+        if (verdict.step() == HandshakeFramer.Step.WAIT_FOR_NAME) {
             // A real client sends all 68 bytes in one segment; a legacy one stops after 4.
             socket.setSoTimeout(nameWaitMillis);
             length = readAtLeast(in, length, HandshakeRequest.LENGTH);
-            status = HandshakeRequest.parse(requestView, 0, length, parsed);
+            verdict = HandshakeFramer.frame(requestView, 0, length);
         }
-        if (status != ParseStatus.COMPLETE && status != ParseStatus.PORT_ONLY) {
+        boolean legacy = verdict.step() == HandshakeFramer.Step.WAIT_FOR_NAME && length == HandshakeRequest.PORT_LENGTH;
+        if (verdict.step() != HandshakeFramer.Step.REQUEST && !legacy) {
             stats.malformed.incrementAndGet();
             return;
         }
@@ -100,7 +101,7 @@ final class HandshakeListener implements Runnable, AutoCloseable {
             return;
         }
         stats.handshakes.incrementAndGet();
-        if (status == ParseStatus.PORT_ONLY) {
+        if (legacy) {
             stats.legacyHandshakes.incrementAndGet();
         }
         send(socket, HandshakeReply.writePort(replyView, 0, port));

@@ -1,6 +1,5 @@
 package org.tutti.server.testing;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -10,6 +9,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.tutti.protocol.handshake.HandshakeExchange;
 import org.tutti.protocol.handshake.HandshakeReply;
 import org.tutti.protocol.handshake.HandshakeRequest;
 import org.tutti.protocol.udp.BitResolution;
@@ -45,12 +45,7 @@ public final class FakeClient implements AutoCloseable {
     public static int handshake(int tcpPort, int clientUdpPort, String name) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", tcpPort)) {
             socket.setSoTimeout(5000);
-            ByteBuffer request = ByteBuffer.allocate(HandshakeRequest.LENGTH);
-            new HandshakeRequest(clientUdpPort, name, false).encode(request, 0);
-            socket.getOutputStream().write(request.array());
-            byte[] reply = new byte[4];
-            new DataInputStream(socket.getInputStream()).readFully(reply);
-            return HandshakeReply.read(ByteBuffer.wrap(reply), 0);
+            return HandshakeExchange.exchange(socket, new HandshakeRequest(clientUdpPort, name, false));
         }
     }
 
