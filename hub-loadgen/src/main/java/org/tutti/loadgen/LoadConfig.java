@@ -3,6 +3,7 @@ package org.tutti.loadgen;
 import java.nio.file.Path;
 import org.tutti.protocol.udp.BitResolution;
 import org.tutti.protocol.udp.PacketLayout;
+import org.tutti.transport.Transport;
 
 /**
  * One load-generator run. Built by the command line ({@link Main}) or by tests.
@@ -58,7 +59,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
                          double durationSeconds, double warmupSeconds, double rampPerSecond, Expectation expect,
                          double lossPercent, double jitterMillis, double reorderPercent, double driftPpm,
                          double driftSpreadPpm, int driftClients, long seed, String namePrefix, int phases, int markerIntervalMillis,
-                         double toneLevel, double reportIntervalSeconds, Path out, IoKind io, int ioThreads,
+                         double toneLevel, double reportIntervalSeconds, Path out, Transport io, int ioThreads,
                          int handshakeTimeoutMillis, int rampTolerance, int receiveBatchMicros, int playoutPackets,
                          double churnRate, double churnStaySeconds, double churnStaySpreadSeconds, int churnMax,
                          double churnStartAfterSeconds, String churnPrefix, double churnForSeconds) {
@@ -180,7 +181,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         double toneLevel = Double.NaN;
         double reportIntervalSeconds;
         Path out;
-        IoKind io = IoKind.NIO;
+        Transport io = Transport.NIO;
         int ioThreads = 1;
         int handshakeTimeoutMillis = 5000;
         int rampTolerance;
@@ -224,7 +225,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         public Builder toneLevel(double v) { toneLevel = v; return this; }
         public Builder reportIntervalSeconds(double v) { reportIntervalSeconds = v; return this; }
         public Builder out(Path v) { out = v; return this; }
-        public Builder io(IoKind v) { io = v; return this; }
+        public Builder io(Transport v) { io = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
         public Builder handshakeTimeoutMillis(int v) { handshakeTimeoutMillis = v; return this; }
         public Builder rampTolerance(int v) { rampTolerance = v; return this; }

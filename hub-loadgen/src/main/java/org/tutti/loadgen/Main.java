@@ -7,6 +7,7 @@ import org.tutti.protocol.udp.BitResolution;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.tutti.transport.Transport;
 
 /** {@code loadgen}: the command line of {@link LoadGenerator}. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -221,7 +222,7 @@ public final class Main implements Callable<Integer> {
                 .driftPpm(drift).driftSpreadPpm(driftSpread).driftClients(driftClients).seed(seed).namePrefix(namePrefix)
                 .phases(phases).markerIntervalMillis(markerInterval)
                 .toneLevel(toneLevel == null ? Double.NaN : toneLevel).rampTolerance(rampTolerance).playoutPackets(playout)
-                .reportIntervalSeconds(interval).out(out).io(IoKind.choose(io)).ioThreads(ioThreads)
+                .reportIntervalSeconds(interval).out(out).io(Transport.select(io)).ioThreads(ioThreads)
                 .handshakeTimeoutMillis(handshakeTimeout).receiveBatchMicros(rxBatch != null ? rxBatch : LoadConfig.defaultReceiveBatchMicros(clients))
                 .churnRate(churnRate).churnStay(churnStay).churnStaySpread(churnStaySpread == null ? Double.NaN : churnStaySpread)
                 .churnMax(churnMax).churnStartAfter(churnStartAfter).churnPrefix(churnPrefix).churnFor(churnFor)

@@ -10,16 +10,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.uring.IoUringDatagramChannel;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.tutti.protocol.udp.ExitPacket;
+import org.tutti.transport.Transport;
 
 /**
  * Netty socket layer (native epoll or io_uring): every client's socket lives on one of
@@ -41,32 +36,25 @@ final class NettyClientIo implements ClientIo {
     private final RunClock clock;
     private final Markers markers;
     private final long slackNanos;
-    private final MultiThreadIoEventLoopGroup group;
+    private final EventLoopGroup group;
     private final ChannelFactory<? extends DatagramChannel> channelFactory;
     private final Worker[] workers;
     private final int receiveBufferSize;
     private final List<String> threadNames = new ArrayList<>();
     private boolean stopped;
 
-    NettyClientIo(IoKind kind, LoadConfig config, RunClock clock, Signal signal, Markers markers, long slackNanos,
+    NettyClientIo(Transport kind, LoadConfig config, RunClock clock, Signal signal, Markers markers, long slackNanos,
                   boolean ipv4) {
         this.config = config;
         this.clock = clock;
         this.markers = markers;
         this.slackNanos = slackNanos;
-        IoHandlerFactory handlers;
-        SocketProtocolFamily family = ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
-        if (kind == IoKind.IO_URING) {
-            handlers = IoUringIoHandler.newFactory();
-            channelFactory = () -> new IoUringDatagramChannel(family);
-        } else if (kind == IoKind.EPOLL) {
-            handlers = EpollIoHandler.newFactory();
-            channelFactory = () -> new EpollDatagramChannel(family);
-        } else {
+        if (kind == Transport.NIO) {
             throw new IllegalArgumentException("not a Netty transport: " + kind);
         }
+        channelFactory = kind.datagramChannelFactory(ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
         String prefix = "lg-" + kind.label();
-        group = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(prefix, true), handlers);
+        group = kind.newGroup(config.ioThreads(), prefix);
         workers = new Worker[config.ioThreads()];
         int i = 0;
         for (var executor : group) {

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.tutti.transport.Transport;
 
 /** {@code reflector}: the command line of {@link Reflector}. */
 @Command(name = "reflector", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -76,7 +77,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Transport chosen = Transport.parse(transport);
+        Transport chosen = Transport.select(transport);
         int tcp = port;
         int base = udpBase != null ? udpBase : ReflectorConfig.jackTripUdpBase(tcp == 0 ? 4464 : tcp);
         InetAddress address = bind == null ? null : InetAddress.getByName(bind);

@@ -10,17 +10,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.uring.IoUringDatagramChannel;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.tutti.protocol.udp.ExitPacket;
+import org.tutti.transport.Transport;
 
 /**
  * Netty data plane (native epoll or io_uring) on a single event loop. With io_uring, the reads and
@@ -45,7 +40,7 @@ final class NettyDataPlane implements DataPlane {
     private final ReflectorStats stats;
     private final long timeoutNanos;
     private final int maxDatagram;
-    private final MultiThreadIoEventLoopGroup group;
+    private final EventLoopGroup group;
     private final EventLoop loop;
     private final ChannelFactory<? extends DatagramChannel> channelFactory;
     /** Touched on the event loop only. */
@@ -60,22 +55,11 @@ final class NettyDataPlane implements DataPlane {
         this.stats = stats;
         this.timeoutNanos = timeoutNanos;
         this.maxDatagram = maxDatagram;
-        IoHandlerFactory handlerFactory;
-        SocketProtocolFamily family = ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
-        switch (transport) {
-            case EPOLL:
-                handlerFactory = EpollIoHandler.newFactory();
-                channelFactory = () -> new EpollDatagramChannel(family);
-                break;
-            case IO_URING:
-                handlerFactory = IoUringIoHandler.newFactory();
-                channelFactory = () -> new IoUringDatagramChannel(family);
-                break;
-            default:
-                throw new IllegalArgumentException("not a Netty native transport: " + transport);
+        if (transport == Transport.NIO) {
+            throw new IllegalArgumentException("not a Netty native transport: " + transport);
         }
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("reflector-" + transport.label(), true),
-                handlerFactory);
+        channelFactory = transport.datagramChannelFactory(ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
+        group = transport.newGroup(1, "reflector-" + transport.label());
         loop = group.next();
         loop.scheduleAtFixedRate(this::sweep, SWEEP_INTERVAL_MILLIS, SWEEP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }

@@ -3,6 +3,7 @@ package org.tutti.reflector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import org.tutti.transport.Transport;
 
 /**
  * A JackTrip-compatible hub that does no audio work: the floor any real hub is measured against.

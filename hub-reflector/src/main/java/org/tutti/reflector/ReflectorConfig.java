@@ -2,6 +2,7 @@ package org.tutti.reflector;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import org.tutti.transport.Transport;
 
 /**
  * Everything the reflector needs to run.

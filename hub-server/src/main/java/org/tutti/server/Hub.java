@@ -35,12 +35,12 @@ import org.tutti.server.state.SavedState;
 import org.tutti.server.state.StatePersister;
 import org.tutti.server.state.StateStore;
 import org.tutti.server.net.NettyOutbox;
-import org.tutti.server.net.Transport;
 import org.tutti.server.net.UdpEndpoints;
 import org.tutti.server.osc.OscControlServer;
 import org.tutti.server.recording.Recorder;
 import org.tutti.server.session.SessionManager;
 import org.tutti.server.session.StreamFactory;
+import org.tutti.transport.Transport;
 
 /**
  * A running hub: wires the network, the session manager, the mixer engine and its audio server.

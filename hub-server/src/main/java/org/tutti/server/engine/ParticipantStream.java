@@ -1,6 +1,5 @@
 package org.tutti.server.engine;
 
-import io.netty.channel.Channel;
 import org.tutti.server.jitter.JitterBuffer;
 import org.tutti.server.jitter.StreamInput;
 import org.tutti.server.net.PacketSender;
@@ -16,7 +15,7 @@ import org.tutti.server.net.PacketSender;
  * @param writer null when the client wants no audio back; rate conversion and packets
  */
 public record ParticipantStream(int slot, StreamFormat format, StreamInput reader, float[][] input, float[][] output,
-                                StreamOutput writer, Channel channel) {
+                                StreamOutput writer) {
 
     /** The packet sender, or null when the client wants no audio back. */
     public PacketSender sender() {

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tutti.server.auth.HubAuthentication;
 import org.tutti.server.session.SessionManager;
+import org.tutti.transport.Transport;
 
 /**
  * The TCP handshake listener (JackTrip's port 4464 + offset). Each connection gets a decoder and a

@@ -44,15 +44,13 @@ public final class NettyOutbox implements Outbox {
         public void run() {
             EngineSnapshot snapshot = flushing;
             for (ParticipantStream stream : snapshot.streams()) {
-                if (stream.sender() == null) {
+                PacketSender sender = stream.sender();
+                if (sender == null || sender.channel().eventLoop() != loop) {
                     continue;
                 }
-                Channel channel = stream.channel();
-                if (channel.eventLoop() != loop) {
-                    continue;
-                }
+                Channel channel = sender.channel();
                 boolean wrote = false;
-                for (DatagramPacket packet = stream.sender().take(); packet != null; packet = stream.sender().take()) {
+                for (DatagramPacket packet = sender.take(); packet != null; packet = sender.take()) {
                     if (channel.isActive()) {
                         channel.write(packet, channel.voidPromise());
                         wrote = true;

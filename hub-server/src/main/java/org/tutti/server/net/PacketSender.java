@@ -2,6 +2,7 @@ package org.tutti.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -34,6 +35,7 @@ public final class PacketSender {
     private final ByteBuf[] ring = new ByteBuf[RING];
     private final ByteBuffer[] views = new ByteBuffer[RING];
     private final DatagramPacket[] envelopes = new DatagramPacket[RING];
+    private final Channel channel;
     private final PacketHeader header = new PacketHeader();
     private final StreamFormat format;
     private final int frames;
@@ -54,20 +56,17 @@ public final class PacketSender {
     /**
      * @param format       the participant's format: we send {@code channelsWanted} channels in its resolution
      * @param packetFrames frames per packet: the hub period, or the client's own at another rate
+     * @param redundancy   packets per datagram, 1..{@link #MAX_REDUNDANCY}, or 0 to send what the client sends
+     * @param channel      the participant's socket, which the network thread sends on
      * @param recipient    the client's address, learned from its first datagram
      */
-    public PacketSender(StreamFormat format, int packetFrames, InetSocketAddress recipient) {
-        this(format, packetFrames, 1, recipient);
-    }
-
-    /**
-     * @param redundancy packets per datagram, 1..{@link #MAX_REDUNDANCY}, or 0 to send what the client sends
-     */
-    public PacketSender(StreamFormat format, int packetFrames, int redundancy, InetSocketAddress recipient) {
+    public PacketSender(StreamFormat format, int packetFrames, int redundancy, Channel channel,
+                        InetSocketAddress recipient) {
         if (redundancy < 0 || redundancy > MAX_REDUNDANCY) {
             throw new IllegalArgumentException("redundancy must be 0 (auto) or 1.." + MAX_REDUNDANCY + ": " + redundancy);
         }
         this.fixedRedundancy = redundancy;
+        this.channel = channel;
         this.format = format;
         this.frames = packetFrames;
         this.channels = format.channelsWanted();
@@ -78,6 +77,11 @@ public final class PacketSender {
             views[i] = ring[i].nioBuffer(0, datagram);
             envelopes[i] = new DatagramPacket(ring[i], recipient);
         }
+    }
+
+    /** The participant's socket (network thread: sends what {@link #take} hands out on it). */
+    public Channel channel() {
+        return channel;
     }
 
     public int packetSize() {

@@ -16,6 +16,7 @@ import org.tutti.protocol.udp.ExitPacket;
 import org.tutti.server.session.Participant;
 import org.tutti.server.session.SessionEvents;
 import org.tutti.server.session.StreamFactory;
+import org.tutti.transport.Transport;
 
 /**
  * Binds each participant's UDP port on the audio event loops and sends exit packets.

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tutti.server.engine.ParticipantStream;
-import org.tutti.server.net.Transport;
 import org.tutti.server.session.Participant;
 import org.tutti.server.session.SessionManager;
+import org.tutti.transport.Transport;
 
 /**
  * JackTrip 2.x's OSC control server, for the scripts written against {@code jacktrip -S}: UDP on

@@ -58,11 +58,10 @@ public final class StreamFactory {
             int clientRate = format.sampleRate(config.sampleRate());
             int packetFrames = clientRate == config.sampleRate() ? period : format.framesPerPacket();
             PacketSender sender = new PacketSender(new StreamFormat(format.resolution(), format.rateCode(),
-                    format.framesPerPacket(), sent, wanted), packetFrames, config.sendRedundancy(), address);
+                    format.framesPerPacket(), sent, wanted), packetFrames, config.sendRedundancy(), channel, address);
             writer = new StreamOutput(sender, wanted, config.sampleRate(), clientRate, period, packetFrames);
         }
-        return new ParticipantStream(slot, format, input, new float[sent][period], new float[wanted][period], writer,
-                channel);
+        return new ParticipantStream(slot, format, input, new float[sent][period], new float[wanted][period], writer);
     }
 
     /** The configured depth: {@code -q N}, {@code --queue-ms}, or {@code -q auto} with its margin. */

@@ -58,7 +58,7 @@ class PacketSenderTest {
 
     @Test
     void oneByDefaultAsJackTripsHub() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 1, null, CLIENT);
         sender.clientSends(2);
         for (int i = 0; i < 3; i++) {
             byte[] datagram = send(sender, i);
@@ -70,8 +70,8 @@ class PacketSenderTest {
 
     @Test
     void autoSendsWhatTheClientSendsNewestFirstWithEmptySlotsAtTheStart() {
-        PacketSender single = new PacketSender(FORMAT, FRAMES, 1, CLIENT);
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, CLIENT);
+        PacketSender single = new PacketSender(FORMAT, FRAMES, 1, null, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, null, CLIENT);
         sender.clientSends(3);
         List<byte[]> packets = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -92,7 +92,7 @@ class PacketSenderTest {
 
     @Test
     void sequenceNumbersWrapInEverySlot() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 3, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 3, null, CLIENT);
         byte[] datagram = null;
         for (int i = 0; i <= 65_537; i++) {
             datagram = send(sender, i);
@@ -109,7 +109,7 @@ class PacketSenderTest {
 
     @Test
     void whenTheClientChangesItsRedundancyTheNextDatagramFollowsWithNoStaleSlot() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, null, CLIENT);
         sender.clientSends(2);
         for (int i = 0; i < 10; i++) {
             send(sender, i);
@@ -128,14 +128,14 @@ class PacketSenderTest {
 
     @Test
     void aFixedRedundancyIgnoresTheClients() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, null, CLIENT);
         sender.clientSends(1);
         assertEquals(2 * PACKET, send(sender, 0).length);
     }
 
     @Test
     void aLateNetworkThreadLeavesNoGapInTheSlots() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, null, CLIENT);
         for (int i = 0; i < 6; i++) {
             sender.stage(mix(i), i); // the network thread takes nothing: the ring fills, then periods are skipped
         }
@@ -159,7 +159,7 @@ class PacketSenderTest {
 
     @Test
     void aJackTripClientReadingWithItsOwnRedundancyRecoversEveryLostDatagram() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, null, CLIENT);
         sender.clientSends(2);
         PacketHeader scratch = new PacketHeader();
         int last = -1;
