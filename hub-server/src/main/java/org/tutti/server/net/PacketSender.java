@@ -171,12 +171,30 @@ public final class PacketSender {
         return datagram;
     }
 
-    /** Frees the ring (control plane, after the engine and network thread are done with it). */
+    /**
+     * Frees the ring (control plane, once the engine stages no more). Each buffer has one owner that
+     * releases each reference: the freeing runs on the network thread, after any flush task queued
+     * before it; it drops the packets staged but never taken and lets go of the ring's own reference.
+     * A datagram still in flight keeps its buffer until Netty releases it after the write (or when the
+     * closed channel fails it).
+     */
     public void close() {
-        for (ByteBuf buffer : ring) {
-            if (buffer.refCnt() > 0) {
-                buffer.release(buffer.refCnt());
+        Runnable free = () -> {
+            for (DatagramPacket untaken = take(); untaken != null; untaken = take()) {
+                untaken.release();
             }
+            for (ByteBuf buffer : ring) {
+                buffer.release();
+            }
+        };
+        if (channel == null) {
+            free.run();
+            return;
+        }
+        try {
+            channel.eventLoop().execute(free);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            free.run(); // the network thread is gone with the hub: nothing else holds the ring
         }
     }
 }

@@ -180,4 +180,18 @@ class PacketSenderTest {
         }
         assertEquals(1000, played);
     }
+
+    @Test
+    void closingFreesWhatTheRingOwnsAndLeavesADatagramInFlightToItsWriter() {
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 1, null, CLIENT);
+        sender.stage(mix(0), 0);
+        sender.stage(mix(1), 1);
+        sender.stage(mix(2), 2);
+        DatagramPacket inFlight = sender.take(); // handed to Netty, not yet written
+        sender.close();
+        assertEquals(1, inFlight.content().refCnt(), "still the writer's");
+        inFlight.release(); // Netty, after the write
+        assertEquals(0, inFlight.content().refCnt(), "freed by its last owner");
+        assertNull(sender.take(), "the untaken ones were dropped with the ring");
+    }
 }
