@@ -38,17 +38,22 @@ public final class Main {
         return line.execute(args);
     }
 
-    /** The command line with the config file (if {@code --config} names one) as the source of defaults. */
+    /**
+     * The command line with its defaults: the config file's (if {@code --config} names one), else the
+     * hub's own ({@link BuilderDefaults}).
+     */
     static CommandLine commandLine(String... args) {
         CommandLine line = new CommandLine(new TuttiCommand());
         Path configFile = findConfigArgument(args);
+        CommandLine.IDefaultValueProvider configured = null;
         if (configFile != null) {
             try {
-                line.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(load(configFile, line)));
+                configured = new CommandLine.PropertiesDefaultProvider(load(configFile, line));
             } catch (IllegalArgumentException | IOException e) {
                 throw new IllegalArgumentException("bad config file " + configFile + ": " + e.getMessage(), e);
             }
         }
+        line.setDefaultValueProvider(new BuilderDefaults(configured));
         return line;
     }
 

@@ -50,7 +50,7 @@ public final class TuttiCommand implements Callable<Integer> {
             description = "First participant UDP port; participant k gets PORT+k (default 61002 + offset).")
     Integer udpBasePort;
 
-    @Option(names = {"-p", "--hubpatch"}, paramLabel = "MODE", defaultValue = "0",
+    @Option(names = {"-p", "--hubpatch"}, paramLabel = "MODE",
             description = {"Who hears whom (JackTrip's patch modes): 0 hub input to clients (default),",
                 "1 client loopback, 2 everyone but me, 3 reserved (as 5), 4 full mix, 5 no auto patching."})
     int hubPatch;
@@ -61,16 +61,16 @@ public final class TuttiCommand implements Callable<Integer> {
     @Option(names = {"-u", "--upmix"}, description = "Send mono clients' audio to both channels of stereo listeners.")
     boolean upmix;
 
-    @Option(names = {"-q", "--queue"}, paramLabel = "PACKETS|auto", defaultValue = "4",
+    @Option(names = {"-q", "--queue"}, paramLabel = "PACKETS|auto",
             description = {"Jitter-buffer depth in the client's packets (default ${DEFAULT-VALUE}), or auto:",
                 "follow the measured arrival spread plus --queue-margin-ms."})
     String queue;
 
-    @Option(names = "--queue-margin-ms", paramLabel = "MS", defaultValue = "2",
+    @Option(names = "--queue-margin-ms", paramLabel = "MS",
             description = "With -q auto: safety margin on top of the measured spread (default ${DEFAULT-VALUE}).")
     double queueMarginMillis;
 
-    @Option(names = "--concealment", paramLabel = "HOW", defaultValue = "burg",
+    @Option(names = "--concealment", paramLabel = "HOW",
             description = "Filling missing audio: burg (prediction, default), fade (repeat and fade) or silence.")
     String concealment;
 
@@ -81,7 +81,7 @@ public final class TuttiCommand implements Callable<Integer> {
             + " instead of converting their audio.")
     boolean refuseOtherRates;
 
-    @Option(names = "--queue-ms", paramLabel = "MS", defaultValue = "0",
+    @Option(names = "--queue-ms", paramLabel = "MS",
             description = "Jitter-buffer depth in milliseconds instead of packets.")
     double queueMillis;
 
@@ -90,71 +90,72 @@ public final class TuttiCommand implements Callable<Integer> {
                     + " Default: accept all four and answer each client in its own.")
     Integer bitResolution;
 
-    @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", arity = "0..1", fallbackValue = "10",
-            defaultValue = "10", description = "End a session after this much silence (default ${DEFAULT-VALUE}).")
+    @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", arity = "0..1",
+            fallbackValue = "" + HubConfig.DEFAULT_SESSION_TIMEOUT_SECONDS,
+            description = "End a session after this much silence (default ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
-    @Option(names = "--first-audio-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--first-audio-timeout", paramLabel = "SECONDS",
             description = "End a session with no datagram this long after its handshake (default ${DEFAULT-VALUE}).")
     double firstAudioTimeoutSeconds;
 
-    @Option(names = {"-r", "--redundancy"}, paramLabel = "auto|R", defaultValue = "auto",
+    @Option(names = {"-r", "--redundancy"}, paramLabel = "auto|R",
             description = {"Packets per datagram sent to each client: auto (default) sends each client the"
                     + " redundancy it sends, which is what it reads, so a lost datagram is recovered from the next;",
                     "1..4 sends that many to everyone (1 = JackTrip's hub). Any client's own redundancy is always read."})
     String redundancy;
 
-    @Option(names = "--rate", paramLabel = "HZ", defaultValue = "48000", description = "Sample rate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", paramLabel = "HZ", description = "Sample rate (default ${DEFAULT-VALUE}).")
     int sampleRate;
 
-    @Option(names = "--period", paramLabel = "FRAMES", defaultValue = "128",
+    @Option(names = "--period", paramLabel = "FRAMES",
             description = "Frames per period; one packet per participant per period (default ${DEFAULT-VALUE}).")
     int period;
 
-    @Option(names = "--hub-input", paramLabel = "SPEC", defaultValue = "silence",
+    @Option(names = "--hub-input", paramLabel = "SPEC",
             description = "The hub's own input for -p 0 and -i: silence, tone[:HZ[:DBFS]] or wav:PATH.")
     String hubInput;
 
-    @Option(names = "--max-participants", paramLabel = "N", defaultValue = "1024",
+    @Option(names = "--max-participants", paramLabel = "N",
             description = "Participant slots (default ${DEFAULT-VALUE}).")
     int maxParticipants;
 
-    @Option(names = "--max-channels", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--max-channels", paramLabel = "N",
             description = "Largest channel count accepted from a client (default ${DEFAULT-VALUE}).")
     int maxChannels;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Listen on this address only (default: all).")
     String bind;
 
-    @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
+    @Option(names = "--transport", paramLabel = "NAME",
             description = "Network transport: auto (epoll on Linux, else nio), epoll, io_uring, nio.")
     String transport;
 
-    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--io-threads", paramLabel = "N",
             description = "Network threads for audio datagrams (default ${DEFAULT-VALUE}).")
     int ioThreads;
 
-    @Option(names = "--name-wait-ms", paramLabel = "MS", defaultValue = "500",
+    @Option(names = "--name-wait-ms", paramLabel = "MS",
             description = "Wait this long for a client's name after its port before treating it as a"
                     + " legacy 4-byte request (default ${DEFAULT-VALUE}).")
     long nameWaitMillis;
 
-    @Option(names = "--spin-us", paramLabel = "MICROS", defaultValue = "100",
+    @Option(names = "--spin-us", paramLabel = "MICROS",
             description = "The embedded clock spins this long before each period instead of sleeping"
                     + " (default ${DEFAULT-VALUE}; 0 = never spin).")
     int spinMicros;
 
-    @Option(names = "--realtime-priority", paramLabel = "N", defaultValue = "20",
+    @Option(names = "--realtime-priority", paramLabel = "N",
             description = "SCHED_FIFO priority of the engine thread with the embedded clock, as JACK's -P"
                     + " (default ${DEFAULT-VALUE}; 0 = normal scheduling). Needs root, CAP_SYS_NICE or LimitRTPRIO;"
                     + " without them the hub warns and runs on.")
     int realtimePriority;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+    @Option(names = "--http-port", paramLabel = "PORT",
             description = "Control API and /metrics port (default ${DEFAULT-VALUE}; 0 = off).")
     int httpPort;
 
-    @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+    @Option(names = "--http-bind", paramLabel = "ADDRESS",
             description = "Address the control API listens on (default ${DEFAULT-VALUE}: this machine only).")
     String httpBind;
 
@@ -173,20 +174,20 @@ public final class TuttiCommand implements Callable<Integer> {
     @Option(names = "--jack-server", paramLabel = "NAME", description = "JACK server to join (default: the default server).")
     String jackServer;
 
-    @Option(names = "--jack-name", paramLabel = "NAME", defaultValue = "tutti",
+    @Option(names = "--jack-name", paramLabel = "NAME",
             description = "Tutti's JACK client name (default ${DEFAULT-VALUE}).")
     String jackName;
 
-    @Option(names = "--jack-ports", paramLabel = "all|none|NAMES", defaultValue = "all",
+    @Option(names = "--jack-ports", paramLabel = "all|none|NAMES",
             description = {"With --jack: who gets JACK ports: all (default), none, or names and patterns,",
                 "comma-separated (alice,soprano-*). The operator changes it at run time (PUT /api/jack/ports)."})
     String jackPorts;
 
-    @Option(names = "--jack-aliases", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--jack-aliases", negatable = true, fallbackValue = "true",
             description = "Also name participant ports as JackTrip does (alice:receive_1); default on.")
     boolean jackAliases;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "state",
+    @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where the hub keeps its state (default ${DEFAULT-VALUE}).")
     Path stateDirectory;
 
@@ -195,7 +196,7 @@ public final class TuttiCommand implements Callable<Integer> {
                 "directory). Takes are started and stopped from the operator page or the API."})
     Path recordDirectory;
 
-    @Option(names = "--record-mix", paramLabel = "auto|unity", defaultValue = "auto",
+    @Option(names = "--record-mix", paramLabel = "auto|unity",
             description = {"The mix file of a take: auto (default) is the mix master's mix while that mode",
                 "is on and everyone at unity otherwise; unity is always everyone at unity."})
     String recordMix;

@@ -89,6 +89,8 @@ public record HubConfig(
 
     public static final int DEFAULT_TCP_PORT = 4464;
     public static final int DEFAULT_UDP_BASE = 61002;
+    /** JackTrip's {@code -t}; also what {@code -t} alone means. */
+    public static final int DEFAULT_SESSION_TIMEOUT_SECONDS = 10;
     /** The most packets a datagram to a client carries (JackTrip clients accept any -r; 4 is plenty). */
     public static final int MAX_SEND_REDUNDANCY = 4;
     public static final java.util.List<String> RECORD_MIXES = java.util.List.of("auto", "unity");
@@ -229,7 +231,7 @@ public record HubConfig(
         public BitResolution requiredResolution;
         public int queuePackets = 4;
         public double queueMillis;
-        public Duration sessionTimeout = Duration.ofSeconds(10);
+        public Duration sessionTimeout = Duration.ofSeconds(DEFAULT_SESSION_TIMEOUT_SECONDS);
         public Duration firstAudioTimeout = Duration.ofSeconds(10);
         public Duration nameWait = Duration.ofMillis(500);
         public Duration handshakeDeadline = Duration.ofSeconds(3);

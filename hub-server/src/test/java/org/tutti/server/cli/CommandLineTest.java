@@ -33,6 +33,27 @@ class CommandLineTest {
     }
 
     @Test
+    void theCommandLinesDefaultsAreTheBuildersEveryOne() {
+        assertEquals(HubConfig.builder().build(), Main.parse(), "an option's default that is not the builder's");
+        assertEquals(HubConfig.builder().build().sessionTimeout(), Main.parse("-t").sessionTimeout(), "-t alone");
+    }
+
+    @Test
+    void helpShowsTheBuildersDefaults() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out));
+        try {
+            assertEquals(0, Main.run("--help"));
+        } finally {
+            System.setOut(original);
+        }
+        String help = out.toString();
+        assertTrue(help.contains("(default 10)"), "--timeout's default:\n" + help);
+        assertTrue(help.contains("default 2"), "--queue-margin-ms's default:\n" + help);
+    }
+
+    @Test
     void jackTripOptionNamesKeepTheirMeaning() {
         HubConfig config = Main.parse("-S", "-o", "10", "-p", "4", "-i", "-u", "-q", "3", "-b", "24", "-t", "5", "-r", "2");
         assertEquals(4474, config.tcpPort(), "-o moves the TCP port");
