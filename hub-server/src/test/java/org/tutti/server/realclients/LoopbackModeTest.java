@@ -17,7 +17,7 @@ import org.tutti.server.testing.TestHub;
 class LoopbackModeTest {
 
     @Test
-    void clientGetsItsOwnSignalBackBitExactAt16Bit() throws Exception {
+    void clientGetsItsOwnSignalBackBitExactAt16BitBetweenTheGlitchesAStallExplains() throws Exception {
         try (TestHub hub = TestHub.start(b -> {
                  b.patchMode(PatchMode.CLIENT_LOOPBACK);
                  b.queuePackets = RealClients.EXACT_DEPTH;
