@@ -245,15 +245,22 @@ class JackModeTest {
             // reads cannot show up as a difference (CI once read 746 periods against 742 cycles), and
             // the cycles come from JACK's frame time, so a cycle in which JACK skipped the probe counts.
             // The engine's count includes the periods it ran late, two in one callback, after JACK
-            // skipped the hub itself in a stall.
+            // skipped the hub itself in a stall, and those it runs for cycles a stall of the whole JACK
+            // server took (its drivers never run them; the wall clock and the clients' packets go on).
             var timings = hub.hub().timings();
             probe.sampleEachCycle(() -> timings.periods() + timings.recoveredPeriods());
             probe.record(2000);
             long cycles = probe.cyclesByFrameTime(128);
+            long lostByServer = Math.max(0, probe.periodsByWallClock(128) - cycles);
+            long rise = probe.sampledRise();
             assertTrue(cycles > 600, "JACK ran " + cycles + " cycles in 2 s");
             // JACK may run the two clients in either order within a cycle: one period either way at each end.
-            assertEquals(cycles, probe.sampledRise(), 2, "one engine period per JACK cycle (the probe was called in "
-                    + probe.recordedCycles() + " of them; periods dropped in stalls: " + timings.skippedPeriods() + ")");
+            // Never fewer periods than JACK's cycles; more only by what the server lost (stalls under 2.5
+            // periods are not run again, so up to that many).
+            assertTrue(rise >= cycles - 2 && rise <= cycles + lostByServer + 2, "one engine period per JACK cycle"
+                    + " plus at most the " + lostByServer + " the JACK server lost: " + rise + " periods, " + cycles
+                    + " cycles (the probe was called in " + probe.recordedCycles() + " of them; periods dropped in"
+                    + " stalls: " + timings.skippedPeriods() + ")");
             List<byte[]> packets = client.receive(500);
             assertFalse(packets.isEmpty());
             assertEquals(128, FakeClient.decode(packets.get(0))[0].length, "packets carry JACK's period");

@@ -32,6 +32,9 @@ class BadInputTest {
         try (TestHub hub = TestHub.start(b -> {
                  b.patchMode(PatchMode.CLIENT_LOOPBACK);
                  b.queuePackets = RealClients.EXACT_DEPTH;
+                 // The fake client is silent while the real one settles, which on a stalling machine may
+                 // take longer than the 10 s default timeout (awaitSettled allows up to 60 s).
+                 b.sessionTimeout = Duration.ofSeconds(120);
              });
              JackTripClient real = RealClients.client(hub.tcpPort(), "real", RealClients.EXACT_CLIENT);
              JackProbe probe = RealClients.probe(real, 1, Signal.ramp16());

@@ -41,6 +41,7 @@ public final class JackProbe implements AutoCloseable {
     private volatile long recordedCycles;
     private volatile long frameTimeAtFirstCycle;
     private volatile long frameTimeAtLastCycle;
+    private volatile long nanosAtLastCycle;
 
     private JackProbe(JackServer server, JackClient client, JackPort[] outputs, JackPort[] inputs, int capacity) {
         this.server = server;
@@ -113,6 +114,7 @@ public final class JackProbe implements AutoCloseable {
             }
             sampledAtLastCycle = sample;
             frameTimeAtLastCycle = frameTime;
+            nanosAtLastCycle = now;
             recordedCycles++;
             int count = Math.min(frames, recording.length == 0 ? 0 : recording[0].length - at);
             for (int i = 0; i < inputs.length; i++) {
@@ -198,6 +200,15 @@ public final class JackProbe implements AutoCloseable {
      */
     public long cyclesByFrameTime(int periodFrames) {
         return (frameTimeAtLastCycle - frameTimeAtFirstCycle) / periodFrames;
+    }
+
+    /**
+     * Periods of wall-clock time from the first recorded callback to the last. More than
+     * {@link #cyclesByFrameTime} by the cycles the JACK server lost in stalls: its drivers resync and
+     * never run them, and JACK's frame time counts only the cycles run.
+     */
+    public long periodsByWallClock(int periodFrames) {
+        return Math.round((nanosAtLastCycle - recordingStartNanos) / 1e9 * server.sampleRate() / periodFrames);
     }
 
     private long lastFrameTime() {
