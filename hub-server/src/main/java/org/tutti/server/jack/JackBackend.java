@@ -50,7 +50,7 @@ final class JackBackend {
         this.capture = new float[inputs.length][format.periodFrames()];
         this.playback = new float[outputs.length][format.periodFrames()];
         this.timings = timings;
-        this.lostCycles = new LostCycles(format.periodNanos());
+        this.lostCycles = new LostCycles(format.periodNanos(), format.periodFrames());
         this.silence = new float[inputs.length][format.periodFrames()];
         this.discarded = new float[outputs.length][format.periodFrames()];
     }
@@ -109,7 +109,7 @@ final class JackBackend {
                 return true;
             }
             long begin = System.nanoTime();
-            if (lostCycles.onCallback(begin, timings.lastProcessingNanos()) > 0) {
+            if (lostCycles.onCallback(begin, frameTime(), timings.lastProcessingNanos()) > 0) {
                 engine.process(begin, silence, discarded, frames); // a period a stall took, run late
                 timings.recovered(1);
             }
@@ -146,6 +146,15 @@ final class JackBackend {
     }
 
     /** system:capture_k → in_k and out_k → system:playback_k, up to the physical ports there are. */
+    /** JACK's frame time at this cycle's start, or -1 if JACK cannot say. */
+    private long frameTime() {
+        try {
+            return client.getLastFrameTime();
+        } catch (JackException e) {
+            return -1;
+        }
+    }
+
     private void connectPhysical() {
         try {
             Jack jack = Jack.getInstance();

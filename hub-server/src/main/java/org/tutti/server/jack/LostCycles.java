@@ -8,7 +8,10 @@ package org.tutti.server.jack;
  * good). The embedded clock runs missed periods back to back; inside a JACK cycle that would overrun
  * it, so here the lost periods are run one extra per cycle, and only while a period leaves room for it.
  *
- * <p>Lost periods are counted from the wall-clock time between process callbacks, only for gaps of
+ * <p>Two kinds of loss are told apart. JACK may run a cycle without calling Tutti (it skips a client
+ * still busy from the cycle before): JACK's frame time then moved more than a period since the last
+ * callback, and exactly those cycles are owed. Or the whole server stalled: its frame time counts only
+ * the cycles it ran, so the loss is read from the wall-clock time between callbacks, only for gaps of
  * {@link #LOST_GAP_PERIODS} periods or more, so scheduling jitter and a sound card's clock drift never
  * add up to a debt. Callbacks that then come back to back (a driver that runs its missed cycles itself)
  * cancel the debt before anything is run. At most {@link #MAX_OWED_SECONDS} is run again, as the
@@ -26,16 +29,24 @@ final class LostCycles {
     static final double MAX_OWED_SECONDS = 0.2;
 
     private final long periodNanos;
+    private final int periodFrames;
     private final long maxOwed;
     private long lastCallbackNanos;
+    private long lastFrameTime;
     private long latenessNanos;
     private boolean first = true;
     private long owed;
+    /** The part of {@link #owed} only the wall clock claims: a driver that runs its missed cycles itself cancels it. */
+    private long owedToStalls;
     private long lost;
     private long skipped;
 
-    LostCycles(long periodNanos) {
+    /** JACK's frame time is a 32-bit count of frames. */
+    private static final long FRAME_TIME_MASK = 0xFFFF_FFFFL;
+
+    LostCycles(long periodNanos, int periodFrames) {
         this.periodNanos = periodNanos;
+        this.periodFrames = periodFrames;
         this.maxOwed = (long) Math.ceil(MAX_OWED_SECONDS * 1e9 / periodNanos);
     }
 
@@ -43,36 +54,47 @@ final class LostCycles {
      * Called at the start of each process callback.
      *
      * @param nowNanos              {@link System#nanoTime()} now
+     * @param frameTime             JACK's frame time at this cycle's start ({@code jack_last_frame_time}),
+     *                              or -1 when JACK could not say (then only the wall clock tells loss)
      * @param lastProcessingNanos   how long the engine's last period took
      * @return how many extra periods to run before this one (0 or 1)
      */
-    int onCallback(long nowNanos, long lastProcessingNanos) {
+    int onCallback(long nowNanos, long frameTime, long lastProcessingNanos) {
         if (first) {
             first = false;
             lastCallbackNanos = nowNanos;
+            lastFrameTime = frameTime;
             return 0;
         }
         double gap = (double) (nowNanos - lastCallbackNanos) / periodNanos;
         latenessNanos = Math.max(0, nowNanos - lastCallbackNanos - periodNanos);
         lastCallbackNanos = nowNanos;
-        if (gap >= LOST_GAP_PERIODS) {
-            long missed = Math.round(gap) - 1;
+        long notCalled = frameTime < 0 || lastFrameTime < 0 ? 0
+                : ((frameTime - lastFrameTime) & FRAME_TIME_MASK) / periodFrames - 1;
+        lastFrameTime = frameTime;
+        long stalled = gap >= LOST_GAP_PERIODS ? Math.round(gap) - 1 : 0;
+        if (notCalled > 0 || stalled > 0) {
+            long missed = Math.max(notCalled, stalled);
             lost += missed;
             owed += missed;
+            owedToStalls += missed - Math.max(0, notCalled);
             if (owed > maxOwed) {
                 skipped += owed - maxOwed;
                 owed = maxOwed;
+                owedToStalls = Math.min(owedToStalls, owed);
             }
             return 0; // not in the cycle right after the stall: the driver may run its missed ones itself
         }
         if (gap < BACK_TO_BACK_PERIODS) {
-            if (owed > 0) {
+            if (owedToStalls > 0) {
+                owedToStalls--;
                 owed--;
             }
             return 0;
         }
         if (owed > 0 && lastProcessingNanos < HEADROOM * periodNanos) {
             owed--;
+            owedToStalls = Math.min(owedToStalls, owed);
             return 1;
         }
         return 0;
@@ -81,8 +103,8 @@ final class LostCycles {
     /**
      * How much later than a period after the one before the last callback came (0 for the first): JACK
      * has no deadline of its own to be late against, and a callback this late means the driver, or the
-     * machine, stalled; one late by more than half a period but under {@link #LOST_GAP_PERIODS} may have
-     * taken a cycle that is not run again.
+     * machine, stalled; one late by more than half a period but under {@link #LOST_GAP_PERIODS}, in a
+     * stall of the whole server, may have taken a cycle that is not run again.
      */
     long latenessNanos() {
         return latenessNanos;

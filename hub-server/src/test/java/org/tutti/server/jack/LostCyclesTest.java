@@ -7,23 +7,33 @@ import org.junit.jupiter.api.Test;
 /** Which periods a JACK stall took, and how they are run again; simulated callback times. */
 class LostCyclesTest {
     private static final long PERIOD = 2_666_667; // 128 frames at 48 kHz
+    private static final int FRAMES = 128;
     private static final long CHEAP = PERIOD / 10;
 
     private long now = 1_000_000_000L;
-
-    /** Callbacks every {@code gapPeriods}; the extra periods asked for in all. */
+    /** JACK's frame time: a stalled server's counts only the cycles it runs, one period per callback. */
+    private long frameTime = 4_294_967_296L - 10 * FRAMES; // wraps past 2^32 a few cycles in
+    /** Callbacks every {@code gapPeriods}, each one JACK cycle on; the extra periods asked for in all. */
     private int callbacks(LostCycles lost, int count, double gapPeriods, long processing) {
         int extra = 0;
         for (int i = 0; i < count; i++) {
             now += Math.round(gapPeriods * PERIOD);
-            extra += lost.onCallback(now, processing);
+            frameTime = (frameTime + FRAMES) & 0xFFFF_FFFFL;
+            extra += lost.onCallback(now, frameTime, processing);
         }
         return extra;
     }
 
+    /** One callback after JACK ran {@code cycles} cycles without calling the hub, on time otherwise. */
+    private int afterSkipped(LostCycles lost, int cycles) {
+        now += (cycles + 1) * PERIOD;
+        frameTime = (frameTime + (cycles + 1L) * FRAMES) & 0xFFFF_FFFFL;
+        return lost.onCallback(now, frameTime, CHEAP);
+    }
+
     @Test
     void aStallOfFifteenPeriodsIsRunAgainOneExtraPerCycleAfterTheNextOrdinaryOne() {
-        LostCycles lost = new LostCycles(PERIOD);
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
         assertEquals(0, callbacks(lost, 100, 1.0, CHEAP));
         assertEquals(0, callbacks(lost, 1, 16.0, CHEAP), "nothing extra in the cycle right after the stall");
         assertEquals(15, lost.owed());
@@ -35,8 +45,34 @@ class LostCyclesTest {
     }
 
     @Test
+    void aCycleJackRanWithoutCallingTheHubIsRunAgainEvenAlone() {
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
+        callbacks(lost, 20, 1.0, CHEAP);
+        assertEquals(0, afterSkipped(lost, 1), "a gap of two periods, under the stall threshold");
+        assertEquals(1, lost.owed(), "JACK's frame time says one cycle went by without us");
+        assertEquals(0, callbacks(lost, 1, 0.3, CHEAP), "a callback right after is no catch-up of JACK's own");
+        assertEquals(1, lost.owed(), "so it does not cancel the debt");
+        assertEquals(1, callbacks(lost, 5, 1.0, CHEAP));
+        assertEquals(0, lost.owed());
+        assertEquals(2, afterSkipped(lost, 2) + callbacks(lost, 10, 1.0, CHEAP), "two skipped, two run again");
+        assertEquals(3, lost.lost());
+    }
+
+    @Test
+    void withoutJacksFrameTimeOnlyTheWallClockCounts() {
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
+        lost.onCallback(now, -1, CHEAP);
+        now += 2 * PERIOD;
+        assertEquals(0, lost.onCallback(now, -1, CHEAP));
+        assertEquals(0, lost.owed());
+        now += 16 * PERIOD;
+        lost.onCallback(now, -1, CHEAP);
+        assertEquals(15, lost.owed());
+    }
+
+    @Test
     void aCallbackIsLateByWhatItsGapExceedsAPeriod() {
-        LostCycles lost = new LostCycles(PERIOD);
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
         callbacks(lost, 1, 1.0, CHEAP);
         assertEquals(0, lost.latenessNanos(), "the first callback has nothing to be late against");
         callbacks(lost, 1, 2.0, CHEAP);
@@ -49,7 +85,7 @@ class LostCyclesTest {
 
     @Test
     void jitterBelowTwoAndAHalfPeriodsAndClockDriftNeverAddUp() {
-        LostCycles lost = new LostCycles(PERIOD);
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
         int extra = 0;
         for (int i = 0; i < 5_000; i++) {
             extra += callbacks(lost, 1, 2.2, CHEAP); // late...
@@ -63,7 +99,7 @@ class LostCyclesTest {
 
     @Test
     void aDriverThatRunsItsMissedCyclesBackToBackIsNotCaughtUpTwice() {
-        LostCycles lost = new LostCycles(PERIOD);
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
         callbacks(lost, 10, 1.0, CHEAP);
         callbacks(lost, 1, 9.0, CHEAP);
         assertEquals(0, callbacks(lost, 8, 0.05, CHEAP), "the driver's own catch-up");
@@ -73,7 +109,7 @@ class LostCyclesTest {
 
     @Test
     void noExtraPeriodWhileAPeriodTakesMoreThanItsHeadroomAndTheDebtIsKept() {
-        LostCycles lost = new LostCycles(PERIOD);
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
         callbacks(lost, 10, 1.0, CHEAP);
         callbacks(lost, 1, 5.0, CHEAP);
         assertEquals(0, callbacks(lost, 20, 1.0, PERIOD / 2), "a busy engine is not given more to do");
@@ -83,7 +119,7 @@ class LostCyclesTest {
 
     @Test
     void beyondTwoHundredMillisecondsTheRestIsSkipped() {
-        LostCycles lost = new LostCycles(PERIOD);
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
         callbacks(lost, 10, 1.0, CHEAP);
         callbacks(lost, 1, 301.0, CHEAP); // 0.8 s
         long maxOwed = (long) Math.ceil(LostCycles.MAX_OWED_SECONDS * 1e9 / PERIOD);
