@@ -38,8 +38,8 @@ class CommandLineTest {
         assertEquals(HubConfig.builder().build().sessionTimeout(), Main.parse("-t").sessionTimeout(), "-t alone");
     }
 
-    @Test
-    void helpShowsTheBuildersDefaults() {
+    /** What {@code --help} prints. */
+    private static String help() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(out));
@@ -48,7 +48,12 @@ class CommandLineTest {
         } finally {
             System.setOut(original);
         }
-        String help = out.toString();
+        return out.toString();
+    }
+
+    @Test
+    void helpShowsTheBuildersDefaults() {
+        String help = help();
         assertTrue(help.contains("(default 10)"), "--timeout's default:\n" + help);
         assertTrue(help.contains("default 2"), "--queue-margin-ms's default:\n" + help);
     }
@@ -83,15 +88,7 @@ class CommandLineTest {
 
     @Test
     void helpListsEveryOption() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(out));
-        try {
-            assertEquals(0, Main.run("--help"));
-        } finally {
-            System.setOut(original);
-        }
-        String help = out.toString();
+        String help = help();
         for (String option : new String[] {"--hubpatch", "--includeserver", "--upmix", "--queue", "--timeout",
             "--bindport", "--udpbaseport", "--offset", "--bitres", "--redundancy", "--config", "--hub-input"}) {
             assertTrue(help.contains(option), option + " missing from --help:\n" + help);
