@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.tutti.mixer.PatchMode;
+import org.tutti.server.jitter.JitterStats;
 import org.tutti.server.realclients.RealClients;
 import org.tutti.server.testing.Analysis;
 import org.tutti.server.testing.ApiClient;
@@ -39,8 +40,7 @@ class RecordingRealClientTest {
             long concealedBefore = altoStats.concealedFrames();
             long skippedBefore = altoStats.late() + altoStats.overruns() + altoStats.lost();
             long stallsBefore = probe.stalledCallbacks() + probe.xruns();
-            long cyclesBefore = probe.frame() / FRAMES;
-            long receivedBefore = altoStats.received();
+            long unreceivedBefore = unreceived(probe, altoStats);
             assertEquals(200, operator.post("/api/recording/start", null).status());
             Thread.sleep(500);
             long from = probe.frame() + RATE / 10;
@@ -51,8 +51,7 @@ class RecordingRealClientTest {
             probe.play(1, tone);
             Thread.sleep(4000);
             assertEquals(200, operator.post("/api/recording/stop", null).status());
-            long cycles = probe.frame() / FRAMES - cyclesBefore;
-            long received = altoStats.received() - receivedBefore;
+            long unreceivedAfter = unreceived(probe, altoStats);
             TestHub.await(Duration.ofSeconds(5), "the take finished",
                     () -> "stopped".equals(operator.get("/api/recording").body().path("state").asText()));
             Path folder = Path.of(operator.get("/api/recording").body().path("folder").asText());
@@ -75,15 +74,17 @@ class RecordingRealClientTest {
             // what it dropped. Before that, JackTrip's own send ring drops a packet when its sender thread
             // falls behind (no sequence gap: the hub cannot tell), or sends one twice: the hub then received
             // fewer (more) packets than the probe ran cycles in the same time, give or take the two or so in
-            // flight at either reading. Without such events the track holds the tone to a period.
+            // flight at either reading (see unreceived). Without such events the track holds the tone to a
+            // period.
             long concealed = altoStats.concealedFrames() - concealedBefore;
             long skipped = (altoStats.late() + altoStats.overruns() + altoStats.lost() - skippedBefore) * FRAMES;
             long stalls = probe.stalledCallbacks() + probe.xruns() - stallsBefore;
-            long neverSent = Math.max(0, cycles - received - 2) * FRAMES;
-            long sentTwice = Math.max(0, received - cycles - 2) * FRAMES;
+            long neverSent = Math.max(0, unreceivedAfter - unreceivedBefore) * FRAMES;
+            long sentTwice = Math.max(0, unreceivedBefore - unreceivedAfter) * FRAMES;
             String machine = "; the hub concealed " + concealed + " frames and dropped " + skipped / FRAMES
-                    + " packets of alto-1, whose JACK server stalled " + stalls + " times; the probe ran " + cycles
-                    + " cycles while the hub received " + received + " packets";
+                    + " packets of alto-1, whose JACK server stalled " + stalls + " times; the probe's cycles less"
+                    + " the packets the hub received: " + unreceivedBefore + " before the take, " + unreceivedAfter
+                    + " after";
             System.out.println("RecordingRealClientTest: " + length + " frames of tone" + machine); // judging the machine
             // "To a period", plus the tone's first sample: a sine from phase 0 starts at 0, under the
             // detection threshold (a busy run measured 143 871 = 144 000 - 128 - 1).
@@ -95,5 +96,22 @@ class RecordingRealClientTest {
                     last - RATE / 10), RATE, 440);
             assertEquals(-12.04, level.dbfs(), 0.1, "at the level it was played: " + level);
         }
+    }
+
+    /**
+     * The probe's cycles less the packets the hub has received from the client on the same JACK server. A
+     * packet leaves after its cycle, so one reading counts those still in flight as well as those never
+     * sent; the fewest over a few periods' readings is the moment nothing was in flight, which makes two
+     * such figures differ by exactly the packets JackTrip dropped (or sent twice) in between.
+     */
+    private static long unreceived(JackProbe probe, JitterStats stats)
+            throws InterruptedException {
+        long fewest = Long.MAX_VALUE;
+        for (int i = 0; i < 40; i++) {
+            long received = stats.received(); // first: a packet counted here left after a cycle counted next
+            fewest = Math.min(fewest, probe.frame() / FRAMES - received);
+            Thread.sleep(0, 500_000);
+        }
+        return fewest;
     }
 }
