@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.tutti.reflector.Reflector;
 import org.tutti.reflector.ReflectorConfig;
+import org.tutti.testsupport.Ports;
 import org.tutti.transport.Transport;
 import picocli.CommandLine;
 
@@ -39,7 +40,7 @@ class ChurnAgainstReflectorTest {
     @BeforeEach
     void startReflector() throws Exception {
         int slots = 64;
-        reflector = Reflector.start(new ReflectorConfig(InetAddress.getLoopbackAddress(), 0, FreePorts.udpRange(slots),
+        reflector = Reflector.start(new ReflectorConfig(InetAddress.getLoopbackAddress(), 0, Ports.freeUdpRange(slots),
                 slots, Transport.NIO, Duration.ofSeconds(10), Duration.ofMillis(100), 65535, Duration.ZERO, false));
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.tutti.reflector.Reflector;
 import org.tutti.reflector.ReflectorConfig;
+import org.tutti.testsupport.Ports;
 import org.tutti.transport.Transport;
 
 /** The load generator end to end against the reflector, the physical-floor hub, on loopback. */
@@ -26,7 +27,7 @@ class LoadGeneratorAgainstReflectorTest {
 
     @BeforeEach
     void startReflector() throws Exception {
-        int udpBase = FreePorts.udpRange(16);
+        int udpBase = Ports.freeUdpRange(16);
         reflector = Reflector.start(new ReflectorConfig(InetAddress.getLoopbackAddress(), 0, udpBase, 16,
                 Transport.NIO, Duration.ofSeconds(10), Duration.ofMillis(100), 65535, Duration.ZERO, false));
     }

@@ -22,6 +22,7 @@ import org.tutti.protocol.handshake.AuthCode;
 import org.tutti.protocol.handshake.HandshakeRequest;
 import org.tutti.protocol.udp.ExitPacket;
 import org.tutti.protocol.udp.LittleEndian;
+import org.tutti.testsupport.Ports;
 import org.tutti.transport.Transport;
 
 class ReflectorTest {
@@ -31,7 +32,7 @@ class ReflectorTest {
     private int udpBase;
 
     private Reflector start(Transport transport, int maxClients, Duration timeout) throws IOException {
-        udpBase = FreePorts.udpRange(maxClients);
+        udpBase = Ports.freeUdpRange(maxClients);
         reflector = Reflector.start(new ReflectorConfig(LOOPBACK, 0, udpBase, maxClients, transport, timeout,
                 Duration.ofMillis(100), 65535, Duration.ZERO, false));
         return reflector;

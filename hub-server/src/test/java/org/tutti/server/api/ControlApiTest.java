@@ -15,9 +15,9 @@ import org.tutti.server.state.StateStore;
 import org.tutti.server.testing.ApiClient;
 import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.LogCapture;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
 import org.tutti.server.testing.TempFiles;
+import org.tutti.testsupport.Ports;
 
 /** The control API: what it accepts, what it refuses (changing nothing), who may do what, what it keeps. */
 class ControlApiTest {

@@ -18,10 +18,10 @@ import org.tutti.server.session.Participant;
 import org.tutti.server.testing.ApiClient;
 import org.tutti.server.testing.ExternalTools;
 import org.tutti.server.testing.FakeClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.ProcessRunner;
 import org.tutti.server.testing.RepoFiles;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /** The shipped Prometheus configuration, alert rules and Grafana dashboard are valid and match the hub. */
 class PrometheusFilesTest {

@@ -20,10 +20,10 @@ import org.tutti.mixer.PatchMode;
 import org.tutti.server.jitter.JitterStats;
 import org.tutti.server.testing.ExternalTools;
 import org.tutti.server.testing.FakeClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.RepoFiles;
 import org.tutti.server.testing.TestHub;
 import org.tutti.server.testing.TempFiles;
+import org.tutti.testsupport.Ports;
 
 /**
  * A real Prometheus server scrapes a hub while one participant's sender skips every 20th sequence

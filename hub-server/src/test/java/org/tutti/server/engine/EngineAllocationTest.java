@@ -14,8 +14,8 @@ import org.tutti.server.session.Participant;
 import org.tutti.server.testing.ApiClient;
 import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.ManualClock;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /**
  * The audio path's steady state allocates nothing: with 32 participants streaming (personal mixes,

@@ -12,9 +12,9 @@ import org.tutti.server.testing.ImpairmentRelay;
 import org.tutti.server.testing.ImpairmentRelay.Impairment;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.RepoFiles;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /**
  * What {@code -q auto} settles at against fixed depths (a benchmark, not part of the default build): a

@@ -9,8 +9,8 @@ import org.tutti.server.engine.ParticipantStream;
 import org.tutti.server.jitter.JitterStats;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /**
  * A diagnostic, not part of the default build: one real JackTrip client ({@code -q 4}) straight into a

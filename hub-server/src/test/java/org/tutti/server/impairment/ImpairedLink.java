@@ -6,7 +6,7 @@ import org.tutti.server.testing.JackProbe;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.MusicSignal;
-import org.tutti.server.testing.Ports;
+import org.tutti.testsupport.Ports;
 
 /**
  * One measurement: a real JackTrip client reaches a loopback hub through an impaired line (each

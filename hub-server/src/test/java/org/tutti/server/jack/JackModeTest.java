@@ -20,10 +20,10 @@ import org.tutti.server.testing.JackProbe;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.LogCapture;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.Signal;
 import org.tutti.server.testing.TestHub;
 import org.tutti.server.testing.TempFiles;
+import org.tutti.testsupport.Ports;
 
 /** {@code --jack}: Tutti as one JACK client on a real (dummy) JACK server, with real JackTrip clients. */
 class JackModeTest {

@@ -10,8 +10,8 @@ import org.tutti.server.engine.PeriodTimings;
 import org.tutti.server.jitter.JitterBuffer;
 import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.JackServer;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /**
  * A stall of the JACK server (SIGSTOP, as a stalling VM does to it) takes cycles JACK never runs; the

@@ -13,8 +13,8 @@ import org.tutti.mixer.PatchMode;
 import org.tutti.server.session.Participant;
 import org.tutti.server.testing.ApiClient;
 import org.tutti.server.testing.FakeClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /** /metrics: the series exist, follow Prometheus conventions, count what happened, and go away. */
 class MetricsTest {

@@ -19,8 +19,8 @@ import org.tutti.mixer.PatchMode;
 import org.tutti.protocol.udp.ExitPacket;
 import org.tutti.server.session.Participant;
 import org.tutti.server.testing.FakeClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /**
  * An attacker on another address (127.0.0.2: loopback has many, so no namespace is needed): a

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tutti.mixer.PatchMode;
 import org.tutti.server.session.Participant;
 import org.tutti.server.testing.FakeClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /**
  * The hub on each of Netty's transports (nio everywhere; epoll and io_uring, which Netty ships for

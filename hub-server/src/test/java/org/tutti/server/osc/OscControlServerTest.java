@@ -14,6 +14,7 @@ import org.tutti.mixer.PatchMode;
 import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.LogCapture;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /** The 2.x hub's latency query, byte for byte as a JackTrip 2.7.2 hub answered it (capture x3). */
 class OscControlServerTest {
@@ -56,7 +57,7 @@ class OscControlServerTest {
              FakeClient stereo = hub.join("same_1");
              LogCapture log = new LogCapture("tutti.osc");
              DatagramChannel script = DatagramChannel.open()) {
-            FakeClient mono = FakeClient.connect(hub.tcpPort(), org.tutti.server.testing.Ports.freeUdp(), "same_2");
+            FakeClient mono = FakeClient.connect(hub.tcpPort(), org.tutti.testsupport.Ports.freeUdp(), "same_2");
             mono.channelsSent = 1;
             mono.sendSilence(2);
             TestHub.await(java.time.Duration.ofSeconds(2), "same_2 streaming",

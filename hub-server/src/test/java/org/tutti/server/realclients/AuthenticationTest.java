@@ -20,10 +20,10 @@ import org.tutti.server.testing.ExternalTools;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.JackTripVersion;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.ProcessRunner;
 import org.tutti.server.testing.TempFiles;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /**
  * {@code -A} with real JackTrip clients, as {@code jacktrip -S -A --certfile --keyfile --credsfile}:

@@ -19,10 +19,10 @@ import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.JackProbe;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.Signal;
 import org.tutti.server.testing.StallWitness;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /** Garbage on the UDP and TCP ports changes nothing for anyone. */
 class BadInputTest {

@@ -7,11 +7,11 @@ import org.tutti.protocol.udp.BitResolution;
 import org.tutti.server.testing.JackProbe;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.Signal;
 import org.tutti.server.testing.StallWitness;
 import org.tutti.server.testing.StreamContinuity;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /** Shared steps of the real-client tests: start a JackTrip client and wire a probe to its ports. */
 public final class RealClients {

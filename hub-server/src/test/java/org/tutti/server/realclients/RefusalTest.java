@@ -12,11 +12,11 @@ import org.tutti.server.testing.JackProbe;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.LogCapture;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.Signal;
 import org.tutti.server.testing.StallWitness;
 import org.tutti.server.testing.TestHub;
 import org.tutti.server.testing.TempFiles;
+import org.tutti.testsupport.Ports;
 
 /**
  * With {@code --refuse-other-rates} (JackTrip's behaviour) a client at 44.1 kHz cannot join a 48 kHz

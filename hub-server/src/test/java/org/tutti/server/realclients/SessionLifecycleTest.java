@@ -12,8 +12,8 @@ import org.tutti.server.session.Participant;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.LogCapture;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /** How sessions of real JackTrip clients end, and how a restarted client is treated. */
 class SessionLifecycleTest {

@@ -26,9 +26,9 @@ import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.FileSizeLimit;
 import org.tutti.server.testing.LogCapture;
 import org.tutti.server.testing.ManualClock;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TempFiles;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /**
  * Takes, with the engine on a clock the test turns (one period at a time, at real-time pace) and

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tutti.mixer.PatchMode;
 import org.tutti.server.testing.Analysis;
 import org.tutti.server.testing.FakeClient;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /** The hub's own input without JACK (mode 0 and -i): silence, a tone, or a WAV file. */
 class HubInputTest {

@@ -24,8 +24,8 @@ import org.tutti.protocol.udp.PacketHeader;
 import org.tutti.protocol.udp.SampleRate;
 import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.LogCapture;
-import org.tutti.server.testing.Ports;
 import org.tutti.server.testing.TestHub;
+import org.tutti.testsupport.Ports;
 
 /** The hub's side of the JackTrip protocol, checked byte for byte with a client written from the spec. */
 class HubProtocolTest {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.tutti.testsupport.Ports;
 
 /** JackTrip's own hub ({@code jacktrip -S}) on a shared dummy JACK server, for side-by-side comparisons. */
 public final class JackTripHub implements AutoCloseable {

@@ -8,6 +8,7 @@ import org.tutti.server.Hub;
 import org.tutti.server.config.HubConfig;
 import org.tutti.server.engine.AudioServer;
 import org.tutti.server.session.Participant;
+import org.tutti.testsupport.Ports;
 
 /** A hub in this JVM on free loopback ports, closed after the test. */
 public final class TestHub implements AutoCloseable {

@@ -1,4 +1,4 @@
-package org.tutti.server.testing;
+package org.tutti.testsupport;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
