@@ -7,7 +7,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +23,9 @@ import org.tutti.server.mix.MixModel;
 import org.tutti.server.net.UdpEndpoints;
 
 /**
- * The conductor: owns membership. Admits handshakes (slot, UDP port, name), starts streams when
- * their first datagram arrives, ends sessions (exit, timeout, refusal, kick, reconnect, shutdown),
- * and publishes a new {@link EngineSnapshot} after every change. Every method runs on the conductor
+ * The conductor: owns membership. Admits handshakes ({@link Admission}), starts streams when their
+ * first datagram arrives, ends sessions (exit, timeout, refusal, kick, reconnect, shutdown), and
+ * publishes a new {@link EngineSnapshot} after every change. Every method runs on the conductor
  * thread; events from network threads hop there first.
  */
 public final class SessionManager implements SessionEvents {
@@ -40,12 +39,11 @@ public final class SessionManager implements SessionEvents {
     private final UdpEndpoints udp;
     private final HubEngine engine;
     private final MixModel mixes;
-    private final Participant[] slots;
-    private final boolean[] slotBusy;
+    private final SlotTable slots;
     private final NameRegistry names = new NameRegistry();
+    private final Admission admission;
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final EngineSnapshots snapshots;
-    private long nextId = 1;
     private ScheduledFuture<?> ticker;
     private boolean shuttingDown;
 
@@ -56,8 +54,8 @@ public final class SessionManager implements SessionEvents {
         this.engine = engine;
         this.mixes = mixes;
         this.snapshots = new EngineSnapshots(engine, mixes);
-        this.slots = new Participant[config.maxParticipants()];
-        this.slotBusy = new boolean[config.maxParticipants()];
+        this.slots = new SlotTable(config.maxParticipants());
+        this.admission = new Admission(config, conductor, udp, slots, names, this, () -> shuttingDown);
     }
 
     public EventExecutor conductor() {
@@ -94,65 +92,7 @@ public final class SessionManager implements SessionEvents {
 
     /** As {@link #admit(HandshakeRequest, InetSocketAddress)}, for a client that logged in as {@code username}. */
     public Future<Integer> admit(HandshakeRequest request, InetSocketAddress tcpPeer, String username) {
-        Promise<Integer> reply = conductor.newPromise();
-        conductor.execute(() -> {
-            if (shuttingDown) {
-                reply.tryFailure(new IllegalStateException("hub is shutting down"));
-                return;
-            }
-            tryBind(request, tcpPeer, username, 0, reply);
-        });
-        return reply;
-    }
-
-    private void tryBind(HandshakeRequest request, InetSocketAddress tcpPeer, String username, int fromSlot,
-                         Promise<Integer> reply) {
-        int slot = lowestFreeSlot(fromSlot);
-        if (slot < 0) {
-            LOG.warn("refused {} from {}: all {} participant slots are in use", displayName(request), tcpPeer,
-                    slots.length);
-            reply.tryFailure(new IllegalStateException("hub full"));
-            return;
-        }
-        slotBusy[slot] = true;
-        int port = config.udpBasePort() + slot;
-        String name = NameRegistry.requested(request.name(), tcpPeer.getAddress());
-        Participant participant = new Participant(nextId++, slot, port, name, tcpPeer, request, System.nanoTime());
-        participant.username(username);
-        ChannelFuture bound = udp.bind(port, participant, this);
-        bound.addListener(f -> conductor.execute(() -> {
-            if (!f.isSuccess()) {
-                slotBusy[slot] = false;
-                LOG.warn("UDP port {} is in use by another process; skipping slot {} ({})", port, slot,
-                        f.cause().getMessage());
-                tryBind(request, tcpPeer, username, slot + 1, reply);
-                return;
-            }
-            Channel channel = bound.channel();
-            if (shuttingDown || !reply.setUncancellable()) {
-                channel.close().addListener(c -> conductor.execute(() -> slotBusy[slot] = false));
-                return;
-            }
-            participant.channel(channel);
-            slots[slot] = participant;
-            participant.replaces(names.assign(participant));
-            reply.trySuccess(port);
-            LOG.debug("handshake {} from {} (reported UDP port {}): slot {}, UDP {}", participant.name(), tcpPeer,
-                    request.clientUdpPort(), slot, port);
-        }));
-    }
-
-    private int lowestFreeSlot(int from) {
-        for (int i = from; i < slotBusy.length; i++) {
-            if (!slotBusy[i]) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static String displayName(HandshakeRequest request) {
-        return request.name().isEmpty() ? "(unnamed)" : request.name();
+        return admission.admit(request, tcpPeer, username);
     }
 
     // ------------------------------------------------------------------ events from the network
@@ -291,10 +231,7 @@ public final class SessionManager implements SessionEvents {
         if (stream != null && stream.sender() != null) {
             stream.sender().close();
         }
-        if (slots[participant.slot()] == participant) {
-            slots[participant.slot()] = null;
-            slotBusy[participant.slot()] = false;
-        }
+        slots.release(participant);
     }
 
     private void checkTimeouts() {
@@ -372,11 +309,7 @@ public final class SessionManager implements SessionEvents {
     }
 
     private void awaitAllReleased(Promise<Void> done, long deadline) {
-        boolean any = false;
-        for (Participant participant : slots) {
-            any |= participant != null;
-        }
-        if (!any || System.nanoTime() > deadline) {
+        if (!slots.anyHeld() || System.nanoTime() > deadline) {
             done.trySuccess(null);
             return;
         }
@@ -394,14 +327,7 @@ public final class SessionManager implements SessionEvents {
 
     /** Streaming participants in slot order. */
     public List<Participant> streaming() {
-        List<Participant> list = new ArrayList<>();
-        for (Participant participant : slots) {
-            if (participant != null && participant.state() == Participant.State.STREAMING
-                    && participant.stream() != null) {
-                list.add(participant);
-            }
-        }
-        return list;
+        return slots.streaming();
     }
 
     /** The streaming participants as the mixer sees them. */
@@ -415,25 +341,12 @@ public final class SessionManager implements SessionEvents {
 
     /** The active session that logged in as {@code username} most recently, or null. */
     public Participant byUsername(String username) {
-        Participant found = null;
-        for (Participant participant : slots) {
-            if (participant != null && participant.active() && username.equals(participant.username())
-                    && (found == null || participant.id() > found.id())) {
-                found = participant;
-            }
-        }
-        return found;
+        return slots.byUsername(username);
     }
 
     /** Active sessions in slot order. */
     public List<Participant> active() {
-        List<Participant> list = new ArrayList<>();
-        for (Participant participant : slots) {
-            if (participant != null && participant.active()) {
-                list.add(participant);
-            }
-        }
-        return list;
+        return slots.active();
     }
 
     public Participant byName(String name) {
