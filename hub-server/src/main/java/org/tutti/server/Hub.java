@@ -85,7 +85,7 @@ public final class Hub implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new HubStartException(e.getMessage(), e);
         }
-        var inputSource = HubInputs.parse(requested.hubInput(), requested.sampleRate());
+        var inputSource = HubInputs.open(requested.hubInput(), requested.sampleRate());
         this.timings = new PeriodTimings(new AudioFormat(requested.sampleRate(), requested.periodFrames())
                 .periodNanos() / 2);
         JackSupervisor jack = requested.jack() && audioServerOrNull == null ? joinJack(requested, timings) : null;
@@ -104,7 +104,8 @@ public final class Hub implements AutoCloseable {
         this.tokens = Tokens.load(config.stateDirectory(), config.httpPort() > 0);
         restoreState();
         this.persister = new StatePersister(stateStore);
-        this.transport = Transport.select(config.transport());
+        this.transport = config.transport();
+        transport.ensureAvailable();
         this.controlGroup = transport.newGroup(1, "tutti-control");
         this.audioGroup = transport.newGroup(config.ioThreads(), "tutti-net");
         SlotLayout layout = new SlotLayout(config.maxParticipants());
@@ -181,8 +182,8 @@ public final class Hub implements AutoCloseable {
         LOG.info("Tutti hub on TCP {} (UDP from {}), {}, patch mode {} ({}){}{}, transport {}{}",
                 handshakes.localAddress().getPort(), config.udpBasePort(), audioServer.describe(),
                 config.patchMode().number(), config.patchMode().label(),
-                mixes.usesHubInput() ? ", hub input " + config.hubInput() : "", config.upmix() ? ", upmix" : "",
-                transport.name().toLowerCase(java.util.Locale.ROOT),
+                mixes.usesHubInput() ? ", hub input " + config.hubInput().spec() : "", config.upmix() ? ", upmix" : "",
+                transport.label(),
                 api == null ? ", control API off" : ", control API and pages on "
                         + (config.httpTlsCert() == null ? "http://" : "https://") + config.httpBind() + ":"
                         + api.localAddress().getPort());

@@ -5,11 +5,10 @@ package org.tutti.mixer.dsp;
  * own pitch and phase instead of being repeated out of phase (fade-repeat) or dropped (a click). On
  * the first missing block of an outage each channel's recent history is fitted once:
  * <ol>
- *   <li>a long-term (pitch) predictor {@code x[n] ≈ g·x[n−T]}: the lag T (0.7–25 ms, down to a 40 Hz
- *       common period, the low E of a bass) where the last 8 ms best match an earlier stretch, searched
- *       on a 4× decimated copy and refined at full rate;
+ *   <li>a long-term (pitch) predictor {@code x[n] ≈ g·x[n−T]} ({@link PitchSearch});
  *   <li>an all-pole short-term predictor of order {@code order} (default 32) fitted by Burg's method
- *       to what the pitch predictor leaves over (the whole signal when no pitch is found).
+ *       ({@link BurgFit}) to what the pitch predictor leaves over (the whole signal when no pitch is
+ *       found).
  * </ol>
  * The two then run on together ({@code x̂[n] = r̂[n] + g·x̂[n−T]}, {@code r̂[n] = −Σ a_i·r̂[n−i]}).
  * Why both: at 48 kHz music sits in the bottom few kHz with partials 100–300 Hz apart; an order-32
@@ -18,11 +17,10 @@ package org.tutti.mixer.dsp;
  * chord, a plucked string and a voice, against 4–25 dB with the pitch stage), while one pitch lag
  * captures every harmonic at once. The pitch stage can be turned off for pure LPC.
  *
- * <p>Envelope: the prediction plays at full level for the first third of the maximum outage, then
- * fades out with a raised cosine and is exactly zero from {@code outageMillis} on (default 30 ms), so
- * a long outage never becomes an endless drone. When real audio resumes, its first frames are
- * crossfaded (raised cosine, default 2.5 ms, continuing into the following blocks if the resumed one
- * is shorter) from the continued prediction into the real signal. While an outage lasts less than the
+ * <p>The prediction plays under an {@link OutageEnvelope}: full level, then a fade to exactly zero at
+ * {@code outageMillis} (default 30 ms). When real audio resumes, its first frames are crossfaded
+ * (default 2.5 ms, continuing into the following blocks if the resumed one is shorter) from the
+ * continued prediction into the real signal. While an outage lasts less than the
  * maximum, the unfaded prediction is written into the history as if it had been received, so the next
  * outage's fit sees a continuous signal; after a longer outage the history starts again.
  *
@@ -30,8 +28,8 @@ package org.tutti.mixer.dsp;
  * multiply-adds, the Burg fit about 4 × order × fit length (default 32 × 512): about 50 µs per channel
  * on the development machine; then O(order + 1) per concealed sample, a copy per observed one.
  * Everything is allocated in the constructor (the fits' scratch arrays can be shared between the
- * concealers of one thread through a {@link Workspace}, which can also cap the fits per period); no
- * locks: audio thread.
+ * concealers of one thread through a {@link ConcealmentWorkspace}, which can also cap the fits per
+ * period); no locks: audio thread.
  *
  * <p>Robustness: silence is predicted as silence; Burg's reflection coefficients are at most 1 in
  * magnitude by construction and clamped just inside, the pitch gain to [0, 1], so the predictor cannot
@@ -50,8 +48,6 @@ public final class BurgConcealer implements Concealer {
     /** Default crossfade back into real audio. */
     public static final double DEFAULT_RESUME_MILLIS = 2.5;
 
-    /** Largest reflection coefficient magnitude accepted: keeps every pole strictly inside the unit circle. */
-    private static final double MAX_REFLECTION = 1 - 1e-9;
     /** Input samples beyond this magnitude are clamped on their way into the history (float mixes exceed ±1). */
     private static final float SAMPLE_LIMIT = 64f;
     /** A prediction beyond this multiple of the history's peak is a runaway. */
@@ -60,98 +56,24 @@ public final class BurgConcealer implements Concealer {
     private static final double REPEAT_MILLIS = 5;
     /** Burg is fitted to at most this much of the (residual) history. */
     private static final double FIT_MILLIS = 512 / 48.0;
-    /** The pitch search compares this much recent audio with earlier stretches. */
-    private static final double PITCH_WINDOW_MILLIS = 8;
-    private static final double MIN_LAG_MILLIS = 32 / 48.0;
-    private static final double MAX_LAG_MILLIS = 25;
-    /** Normalised correlation a lag needs to be used at all. */
-    private static final double MIN_PITCH_CORRELATION = 0.5;
-    /** The shortest lag within this fraction of the best correlation wins (less phase drift than a multiple). */
-    private static final double NEAR_BEST = 0.9;
 
     private static final int PREDICT = 0;
     private static final int REPEAT = 1;
     private static final int SILENT = 2;
-
-    /**
-     * Scratch space for the fits, and an optional budget of fits per period. A concealer fits only
-     * inside its own calls, so every concealer run by one thread (the engine) can share one workspace;
-     * never share one between threads.
-     *
-     * <p>The budget bounds the worst case: when many streams lose a packet in the same period (a hiccup
-     * on the hub's own network), at most {@link #fitsPerPeriod} channels are fitted (about 50 µs each
-     * with the defaults) and the rest fall back to the cheap fade-repeat behaviour for that outage.
-     * Call {@link #newPeriod()} at the start of every period; without a budget nothing is limited.
-     */
-    public static final class Workspace {
-        final int capacity;
-        final double[] signal;
-        final double[] forward;
-        final double[] backward;
-        final double[] decimated;
-        final double[] correlation;
-        private int budget = Integer.MAX_VALUE;
-        private int left = Integer.MAX_VALUE;
-        private long denied;
-
-        /** @param history the largest history of the concealers that will use it */
-        public Workspace(int history) {
-            this.capacity = history;
-            this.signal = new double[history];
-            this.forward = new double[history];
-            this.backward = new double[history];
-            this.decimated = new double[history + 1];
-            this.correlation = new double[history + 2];
-        }
-
-        /** Limits the channel fits per period ({@code Integer.MAX_VALUE}: no limit). */
-        public void fitsPerPeriod(int fits) {
-            this.budget = Math.max(0, fits);
-            this.left = budget;
-        }
-
-        public int fitsPerPeriod() {
-            return budget;
-        }
-
-        /** A new period: the budget is full again. */
-        public void newPeriod() {
-            left = budget;
-        }
-
-        /** Channel fits refused for lack of budget so far (they used fade-repeat instead). */
-        public long deniedFits() {
-            return denied;
-        }
-
-        boolean takeFit() {
-            if (left <= 0) {
-                denied++;
-                return false;
-            }
-            if (left != Integer.MAX_VALUE) {
-                left--;
-            }
-            return true;
-        }
-    }
 
     private final int maxChannels;
     private final int length;
     private final int order;
     private final int outageFrames;
     private final int resumeFrames;
-    /** The resume crossfade's raised-cosine weights (a cosine per sample is too dear on the audio path). */
-    private final double[] resumeCurve;
+    private final OutageEnvelope envelope;
     private final int repeatFrames;
     private final int fitFrames;
-    private final boolean pitch;
-    private final int window;
-    private final int minLag;
+    /** The long-term predictor's search, or null for plain Burg LPC. */
+    private final PitchSearch pitch;
+    /** History a continuation carries before its start, for the pitch lag to reach back into (0 without). */
     private final int maxLag;
-    private final int decimation;
-    private final float[] gain;
-    private final Workspace work;
+    private final ConcealmentWorkspace work;
 
     private final float[][] history;
     private int written;
@@ -198,7 +120,7 @@ public final class BurgConcealer implements Concealer {
      * @param workspace    scratch shared by the concealers of one thread, or null for a private one
      */
     public BurgConcealer(int channels, int history, int sampleRate, int order, double outageMillis, double resumeMillis,
-                         boolean pitch, Workspace workspace) {
+                         boolean pitch, ConcealmentWorkspace workspace) {
         if (channels < 1 || history < 16 || sampleRate < 1000 || order < 1 || outageMillis <= 0 || resumeMillis < 0) {
             throw new IllegalArgumentException("bad concealer shape");
         }
@@ -208,26 +130,14 @@ public final class BurgConcealer implements Concealer {
         this.maxChannels = channels;
         this.length = history;
         this.order = order;
-        this.outageFrames = Math.max(1, frames(outageMillis, sampleRate));
-        this.resumeFrames = Math.max(1, frames(resumeMillis, sampleRate));
-        this.resumeCurve = new double[resumeFrames];
-        for (int k = 0; k < resumeFrames; k++) {
-            resumeCurve[k] = 0.5 - 0.5 * Math.cos(Math.PI * (k + 1) / (resumeFrames + 1));
-        }
-        this.repeatFrames = Math.max(1, frames(REPEAT_MILLIS, sampleRate));
-        this.fitFrames = Math.max(3 * order, frames(FIT_MILLIS, sampleRate));
-        this.pitch = pitch;
-        this.window = Math.max(8, frames(PITCH_WINDOW_MILLIS, sampleRate));
-        this.minLag = Math.max(2, frames(MIN_LAG_MILLIS, sampleRate));
-        this.maxLag = pitch ? Math.max(minLag, frames(MAX_LAG_MILLIS, sampleRate)) : 0;
-        this.decimation = Math.max(1, (int) Math.round(sampleRate / 12_000.0));
-        this.gain = new float[outageFrames];
-        int hold = outageFrames / 3;
-        for (int r = 0; r < outageFrames; r++) {
-            gain[r] = r < hold ? 1f
-                    : (float) (0.5 + 0.5 * Math.cos(Math.PI * (r - hold + 1) / (outageFrames - hold + 1)));
-        }
-        this.work = workspace != null ? workspace : new Workspace(history);
+        this.outageFrames = Math.max(1, PitchSearch.frames(outageMillis, sampleRate));
+        this.resumeFrames = Math.max(1, PitchSearch.frames(resumeMillis, sampleRate));
+        this.envelope = new OutageEnvelope(outageFrames, resumeFrames);
+        this.repeatFrames = Math.max(1, PitchSearch.frames(REPEAT_MILLIS, sampleRate));
+        this.fitFrames = Math.max(3 * order, PitchSearch.frames(FIT_MILLIS, sampleRate));
+        this.pitch = pitch ? new PitchSearch(sampleRate) : null;
+        this.maxLag = pitch ? this.pitch.maxLag() : 0;
+        this.work = workspace != null ? workspace : new ConcealmentWorkspace(history);
         this.history = new float[channels][history];
         this.mode = new int[channels];
         this.fitOrder = new int[channels];
@@ -238,10 +148,6 @@ public final class BurgConcealer implements Concealer {
         this.coefficients = new double[channels][order + 1];
         this.continuation = new double[channels][maxLag + outageFrames];
         this.residual = new double[channels][order + outageFrames];
-    }
-
-    private static int frames(double millis, int sampleRate) {
-        return (int) Math.round(millis * sampleRate / 1000.0);
     }
 
     /** The history length that matches {@link #DEFAULT_HISTORY_48K} at another rate. */
@@ -336,7 +242,7 @@ public final class BurgConcealer implements Concealer {
                 extend(ch, run + predictable);
                 double[] raw = continuation[ch];
                 for (int n = 0; n < predictable; n++) {
-                    o[offset + n] = (float) (gain[run + n] * raw[maxLag + run + n]);
+                    o[offset + n] = (float) (envelope.gain(run + n) * raw[maxLag + run + n]);
                 }
             } else {
                 java.util.Arrays.fill(o, offset, offset + predictable, 0f);
@@ -381,9 +287,9 @@ public final class BurgConcealer implements Concealer {
         for (int n = 0; n < count; n++) {
             int k = blendAt + n;
             int r = run + k;
-            double t = resumeCurve[k]; // blendTotal is always resumeFrames
+            double t = envelope.resumeWeight(k); // blendTotal is always resumeFrames
             for (int ch = 0; ch < channels; ch++) {
-                double from = ch < c && r < outageFrames ? gain[r] * continuation[ch][maxLag + r] : 0.0;
+                double from = ch < c && r < outageFrames ? envelope.gain(r) * continuation[ch][maxLag + r] : 0.0;
                 float[] b = block[ch];
                 b[offset + n] = (float) (from + (b[offset + n] - from) * t);
             }
@@ -439,8 +345,9 @@ public final class BurgConcealer implements Concealer {
             repeat(ch, n); // over this period's budget: the cheap fallback
             return;
         }
-        if (pitch) {
-            searchLag(ch, x, n);
+        if (pitch != null && pitch.search(x, n, work.decimated, work.correlation)) {
+            lag[ch] = pitch.lag();
+            lagGain[ch] = pitch.gain();
         }
         int t = lag[ch];
         double g = lagGain[ch];
@@ -466,217 +373,14 @@ public final class BurgConcealer implements Concealer {
         for (int i = 1; i <= t; i++) {
             cont[maxLag - i] = x[n - i];
         }
-        if (!burg(ch, m, p)) {
+        int reached = BurgFit.fit(f, b, m, p, coefficients[ch]);
+        // Order 0 is a valid outcome only with a pitch lag: the residual is zero, the lag predicts alone.
+        if (reached == BurgFit.FAILED || reached == 0 && t == 0) {
             repeat(ch, n);
             return;
         }
-        mode[ch] = PREDICT;
-    }
-
-    /**
-     * The pitch lag of channel {@code ch}: the lag in [minLag, maxLag] with the best normalised
-     * correlation between the last {@code window} samples and the stretch that far back, searched on a
-     * block-averaged (decimated) copy, the shortest lag near the best winning, then refined at full
-     * rate. Leaves {@code lag[ch] = 0} when nothing correlates well enough.
-     */
-    private void searchLag(int ch, double[] x, int n) {
-        int top = Math.min(maxLag, n - window - decimation);
-        if (top < minLag + 2 * decimation) {
-            return;
-        }
-        int d = decimation;
-        int total = (window + top) / d;
-        int base = n - total * d;
-        double[] xd = work.decimated;
-        for (int j = 0; j < total; j++) {
-            double s = 0;
-            int at = base + j * d;
-            for (int k = 0; k < d; k++) {
-                s += x[at + k];
-            }
-            xd[j] = s;
-        }
-        int wd = window / d;
-        int lo = Math.max(1, (minLag + d - 1) / d);
-        int hi = Math.min(top / d, total - wd);
-        if (hi <= lo) {
-            return;
-        }
-        int from = total - wd;
-        double e1 = 0;
-        for (int i = from; i < total; i++) {
-            e1 += xd[i] * xd[i];
-        }
-        if (!(e1 > 0)) {
-            return;
-        }
-        double[] nc = work.correlation;
-        double e2 = 0;
-        for (int i = from - lo; i < total - lo; i++) {
-            e2 += xd[i] * xd[i];
-        }
-        double best = -1;
-        for (int l = lo; l <= hi; l++) {
-            if (l > lo) {
-                // Slide the earlier stretch back by one: gains one sample at the front, loses one at the end.
-                double in = xd[from - l];
-                double out = xd[total - l];
-                e2 += in * in - out * out;
-            }
-            double c0 = 0;
-            double c1 = 0;
-            int i = from;
-            for (; i + 1 < total; i += 2) {
-                c0 += xd[i] * xd[i - l];
-                c1 += xd[i + 1] * xd[i + 1 - l];
-            }
-            for (; i < total; i++) {
-                c0 += xd[i] * xd[i - l];
-            }
-            double v = e2 > 0 ? (c0 + c1) / Math.sqrt(e1 * e2) : 0;
-            nc[l] = v;
-            best = Math.max(best, v);
-        }
-        if (best < MIN_PITCH_CORRELATION) {
-            return;
-        }
-        int coarse = -1;
-        for (int l = lo; l <= hi; l++) {
-            boolean peak = (l == lo || nc[l] >= nc[l - 1]) && (l == hi || nc[l] >= nc[l + 1]);
-            if (peak && nc[l] >= NEAR_BEST * best) {
-                coarse = l;
-                break;
-            }
-        }
-        if (coarse < 0) {
-            return;
-        }
-        // Refine at full rate around the coarse lag.
-        int first = Math.max(minLag, coarse * d - d);
-        int last = Math.min(top, coarse * d + d);
-        double t1 = 0;
-        for (int i = n - window; i < n; i++) {
-            t1 += x[i] * x[i];
-        }
-        double bestFull = -2;
-        int bestLag = 0;
-        double bestGain = 0;
-        for (int l = first; l <= last; l++) {
-            double c = 0;
-            double e = 0;
-            for (int i = n - window; i < n; i++) {
-                double y = x[i - l];
-                c += x[i] * y;
-                e += y * y;
-            }
-            double v = e > 0 ? c / Math.sqrt(t1 * e) : 0;
-            if (v > bestFull) {
-                bestFull = v;
-                bestLag = l;
-                bestGain = e > 0 ? c / e : 0;
-            }
-        }
-        if (bestFull < MIN_PITCH_CORRELATION || !(bestGain > 0)) {
-            return;
-        }
-        lag[ch] = bestLag;
-        lagGain[ch] = Math.min(1.0, bestGain);
-    }
-
-    /**
-     * Burg's method on {@code forward[0, m)} (a copy is in {@code backward}): up to order {@code p}
-     * coefficients into {@code coefficients[ch][0..p]} with {@code a[0] = 1}, so that the prediction
-     * is {@code r[t] = -Σ a[i]·r[t-i]}. Each stage's reflection coefficient is
-     * {@code -2·Σ f·b / Σ (f² + b²)} computed directly (not by the usual recursion for the
-     * denominator, whose rounding error stops smooth, low-pitched signals at a too-low order); it is
-     * at most 1 in magnitude term by term, so the predictor is stable by construction.
-     *
-     * @return false when the fit is unusable (non-finite)
-     */
-    private boolean burg(int ch, int m, int p) {
-        double[] f = work.forward;
-        double[] b = work.backward;
-        double[] a = coefficients[ch];
-        java.util.Arrays.fill(a, 0.0);
-        a[0] = 1.0;
-        double floor = -1;
-        int reached = 0;
-        for (int k = 0; k < p; k++) {
-            int len = m - k - 1;
-            // Forward errors f[k+1 .. m), backward errors b[0 .. m-k-1). Four partial sums each break
-            // the floating-point add chains (about 3× faster).
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            double d0 = 0;
-            double d1 = 0;
-            double d2 = 0;
-            double d3 = 0;
-            int i = 0;
-            for (; i + 3 < len; i += 4) {
-                double f0 = f[i + k + 1];
-                double f1 = f[i + k + 2];
-                double f2 = f[i + k + 3];
-                double f3 = f[i + k + 4];
-                double b0 = b[i];
-                double b1 = b[i + 1];
-                double b2 = b[i + 2];
-                double b3 = b[i + 3];
-                s0 += f0 * b0;
-                s1 += f1 * b1;
-                s2 += f2 * b2;
-                s3 += f3 * b3;
-                d0 += f0 * f0 + b0 * b0;
-                d1 += f1 * f1 + b1 * b1;
-                d2 += f2 * f2 + b2 * b2;
-                d3 += f3 * f3 + b3 * b3;
-            }
-            for (; i < len; i++) {
-                double f0 = f[i + k + 1];
-                double b0 = b[i];
-                s0 += f0 * b0;
-                d0 += f0 * f0 + b0 * b0;
-            }
-            double num = (s0 + s1) + (s2 + s3);
-            double den = (d0 + d1) + (d2 + d3);
-            if (floor < 0) {
-                floor = den * 1e-24;
-            }
-            if (!(den > floor)) {
-                break; // predicted (almost) exactly at this order: more poles would only fit rounding
-            }
-            double mu = -2.0 * num / den;
-            if (mu != mu) {
-                return false;
-            }
-            if (mu > MAX_REFLECTION) {
-                mu = MAX_REFLECTION;
-            } else if (mu < -MAX_REFLECTION) {
-                mu = -MAX_REFLECTION;
-            }
-            for (int j = 0; j <= (k + 1) / 2; j++) {
-                double t1 = a[j] + mu * a[k + 1 - j];
-                double t2 = a[k + 1 - j] + mu * a[j];
-                a[j] = t1;
-                a[k + 1 - j] = t2;
-            }
-            for (int j = 0; j < len; j++) {
-                double fj = f[j + k + 1];
-                double bj = b[j];
-                f[j + k + 1] = fj + mu * bj;
-                b[j] = bj + mu * fj;
-            }
-            reached = k + 1;
-        }
-        for (int j = 1; j <= reached; j++) {
-            if (!Double.isFinite(a[j])) {
-                return false;
-            }
-        }
         fitOrder[ch] = reached;
-        // Order 0 is a valid outcome only with a pitch lag: the residual is zero, the lag predicts alone.
-        return reached > 0 || lag[ch] > 0;
+        mode[ch] = PREDICT;
     }
 
     /** Fallback: the last few milliseconds of history, repeated under the same envelope. */

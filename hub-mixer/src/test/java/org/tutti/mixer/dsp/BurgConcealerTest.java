@@ -280,7 +280,7 @@ class BurgConcealerTest {
 
     @Test
     void aFitBudgetFallsBackToFadeRepeatBeyondIt() {
-        BurgConcealer.Workspace workspace = new BurgConcealer.Workspace(HISTORY);
+        ConcealmentWorkspace workspace = new ConcealmentWorkspace(HISTORY);
         workspace.fitsPerPeriod(2);
         BurgConcealer[] streams = new BurgConcealer[3];
         float[][] played = stereo(3000, 0);
@@ -305,11 +305,13 @@ class BurgConcealerTest {
 
     @Test
     void strategiesAreListedAndCreatedByName() {
-        assertEquals(java.util.List.of("silence", "fade", "burg"), Concealers.STRATEGIES);
-        assertInstanceOf(SilenceConcealer.class, Concealers.create("silence", 2, BLOCK, RATE));
-        assertInstanceOf(FadeRepeatConcealer.class, Concealers.create("fade", 2, BLOCK, RATE));
-        assertInstanceOf(BurgConcealer.class, Concealers.create("BURG", 2, BLOCK, RATE));
-        assertThrows(IllegalArgumentException.class, () -> Concealers.create("lpc", 2, BLOCK, RATE));
+        assertEquals(java.util.List.of("silence", "fade", "burg"),
+                java.util.Arrays.stream(Concealment.values()).map(Concealment::label).toList(), "cheapest first");
+        assertInstanceOf(SilenceConcealer.class, Concealment.parse("silence").create(2, BLOCK, RATE));
+        assertInstanceOf(FadeRepeatConcealer.class, Concealment.parse("fade").create(2, BLOCK, RATE));
+        assertInstanceOf(BurgConcealer.class, Concealment.parse(" BURG").create(2, BLOCK, RATE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Concealment.parse("lpc"));
+        assertEquals("concealment must be one of [silence, fade, burg]: lpc", e.getMessage());
     }
 
     // ---------------------------------------------------------------- helpers

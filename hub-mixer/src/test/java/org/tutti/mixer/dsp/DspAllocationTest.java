@@ -20,7 +20,7 @@ class DspAllocationTest {
 
     @Test
     void concealmentAllocatesNothing() {
-        BurgConcealer.Workspace shared = new BurgConcealer.Workspace(BurgConcealer.defaultHistory(RATE));
+        ConcealmentWorkspace shared = new ConcealmentWorkspace(BurgConcealer.defaultHistory(RATE));
         shared.fitsPerPeriod(3);
         Concealer[] concealers = {
             new BurgConcealer(2, BurgConcealer.defaultHistory(RATE), RATE),

@@ -6,9 +6,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tutti.mixer.PatchMode;
+import org.tutti.mixer.dsp.Concealment;
 import org.tutti.protocol.udp.BitResolution;
 import org.tutti.server.Hub;
 import org.tutti.server.config.HubConfig;
+import org.tutti.server.engine.HubInput;
+import org.tutti.server.engine.HubInputs;
+import org.tutti.transport.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -245,7 +249,7 @@ public final class TuttiCommand implements Callable<Integer> {
                 }
             }
             b.queueMarginMillis = queueMarginMillis;
-            b.concealment = zeroUnderrun ? "silence" : concealment;
+            b.concealment = zeroUnderrun ? Concealment.SILENCE : Concealment.parse(concealment);
             b.refuseOtherRates = refuseOtherRates;
             b.queueMillis = queueMillis;
             if (bitResolution != null) {
@@ -258,12 +262,12 @@ public final class TuttiCommand implements Callable<Integer> {
             b.firstAudioTimeout = seconds("first-audio-timeout", firstAudioTimeoutSeconds);
             b.sampleRate = sampleRate;
             b.periodFrames = period;
-            org.tutti.server.engine.HubInputs.parse(hubInput, sampleRate); // fail now, not at start-up
-            b.hubInput = hubInput;
+            b.hubInput = HubInput.parse(hubInput);
+            HubInputs.open(b.hubInput, sampleRate); // fail now, not at start-up
             b.maxParticipants = maxParticipants;
             b.maxChannels = maxChannels;
             b.bindAddress = bind;
-            b.transport = transport.toLowerCase(Locale.ROOT);
+            b.transport = Transport.parse(transport);
             b.ioThreads = ioThreads;
             b.nameWait = Duration.ofMillis(nameWaitMillis);
             b.spinMicros = spinMicros;

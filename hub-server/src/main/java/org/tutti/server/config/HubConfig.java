@@ -3,7 +3,10 @@ package org.tutti.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.tutti.mixer.PatchMode;
+import org.tutti.mixer.dsp.Concealment;
 import org.tutti.protocol.udp.BitResolution;
+import org.tutti.server.engine.HubInput;
+import org.tutti.transport.Transport;
 
 /**
  * Every setting of a running hub, validated. Built by the CLI (flags and config file) or by tests.
@@ -19,7 +22,8 @@ import org.tutti.protocol.udp.BitResolution;
  * @param firstAudioTimeout  time allowed between handshake and first datagram
  * @param nameWait           how long to wait for the 64 name bytes after the 4 port bytes
  * @param handshakeDeadline  a TCP connection that has not completed a handshake by then is closed
- * @param hubInput           "silence", "tone[:HZ[:DBFS]]" or "wav:PATH" for the hub's own input (mode 0, -i)
+ * @param hubInput           the hub's own input (modes 0, and 2/4 with -i): silence, a tone or a WAV file
+ * @param transport          how the hub talks to the kernel (auto is resolved when the builder is made)
  * @param ioThreads          network threads for audio datagrams
  * @param spinMicros         the embedded clock spins this long before each deadline
  * @param realtimePriority   SCHED_FIFO priority of the embedded clock's engine thread, 0 = normal scheduling
@@ -28,7 +32,7 @@ import org.tutti.protocol.udp.BitResolution;
  * @param jackAliases        give participant ports JackTrip-style aliases ("alice:receive_1")
  * @param queueAuto          {@code -q auto}: the depth follows the measured arrival spread
  * @param queueMarginMillis  safety margin on top of the measured spread with {@code -q auto}
- * @param concealment        how missing audio is filled: burg, fade or silence
+ * @param concealment        how missing audio is filled
  * @param refuseOtherRates   refuse clients at another sample rate (JackTrip) instead of converting
  * @param jackPorts          who gets JACK ports: all, none, or names and patterns (see PortPolicy)
  * @param sendRedundancy     packets per datagram sent to each client: 0 = auto (as many as that client
@@ -59,8 +63,8 @@ public record HubConfig(
         Duration nameWait,
         Duration handshakeDeadline,
         int maxPendingHandshakes,
-        String hubInput,
-        String transport,
+        HubInput hubInput,
+        Transport transport,
         int ioThreads,
         int spinMicros,
         int realtimePriority,
@@ -74,7 +78,7 @@ public record HubConfig(
         boolean jackAliases,
         boolean queueAuto,
         double queueMarginMillis,
-        String concealment,
+        Concealment concealment,
         boolean refuseOtherRates,
         int sendRedundancy,
         String jackPorts,
@@ -142,10 +146,9 @@ public record HubConfig(
         if (!RECORD_MIXES.contains(recordMix)) {
             throw new IllegalArgumentException("the recording's mix must be one of " + RECORD_MIXES + ": " + recordMix);
         }
-        if (!org.tutti.mixer.dsp.Concealers.STRATEGIES.contains(concealment)) {
-            throw new IllegalArgumentException("concealment must be one of " + org.tutti.mixer.dsp.Concealers.STRATEGIES
-                    + ": " + concealment);
-        }
+        java.util.Objects.requireNonNull(hubInput, "hub input");
+        java.util.Objects.requireNonNull(transport, "transport");
+        java.util.Objects.requireNonNull(concealment, "concealment");
     }
 
     /** Where takes go: {@code --record-dir}, else {@code recordings} in the state directory. */
@@ -236,8 +239,9 @@ public record HubConfig(
         public Duration nameWait = Duration.ofMillis(500);
         public Duration handshakeDeadline = Duration.ofSeconds(3);
         public int maxPendingHandshakes = 512;
-        public String hubInput = "silence";
-        public String transport = "auto";
+        public HubInput hubInput = HubInput.SILENCE;
+        /** auto: epoll where its native library loads, else nio. */
+        public Transport transport = Transport.parse("auto");
         public int ioThreads = 1;
         public int spinMicros = 100;
         /** Above every normal thread; JACK setups usually run their own audio threads around 10–70. */
@@ -255,7 +259,7 @@ public record HubConfig(
         public boolean jackAliases = true;
         public boolean queueAuto;
         public double queueMarginMillis = 2.0;
-        public String concealment = "burg";
+        public Concealment concealment = Concealment.BURG;
         public boolean refuseOtherRates;
         /** 0 = auto: each client gets the redundancy it sends. */
         public int sendRedundancy;
@@ -296,8 +300,9 @@ public record HubConfig(
             return this;
         }
 
+        /** @param input as {@link HubInput#parse} reads it */
         public Builder hubInput(String input) {
-            hubInput = input;
+            hubInput = HubInput.parse(input);
             return this;
         }
 

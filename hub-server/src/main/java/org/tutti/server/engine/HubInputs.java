@@ -3,63 +3,42 @@ package org.tutti.server.engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
 
-/**
- * The hub's own input when no JACK server provides one (modes 0, and 2/4 with {@code -i}):
- * silence, a sine tone, or a WAV file played in a loop — handy for sound checks.
- */
+/** Opens a {@link HubInput} for the embedded engine: the tone generator or the WAV file's loop. */
 public final class HubInputs {
     private HubInputs() {
     }
 
     /**
-     * Parses {@code silence}, {@code tone[:HZ[:DBFS]]} (default 440 Hz at −20 dBFS) or {@code wav:PATH}.
+     * The engine's source for {@code input} at the hub's rate.
      *
-     * @throws IllegalArgumentException with a message naming the problem
+     * @throws IllegalArgumentException when a tone is not below Nyquist or a WAV file cannot be read
+     *                                  or is at another rate
      */
-    public static EmbeddedClockServer.CaptureSource parse(String spec, int sampleRate) {
-        String[] parts = spec.split(":", 2);
-        String kind = parts[0].trim().toLowerCase(Locale.ROOT);
-        switch (kind) {
-            case "silence":
-            case "":
-                return (capture, frames) -> {
-                    for (float[] channel : capture) {
-                        java.util.Arrays.fill(channel, 0, frames, 0f);
-                    }
-                };
-            case "tone":
-                return tone(parts.length > 1 ? parts[1] : "", sampleRate);
-            case "wav":
-                if (parts.length < 2 || parts[1].isBlank()) {
-                    throw new IllegalArgumentException("hub input wav:PATH needs a path");
-                }
-                return wav(Path.of(parts[1]), sampleRate);
-            default:
-                throw new IllegalArgumentException("hub input must be silence, tone[:HZ[:DBFS]] or wav:PATH, not '"
-                        + spec + "'");
+    public static EmbeddedClockServer.CaptureSource open(HubInput input, int sampleRate) {
+        if (input instanceof HubInput.Tone tone) {
+            return tone(tone, sampleRate);
         }
+        if (input instanceof HubInput.Wav wav) {
+            return wav(wav.path(), sampleRate);
+        }
+        return (capture, frames) -> {
+            for (float[] channel : capture) {
+                java.util.Arrays.fill(channel, 0, frames, 0f);
+            }
+        };
     }
 
-    private static EmbeddedClockServer.CaptureSource tone(String args, int sampleRate) {
-        String[] values = args.isBlank() ? new String[0] : args.split(":");
-        double hertz;
-        double dbfs;
-        try {
-            hertz = values.length > 0 ? Double.parseDouble(values[0]) : 440.0;
-            dbfs = values.length > 1 ? Double.parseDouble(values[1]) : -20.0;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("tone needs numbers: tone:HZ:DBFS, not tone:" + args);
+    private static EmbeddedClockServer.CaptureSource tone(HubInput.Tone tone, int sampleRate) {
+        if (!(tone.hertz() < sampleRate / 2.0)) {
+            throw new IllegalArgumentException("tone frequency must be below Nyquist (" + sampleRate / 2 + " Hz): "
+                    + tone.spec());
         }
-        if (!(hertz > 0 && hertz < sampleRate / 2.0) || !(dbfs <= 0)) {
-            throw new IllegalArgumentException("tone frequency must be below Nyquist and level ≤ 0 dBFS: " + args);
-        }
-        double amplitude = Math.pow(10, dbfs / 20.0);
-        double step = 2 * Math.PI * hertz / sampleRate;
+        double amplitude = Math.pow(10, tone.dbfs() / 20.0);
+        double step = 2 * Math.PI * tone.hertz() / sampleRate;
         return new EmbeddedClockServer.CaptureSource() {
             private double phase;
 

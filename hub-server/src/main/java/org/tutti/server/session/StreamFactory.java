@@ -1,7 +1,8 @@
 package org.tutti.server.session;
 
 import io.netty.channel.Channel;
-import org.tutti.mixer.dsp.Concealers;
+import org.tutti.mixer.dsp.BurgConcealer;
+import org.tutti.mixer.dsp.ConcealmentWorkspace;
 import org.tutti.server.config.HubConfig;
 import org.tutti.server.engine.ParticipantStream;
 import org.tutti.server.engine.StreamOutput;
@@ -25,8 +26,8 @@ public final class StreamFactory {
 
     private final HubConfig config;
     /** Scratch for every participant's concealer: they all run on the audio thread. */
-    private final org.tutti.mixer.dsp.BurgConcealer.Workspace concealment =
-            new org.tutti.mixer.dsp.BurgConcealer.Workspace(org.tutti.mixer.dsp.BurgConcealer.defaultHistory(192000));
+    private final ConcealmentWorkspace concealment =
+            new ConcealmentWorkspace(BurgConcealer.defaultHistory(192000));
 
     public StreamFactory(HubConfig config) {
         this.config = config;
@@ -34,7 +35,7 @@ public final class StreamFactory {
     }
 
     /** The concealers' shared scratch; the engine starts a new period's fit budget on it. */
-    public org.tutti.mixer.dsp.BurgConcealer.Workspace concealment() {
+    public ConcealmentWorkspace concealment() {
         return concealment;
     }
 
@@ -50,7 +51,7 @@ public final class StreamFactory {
             DepthTarget depth = depthTarget();
             int capacity = depth.capacitySlots(frames, clientRate);
             JitterBuffer jitter = new JitterBuffer(sent, frames, clientRate, capacity, Math.max(frames, period),
-                    Concealers.create(config.concealment(), sent, Math.max(frames, period), clientRate, concealment));
+                    config.concealment().create(sent, Math.max(frames, period), clientRate, concealment));
             input = new StreamInput(jitter, depth, clientRate, config.sampleRate(), period);
         }
         StreamOutput writer = null;

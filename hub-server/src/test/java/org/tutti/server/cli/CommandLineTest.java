@@ -13,8 +13,11 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tutti.mixer.PatchMode;
+import org.tutti.mixer.dsp.Concealment;
 import org.tutti.protocol.udp.BitResolution;
 import org.tutti.server.config.HubConfig;
+import org.tutti.server.engine.HubInput;
+import org.tutti.transport.Transport;
 import picocli.CommandLine;
 
 class CommandLineTest {
@@ -128,6 +131,22 @@ class CommandLineTest {
         assertTrue(runExpectingError(2, "--config", file.toString()).contains("period must be 16..4096"));
         assertTrue(runExpectingError(2, "--config", dir.resolve("missing").toString()).contains("bad config file"));
         assertThrows(CommandLine.ParameterException.class, () -> Main.parse("--hub-input", "tone:x"));
+        assertTrue(runExpectingError(2, "--hub-input", "tone:30000").contains("below Nyquist"),
+                "a tone the hub's rate cannot carry is refused before start-up");
+        assertTrue(runExpectingError(2, "--concealment", "lpc").contains("concealment must be one of [silence, fade, burg]"));
+        assertTrue(runExpectingError(2, "--transport", "dpdk").contains("transport must be auto, epoll, io_uring or nio"));
+    }
+
+    @Test
+    void namedChoicesAreReadIntoTheirTypes() {
+        HubConfig config = Main.parse("--concealment", "Fade", "--transport", "nio", "--hub-input", "tone:1000:-6");
+        assertEquals(Concealment.FADE, config.concealment());
+        assertEquals(Transport.NIO, config.transport());
+        assertEquals(new HubInput.Tone(1000, -6), config.hubInput());
+        assertEquals("tone:1000:-6", config.hubInput().spec(), "written back as it was given");
+        assertEquals(new HubInput.Wav(Path.of("/tmp/a:b.wav")), HubInput.parse("wav:/tmp/a:b.wav"), "a path may hold ':'");
+        assertEquals(Concealment.SILENCE, Main.parse("-z").concealment(), "JackTrip's -z");
+        assertEquals(HubInput.SILENCE, Main.parse().hubInput());
     }
 
     private static String runExpectingError(int code, String... args) {

@@ -9,7 +9,7 @@ import java.util.ArrayDeque;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tutti.mixer.dsp.Concealers;
+import org.tutti.mixer.dsp.Concealment;
 import org.tutti.protocol.udp.BitResolution;
 import org.tutti.protocol.udp.PacketHeader;
 import org.tutti.protocol.udp.PacketLayout;
@@ -54,7 +54,7 @@ class StallTest {
     /** As above, for {@code seconds}, with a stall starting at each of {@code stallsAt} (seconds). */
     static Run simulate(Stall stall, DepthTarget target, double seconds, double... stallsAt) {
         JitterBuffer buffer = new JitterBuffer(1, FRAMES, RATE, target.capacitySlots(FRAMES, RATE), FRAMES,
-                Concealers.create(Concealers.FADE, 1, FRAMES, RATE));
+                Concealment.FADE.create(1, FRAMES, RATE));
         StreamInput input = new StreamInput(buffer, target, RATE, RATE, FRAMES);
         ByteBuffer packet = ByteBuffer.allocate(PacketLayout.packetSize(FRAMES, 1, 2));
         float[][] audio = {new float[FRAMES]};

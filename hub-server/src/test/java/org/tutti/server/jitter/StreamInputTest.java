@@ -8,7 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tutti.mixer.dsp.Concealers;
+import org.tutti.mixer.dsp.Concealment;
 import org.tutti.protocol.udp.BitResolution;
 import org.tutti.protocol.udp.PacketHeader;
 import org.tutti.protocol.udp.PacketLayout;
@@ -56,7 +56,7 @@ class StreamInputTest {
     static Run simulate(int clientRate, double ppm, Network network, double seconds, DepthTarget target, long seed) {
         int frames = 128;
         JitterBuffer buffer = new JitterBuffer(1, frames, clientRate, 512, Math.max(frames, PERIOD),
-                Concealers.create(Concealers.FADE, 1, Math.max(frames, PERIOD), clientRate));
+                Concealment.FADE.create(1, Math.max(frames, PERIOD), clientRate));
         StreamInput input = new StreamInput(buffer, target, clientRate, HUB_RATE, PERIOD);
         float[][] out = new float[1][PERIOD];
         Random random = new Random(seed);

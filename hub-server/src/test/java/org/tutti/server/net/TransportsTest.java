@@ -13,6 +13,7 @@ import org.tutti.server.session.Participant;
 import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.TestHub;
 import org.tutti.testsupport.Ports;
+import org.tutti.transport.Transport;
 
 /**
  * The hub on each of Netty's transports (nio everywhere; epoll and io_uring, which Netty ships for
@@ -30,7 +31,7 @@ class TransportsTest {
         Participant participant;
         try (TestHub hub = TestHub.start(b -> {
             b.patchMode(PatchMode.CLIENT_LOOPBACK);
-            b.transport = transport;
+            b.transport = Transport.parse(transport);
         })) {
             int clientPort = Ports.freeUdp();
             int hubPort = FakeClient.handshake(hub.tcpPort(), clientPort, "solo");
