@@ -10,7 +10,7 @@ puts the table and the plot into docs/benchmarks.md and docs/img/cpu-vs-particip
 (--no-publish: don't). Loopback only.
 
   bench/compare.py [--counts 8,16,32,64,128,256] [--seconds 20] [--hubs tutti,jacktrip,reflector]
-  bench/compare.py --soak [--soak-clients 128] [--seconds 600]
+  bench/compare.py --soak [--soak-clients 128] [--seconds 600]   (its table: docs/benchmarks.md, marker "soak")
 """
 import argparse, json, os, random, re, signal, subprocess, sys, time, urllib.request
 from pathlib import Path
@@ -286,8 +286,43 @@ def soak(args, out):
                "safepoints_over_1ms": sum(1 for p in pauses if p > 1.0),
                "client_dropouts_per_s": result["steady"]["dropouts_per_s"],
                "kernel_drops": metric_from(text, "tutti_udp_kernel_receive_drops_total")}
+    steady = result["steady"]
+    summary |= {"client_playout_underruns": steady["playout_underruns"], "packets_lost": steady["seq_lost"],
+                "sequence_gaps": steady["seq_gap_events"], "heard_p50_ms": steady["marker_p50_ms"],
+                "heard_p99_ms": steady["marker_p99_ms"], "heard_max_ms": steady["marker_max_ms"],
+                "loadgen_cpu_pct": result["cpu"]["percent_of_one_core"]}
     (run / "soak.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
+    block = soak_table(summary, out.name, args)
+    (run / "results.md").write_text(block)
+    if not args.no_publish:
+        from pages import publish  # pages imports this module: import it only when it is loaded
+        publish(block, marker="soak", script="bench/compare.py --soak")
+
+
+def soak_table(s, name, args):
+    """The soak's summary as the table docs/benchmarks.md shows."""
+    us = lambda seconds: f"{seconds * 1e6:.0f} µs"
+    per_client = s["client_playout_underruns"] / s["seconds"] / s["clients"]
+    return (f"Run {name}: `bench/compare.sh --soak --soak-clients {s['clients']} --seconds {s['seconds']}`, "
+            f"{s['clients']} simulated clients, `-p 2` with personal mixes (10 % of each listener's sources "
+            f"re-balanced), {s['seconds']} s measured after a 10 s warm-up; hub JVM `{' '.join(JVM)}`.\n\n"
+            "| measure | result |\n|---|---|\n"
+            f"| engine periods | {s['periods']:.0f} |\n"
+            f"| late periods (start > half a period late) | {s['late_periods']:.0f} "
+            f"({100 * s['late_periods'] / max(1, s['periods']):.2f} %) |\n"
+            f"| period start lateness | p99 ≤ {us(s['lateness_p99_s_at_most'])}, p99.9 ≤ "
+            f"{us(s['lateness_p999_s_at_most'])} (histogram bucket bounds) |\n"
+            f"| GC cycles / GC pauses | {s['gc_cycles']} / {s['gc_pauses']}, longest pause {s['gc_pause_max_ms']} ms |\n"
+            f"| safepoints (every stop of all Java threads) | {s['safepoints']}; {s['safepoints_over_1ms']} over 1 ms, "
+            f"longest {s['safepoint_max_ms']} ms |\n"
+            f"| client-side dropouts | {s['client_playout_underruns']} playout underruns over {s['clients']} clients "
+            f"= {per_client:.3f} per client per second; {s['packets_lost']} packets lost, {s['sequence_gaps']} "
+            f"sequence gaps |\n"
+            f"| kernel UDP drops | {s['kernel_drops']:.0f} |\n"
+            f"| client to client latency (click → heard in the others' mixes) | p50 {s['heard_p50_ms']:.1f} ms, "
+            f"p99 {s['heard_p99_ms']:.1f} ms, max {s['heard_max_ms']:.1f} ms |\n"
+            f"| load generator | {s['loadgen_cpu_pct']:.1f} % of a core for {s['clients']} clients |\n")
 
 
 def metric_from(text, name):
