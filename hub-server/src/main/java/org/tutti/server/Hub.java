@@ -120,8 +120,8 @@ public final class Hub implements AutoCloseable {
                 config.maxChannels(), DatagramValidator.DEFAULT_MAX_FRAMES);
         StreamFactory streams = new StreamFactory(config);
         engine.onPeriodStart(streams.concealment()::newPeriod);
-        UdpEndpoints udp = new UdpEndpoints(audioGroup, transport, bind, validator, streams);
-        this.sessions = new SessionManager(config, controlGroup.next(), udp, engine, mixes);
+        UdpEndpoints udp = new UdpEndpoints(audioGroup, transport, bind, validator);
+        this.sessions = new SessionManager(config, controlGroup.next(), udp, streams, engine, mixes);
         this.recorder = new Recorder(config.recordingsDirectory(), config.sampleRate(), config.periodFrames(),
                 layout.size(), sessions, Recorder.MixChoice.valueOf(config.recordMix().toUpperCase(java.util.Locale.ROOT)));
         sessions.taps(recorder);

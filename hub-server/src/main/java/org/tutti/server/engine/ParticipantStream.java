@@ -6,7 +6,7 @@ import org.tutti.server.net.PacketSender;
 
 /**
  * The part of a participant the audio thread touches: its jitter buffer, its input and mix buffers,
- * and its packet sender. Created on the network thread when the first datagram arrives, then handed
+ * and its packet sender. Created on the control thread when the first datagram is reported, then handed
  * to the engine inside an {@link EngineSnapshot}.
  *
  * @param reader null when the client sends no audio; the jitter buffer and rate conversion

@@ -16,12 +16,16 @@ import org.tutti.server.engine.ParticipantStream;
 import org.tutti.server.engine.StreamFormat;
 import org.tutti.server.session.Participant;
 import org.tutti.server.session.SessionEvents;
-import org.tutti.server.session.StreamFactory;
 
 /**
- * Receives one participant's datagrams: check who sent it, validate, learn the client's address
- * from the first one, and feed every packet — including redundancy slots — to its jitter buffer.
- * Releases each datagram where it is read.
+ * Receives one participant's datagrams: check who sent it, validate, report the first one (the
+ * control plane then builds the stream and learns the client's address from it), and feed every
+ * packet — including redundancy slots — to the stream's jitter buffer. Releases each datagram where
+ * it is read.
+ *
+ * <p>Between the first datagram and the stream's publication (a hop to the control thread, well
+ * under a period unless many join at once) packets are dropped: the jitter buffer is still to prime,
+ * so nothing is heard missing.
  *
  * <p>Who may send: before the session's first datagram, any port of the address that made the
  * handshake (NATs rewrite ports, not addresses); after it, only the address learned from it. Anything
@@ -43,18 +47,16 @@ public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapt
     private final Participant participant;
     private final DatagramValidator validator;
     private final SessionEvents events;
-    private final StreamFactory streams;
     private final PacketHeader header = new PacketHeader();
     private final PacketHeader slotHeader = new PacketHeader();
+    private boolean firstReported;
     private boolean exitReported;
     private boolean refusalReported;
 
-    public ParticipantDatagramHandler(Participant participant, DatagramValidator validator, SessionEvents events,
-                                      StreamFactory streams) {
+    public ParticipantDatagramHandler(Participant participant, DatagramValidator validator, SessionEvents events) {
         this.participant = participant;
         this.validator = validator;
         this.events = events;
-        this.streams = streams;
     }
 
     @Override
@@ -111,10 +113,14 @@ public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapt
         }
         ParticipantStream stream = participant.stream();
         if (stream == null) {
-            stream = streams.create(participant.slot(), StreamFormat.of(header), ctx.channel(), source);
-            participant.startStream(source, stream, now);
-            events.streamStarted(participant);
-        } else if (!stream.format().matches(header)) {
+            participant.heard(now);
+            if (!firstReported) {
+                firstReported = true;
+                events.firstDatagram(participant, StreamFormat.of(header), source, now);
+            }
+            return;
+        }
+        if (!stream.format().matches(header)) {
             counters.formatChange();
             reportMalformed("format differs from the session's (" + stream.format().describe() + ")",
                     counters.formatChanges(), source);

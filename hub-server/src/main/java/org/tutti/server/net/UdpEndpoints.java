@@ -15,7 +15,6 @@ import org.tutti.protocol.udp.DatagramValidator;
 import org.tutti.protocol.udp.ExitPacket;
 import org.tutti.server.session.Participant;
 import org.tutti.server.session.SessionEvents;
-import org.tutti.server.session.StreamFactory;
 import org.tutti.transport.Transport;
 
 /**
@@ -30,15 +29,12 @@ public final class UdpEndpoints {
     private final Transport transport;
     private final InetAddress bindAddress;
     private final DatagramValidator validator;
-    private final StreamFactory streams;
 
-    public UdpEndpoints(EventLoopGroup group, Transport transport, InetAddress bindAddress, DatagramValidator validator,
-                        StreamFactory streams) {
+    public UdpEndpoints(EventLoopGroup group, Transport transport, InetAddress bindAddress, DatagramValidator validator) {
         this.group = group;
         this.transport = transport;
         this.bindAddress = bindAddress;
         this.validator = validator;
-        this.streams = streams;
     }
 
     public EventLoopGroup group() {
@@ -58,7 +54,7 @@ public final class UdpEndpoints {
                 .option(ChannelOption.SO_RCVBUF, 256 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 256 * 1024)
                 .option(ChannelOption.IP_TOS, 0xB8) // DSCP EF, as JackTrip 1.7.0 marks audio
-                .handler(new ParticipantDatagramHandler(participant, validator, events, streams));
+                .handler(new ParticipantDatagramHandler(participant, validator, events));
         InetSocketAddress local = bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
         return bootstrap.bind(local);
     }

@@ -6,9 +6,9 @@ import org.tutti.protocol.handshake.HandshakeRequest;
 import org.tutti.server.engine.ParticipantStream;
 
 /**
- * One client's session, from handshake to exit. Owned by the control plane (the conductor thread);
- * the network thread reads {@link #state} and fills in {@link #stream} and the learned address when
- * the first datagram arrives.
+ * One client's session, from handshake to exit. Owned by the control plane (the conductor thread),
+ * which also sets {@link #stream} and the learned address when the network thread reports the first
+ * datagram; the network thread reads them and {@link #state}, and records when it last heard the client.
  */
 public final class Participant {
     /** Lifecycle; transitions only forward. */
@@ -105,7 +105,7 @@ public final class Participant {
         return stream;
     }
 
-    /** Network thread: the first valid datagram arrived and the stream is ready. */
+    /** Conductor thread: the stream built for the first valid datagram, from the client's address. */
     public void startStream(InetSocketAddress source, ParticipantStream newStream, long nowNanos) {
         this.address = source;
         this.stream = newStream;

@@ -10,7 +10,8 @@ public enum SessionEndReason {
     KICKED("kicked by the operator", true),
     REPLACED("the same client reconnected", false),
     HUB_SHUTDOWN("the hub is shutting down", true),
-    NETWORK_ERROR("its UDP socket failed", true);
+    NETWORK_ERROR("its UDP socket failed", true),
+    STREAM_FAILED("the hub could not set up its stream", true);
 
     private final String description;
     private final boolean sendsExit;

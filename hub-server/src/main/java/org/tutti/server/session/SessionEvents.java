@@ -2,14 +2,19 @@ package org.tutti.server.session;
 
 import java.net.InetSocketAddress;
 import org.tutti.protocol.udp.DatagramCheck;
+import org.tutti.server.engine.StreamFormat;
 
 /**
  * What the network thread tells the control plane about a participant's datagrams. Implementations
  * hop to the conductor thread; the network thread never waits.
  */
 public interface SessionEvents {
-    /** The first valid datagram arrived; {@link Participant#stream()} is ready. */
-    void streamStarted(Participant participant);
+    /**
+     * The session's first valid datagram came from {@code source}, in {@code format}. The control
+     * plane builds the stream and publishes it in {@link Participant#stream()}; the network thread
+     * drops the participant's packets until it sees it there.
+     */
+    void firstDatagram(Participant participant, StreamFormat format, InetSocketAddress source, long nowNanos);
 
     /** The client sent its exit packet. */
     void clientExit(Participant participant);

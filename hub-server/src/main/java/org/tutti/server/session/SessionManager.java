@@ -19,12 +19,13 @@ import org.tutti.server.config.HubConfig;
 import org.tutti.server.engine.EngineSnapshot;
 import org.tutti.server.engine.HubEngine;
 import org.tutti.server.engine.ParticipantStream;
+import org.tutti.server.engine.StreamFormat;
 import org.tutti.server.mix.MixModel;
 import org.tutti.server.net.UdpEndpoints;
 
 /**
- * The conductor: owns membership. Admits handshakes ({@link Admission}), starts streams when their
- * first datagram arrives, ends sessions (exit, timeout, refusal, kick, reconnect, shutdown), and
+ * The conductor: owns membership. Admits handshakes ({@link Admission}), builds and publishes a
+ * participant's stream when the network thread reports its first datagram, ends sessions (exit, timeout, refusal, kick, reconnect, shutdown), and
  * publishes a new {@link EngineSnapshot} after every change. Every method runs on the conductor
  * thread; events from network threads hop there first.
  */
@@ -37,6 +38,7 @@ public final class SessionManager implements SessionEvents {
     private final HubConfig config;
     private final EventExecutor conductor;
     private final UdpEndpoints udp;
+    private final StreamFactory streams;
     private final HubEngine engine;
     private final MixModel mixes;
     private final SlotTable slots;
@@ -47,10 +49,12 @@ public final class SessionManager implements SessionEvents {
     private ScheduledFuture<?> ticker;
     private boolean shuttingDown;
 
-    public SessionManager(HubConfig config, EventExecutor conductor, UdpEndpoints udp, HubEngine engine, MixModel mixes) {
+    public SessionManager(HubConfig config, EventExecutor conductor, UdpEndpoints udp, StreamFactory streams,
+                          HubEngine engine, MixModel mixes) {
         this.config = config;
         this.conductor = conductor;
         this.udp = udp;
+        this.streams = streams;
         this.engine = engine;
         this.mixes = mixes;
         this.snapshots = new EngineSnapshots(engine, mixes);
@@ -98,15 +102,27 @@ public final class SessionManager implements SessionEvents {
     // ------------------------------------------------------------------ events from the network
 
     @Override
-    public void streamStarted(Participant participant) {
-        conductor.execute(() -> onStreamStarted(participant));
+    public void firstDatagram(Participant participant, StreamFormat format, InetSocketAddress source, long nowNanos) {
+        conductor.execute(() -> startStream(participant, format, source, nowNanos));
     }
 
-    private void onStreamStarted(Participant participant) {
+    private void startStream(Participant participant, StreamFormat format, InetSocketAddress source, long nowNanos) {
         if (participant.state() != Participant.State.AWAITING_AUDIO) {
+            return; // ended (kicked, shut down) while the report was on its way
+        }
+        ParticipantStream stream;
+        try {
+            stream = streams.create(participant.slot(), format, participant.channel(), source);
+        } catch (RuntimeException e) {
+            // A format the validator passed but the stream cannot take: a bug, not the client's doing.
+            LOG.error("could not set up the stream of {} ({}): {}", participant.name(), format.describe(), e.toString(), e);
+            end(participant, SessionEndReason.STREAM_FAILED, source);
             return;
         }
-        InetSocketAddress address = participant.address();
+        // Published by a volatile write: the network thread, the stream's only writer from then on,
+        // sees it complete.
+        participant.startStream(source, stream, nowNanos);
+        InetSocketAddress address = source;
         // The JackTrip rule, without its bug: whoever streamed from this address before is gone,
         // and must not get an exit packet that would now reach the new session.
         for (Participant other : active()) {

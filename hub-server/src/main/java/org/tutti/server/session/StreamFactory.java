@@ -14,7 +14,7 @@ import org.tutti.server.net.PacketSender;
 
 /**
  * Builds a participant's stream (jitter buffer, buffers, sender) for the format of its first
- * datagram. Runs on the network thread once per session; allocation is fine here.
+ * datagram. Runs on the control thread once per session; allocation is fine here.
  */
 public final class StreamFactory {
     /**
