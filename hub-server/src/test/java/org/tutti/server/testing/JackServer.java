@@ -148,7 +148,11 @@ public final class JackServer {
         }
     }
 
-    /** Stops the server by the watchdog's PID (SIGTERM: it stops jackd and waits for it). */
+    /**
+     * Stops the server by the watchdog's PID (SIGTERM: it stops jackd and waits for it), then removes
+     * what its clients left in /dev/shm: a client whose server died under it (as tests do on purpose)
+     * never removes its semaphore, and they pile up run after run.
+     */
     public void stop() {
         process.destroy();
         try {
@@ -158,6 +162,17 @@ public final class JackServer {
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
+        }
+        removeStaleSemaphores();
+    }
+
+    private void removeStaleSemaphores() {
+        try (var files = Files.newDirectoryStream(Path.of("/dev/shm"), "jack_sem.*_" + name + "_*")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // Nothing to clean, or no /dev/shm: only tidiness is lost.
         }
     }
 
