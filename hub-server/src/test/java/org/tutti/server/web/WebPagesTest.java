@@ -32,6 +32,8 @@ class WebPagesTest {
     private static final int RATE = RealClients.RATE;
     private static final double LEVEL = 0.25; // −12.04 dBFS
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** How long a stalling machine may keep the client from hearing 100 ms of clean tone. */
+    private static final Duration MACHINE_GRACE = Duration.ofSeconds(20);
 
     /** Screenshots go to target/screenshots; with -Dtutti.publishScreenshots=true to docs/img too. */
     private static void screenshot(Browser browser, String name) throws Exception {
@@ -78,16 +80,27 @@ class WebPagesTest {
 
     private static Analysis.ToneLevel heard(JackProbe probe, double hertz) throws InterruptedException {
         Thread.sleep(300); // the change ramps within a period; the client's buffer plays out what was queued
-        long stalls = probe.stalledCallbacks();
-        long xruns = probe.xruns();
-        float[][] heard = probe.record(1200);
-        Analysis.ToneLevel level = Analysis.cleanToneLevel(heard[0], RATE, hertz);
-        // A window the client's own buffer broke (its JACK server stalled) is left out; if none is
-        // left, the machine explains it only when the client's JACK side saw stalls or xruns.
-        assertTrue(level.cleanWindows() > 0, "no unbroken 100 ms of the tone in 1.2 s: " + level
-                + "; the client's JACK callbacks stalled " + (probe.stalledCallbacks() - stalls) + " times, xruns "
-                + (probe.xruns() - xruns));
-        return level;
+        long deadline = System.nanoTime() + MACHINE_GRACE.toNanos();
+        StringBuilder tries = new StringBuilder();
+        while (true) {
+            long stalls = probe.stalledCallbacks();
+            long xruns = probe.xruns();
+            float[][] heard = probe.record(1200);
+            Analysis.ToneLevel level = Analysis.cleanToneLevel(heard[0], RATE, hertz);
+            if (level.cleanWindows() > 0) {
+                return level;
+            }
+            // A window the client's own buffer broke is left out. When none is left, only the machine
+            // excuses it: the client's JACK server stalled or ran late while recording (a fresh-clone
+            // run saw 514 xruns in these 1.2 s). Then it is heard again, until the grace runs out. A
+            // hub fault breaks the tone while the client's JACK side runs smoothly, and fails at once.
+            long stalled = probe.stalledCallbacks() - stalls;
+            long late = probe.xruns() - xruns;
+            tries.append("\n  ").append(level).append("; the client's JACK callbacks stalled ").append(stalled)
+                    .append(" times, xruns ").append(late);
+            assertTrue((stalled > 0 || late > 0) && System.nanoTime() < deadline,
+                    "no unbroken 100 ms of the tone in 1.2 s:" + tries);
+        }
     }
 
     @Test
