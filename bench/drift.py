@@ -41,7 +41,7 @@ def metrics():
 
 def counters(text):
     return {name: per_participant(text, f"tutti_participant_{name}_total")
-            for name in ("underruns", "overruns", "concealed_frames")}
+            for name in ("underruns", "overruns", "concealed_frames", "arrival_stalls")}
 
 
 def start_hub(run, jar):
@@ -69,18 +69,21 @@ def spread(values, scale=1.0, digits=1):
     return f"{low:+.{digits}f} … {high:+.{digits}f}"
 
 
-def group_row(group, ppm, clients, drift_at_90, drift_at_end, before, after, result):
+def group_row(group, ppm, clients, drift_at_90, drift_at_end, before, after, gaps, result):
     def mine(series):
         return {who: value for who, value in series.items() if who.startswith(group)}
     def after_first_minute(name):
         start, end = mine(before[name]), mine(after[name])
         return [end[who] - start.get(who, 0.0) for who in end]
     steady = result["steady"]
-    under, over, concealed = (after_first_minute(n) for n in ("underruns", "overruns", "concealed_frames"))
+    under, over, concealed, stalls = (after_first_minute(n)
+                                      for n in ("underruns", "overruns", "concealed_frames", "arrival_stalls"))
+    longest = max(mine(gaps).values(), default=float("nan"))
     return (f"| {clients} clients at {ppm:+g} ppm | {spread(list(mine(drift_at_90).values()), 1e6)} ppm "
             f"| {spread(list(mine(drift_at_end).values()), 1e6)} ppm "
             f"| {max(under, default=float('nan')):.0f} / {max(over, default=float('nan')):.0f} / "
             f"{max(concealed, default=float('nan')):.0f} "
+            f"| {min(stalls, default=float('nan')):.0f}–{max(stalls, default=float('nan')):.0f}, {longest * 1e3:.0f} ms "
             f"| {steady['seq_lost']} / {steady['seq_gap_events']} / {steady['playout_underruns']} "
             f"| {steady['rtt_p50_ms']:.1f} / {steady['rtt_p99_ms']:.1f} / {steady['rtt_max_ms']:.1f} ms |")
 
@@ -106,7 +109,9 @@ def main():
         loadgens = [start_loadgen(run, group, args.clients, ppm, args.seconds) for group, ppm in groups]
         began = time.time()
         time.sleep(WARMUP + FIRST_MINUTE)
-        before = counters(metrics())
+        minute = metrics()
+        (run / "metrics-minute.txt").write_text(minute)
+        before = counters(minute)
         time.sleep(max(0.0, began + WARMUP + DRIFT_READ_AT - time.time()))
         drift_at_90 = per_participant(metrics(), "tutti_participant_clock_drift_ratio")
         # The last reading a few seconds before the load generators finish: once they leave, their
@@ -123,15 +128,24 @@ def main():
             stop(loadgen)
         stop(hub)
     after = counters(text)
+    gaps = per_participant(text, "tutti_participant_arrival_gap_longest_seconds")
+    late = compare.metric_from(text, "tutti_engine_late_periods_total") - compare.metric_from(
+        minute, "tutti_engine_late_periods_total")
+    periods = compare.metric_from(text, "tutti_engine_periods_total") - compare.metric_from(
+        minute, "tutti_engine_periods_total")
     drift_at_end = per_participant(text, "tutti_participant_clock_drift_ratio")
-    rows = [group_row(group, ppm, args.clients, drift_at_90, drift_at_end, before, after,
+    rows = [group_row(group, ppm, args.clients, drift_at_90, drift_at_end, before, after, gaps,
                       json.loads((run / f"{group}.json").read_text())) for group, ppm in groups]
     block = (f"Run of {started}, `bench/drift.py --clients {args.clients} --ppm {args.ppm:g} --seconds {args.seconds}`, "
              f"{len(groups) * args.clients} clients on the same machine as the hub (1-minute load average after: "
              f"{loadavg()[0]}).\n\n"
              "| clients | drift the hub estimated, 90 s in | at the end | hub underruns / overruns / concealed frames "
-             "after the first minute (worst client) | packets lost / sequence gaps / playout underruns (clients) "
-             "| round trip p50 / p99 / max |\n|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
+             "after the first minute (worst client) | arrival stalls after the first minute (fewest–most "
+             "clients), longest gap | packets lost / sequence gaps / playout underruns (clients) "
+             "| round trip p50 / p99 / max |\n|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+             f"The hub's engine after the first minute: {late:.0f} late periods of {periods:.0f}. An arrival stall "
+             "(15 ms or more without a client's packets, then a burst) that every client shows at the same "
+             "moment is the machine or the hub's network thread, not the clients' clocks.\n")
     (run / "results.md").write_text(block)
     print(block)
     if not args.no_publish:
