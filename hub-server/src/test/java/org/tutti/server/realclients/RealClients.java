@@ -141,9 +141,8 @@ public final class RealClients {
         List<String> explained = new ArrayList<>();
         int clientSlips = 0;
         for (StreamContinuity.Glitch glitch : echo.glitches()) {
-            long at = start + glitch.start() * 1_000_000_000L / RATE;
-            List<StallWitness.Event> causes = witness.near(at, CAUSE_BEFORE_NANOS, CAUSE_AFTER_NANOS).stream()
-                    .filter(e -> !e.what().endsWith(HUB_TROUBLE)).toList();
+            long at = heardAt(probe, glitch.start());
+            List<StallWitness.Event> causes = machineCauses(witness, at);
             String where = glitch + " at " + relative(at, probe);
             if (!causes.isEmpty()) {
                 explained.add(where + " after " + causes);
@@ -169,7 +168,18 @@ public final class RealClients {
         return echo;
     }
 
-    private static String relative(long nanos, JackProbe probe) {
+    /** What the machine did close enough before {@code nanos} to have broken what was heard then. */
+    static List<StallWitness.Event> machineCauses(StallWitness witness, long nanos) {
+        return witness.near(nanos, CAUSE_BEFORE_NANOS, CAUSE_AFTER_NANOS).stream()
+                .filter(e -> !e.what().endsWith(HUB_TROUBLE)).toList();
+    }
+
+    /** When (System.nanoTime) the probe heard {@code sample} of its recording. */
+    static long heardAt(JackProbe probe, int sample) {
+        return probe.recordingStartNanos() + sample * 1_000_000_000L / RATE;
+    }
+
+    static String relative(long nanos, JackProbe probe) {
         return String.format("%+.3f s", (nanos - probe.recordingStartNanos()) / 1e9);
     }
 
