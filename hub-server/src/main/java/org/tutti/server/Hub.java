@@ -129,7 +129,8 @@ public final class Hub implements AutoCloseable {
         this.handshakes = new HandshakeServer(controlGroup, transport, sessions, config.nameWait(),
                 config.handshakeDeadline(), config.maxPendingHandshakes(), auth);
         if (jack != null) {
-            ParticipantPorts ports = new ParticipantPorts(sessions, layout.participants(), config.periodFrames(),
+            ParticipantPorts ports = new ParticipantPorts(sessions, layout.participants(),
+                    new AudioFormat(config.sampleRate(), config.periodFrames()),
                     config.jackAliases(), PortPolicy.parse(config.jackPorts()));
             sessions.addListener(ports);
             sessions.returns(ports);

@@ -145,7 +145,6 @@ final class JackBackend {
         }
     }
 
-    /** system:capture_k → in_k and out_k → system:playback_k, up to the physical ports there are. */
     /** JACK's frame time at this cycle's start, or -1 if JACK cannot say. */
     private long frameTime() {
         try {
@@ -155,6 +154,7 @@ final class JackBackend {
         }
     }
 
+    /** system:capture_k → in_k and out_k → system:playback_k, up to the physical ports there are. */
     private void connectPhysical() {
         try {
             Jack jack = Jack.getInstance();

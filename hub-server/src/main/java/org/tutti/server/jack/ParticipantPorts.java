@@ -12,6 +12,7 @@ import org.jaudiolibs.jnajack.JackException;
 import org.jaudiolibs.jnajack.JackPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tutti.server.engine.AudioFormat;
 import org.tutti.server.engine.EngineSnapshot;
 import org.tutti.server.engine.ParticipantStream;
 import org.tutti.server.engine.PortBridge;
@@ -28,7 +29,7 @@ import org.tutti.server.session.SessionManager;
  * through an immutable {@link PortMap} swapped in whole, and a port is only given back after the audio
  * thread has moved on to a map without it. A port nothing is connected to costs the audio thread
  * nothing: JACK reports connections ({@link #connectionChanged}), the conductor asks JACK how many each
- * of our ports has, and the audio thread skips those with none.
+ * of our ports has ({@link ConnectionCounter}), and the audio thread skips those with none.
  */
 public final class ParticipantPorts implements SessionListener, PortBridge, ReturnSources {
     private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
@@ -53,6 +54,7 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     private final SessionManager sessions;
     private final int periodFrames;
     private final boolean aliases;
+    private final ConnectionCounter counter;
     private final Map<Participant, Entry> entries = new HashMap<>();
     private final Map<String, PortRef> byFullName = new HashMap<>();
     private final SparePorts spares = new SparePorts();
@@ -62,9 +64,10 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     private volatile JackClient client;
     private long nextVersion = 1;
 
-    public ParticipantPorts(SessionManager sessions, int slots, int periodFrames, boolean aliases, PortPolicy policy) {
+    public ParticipantPorts(SessionManager sessions, int slots, AudioFormat format, boolean aliases, PortPolicy policy) {
         this.sessions = sessions;
-        this.periodFrames = periodFrames;
+        this.periodFrames = format.periodFrames();
+        this.counter = new ConnectionCounter(sessions.conductor(), format.periodNanos());
         this.aliases = aliases;
         this.policy = policy;
         this.map = new PortMap(0, new Entry[slots]);
@@ -214,12 +217,14 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         }
         entries.put(participant, entry);
         for (int c = 0; c < sent; c++) {
-            byFullName.put(jack.getName() + ":" + PortNames.fromParticipant(name, c + 1), new PortRef(entry, true, c));
-            entry.fromConnections().set(c, JackConnection.connections(from[c]));
+            String fullName = jack.getName() + ":" + PortNames.fromParticipant(name, c + 1);
+            byFullName.put(fullName, new PortRef(entry, true, c));
+            recount(fullName);
         }
         for (int c = 0; c < wanted; c++) {
-            byFullName.put(jack.getName() + ":" + PortNames.toParticipant(name, c + 1), new PortRef(entry, false, c));
-            entry.toConnections().set(c, JackConnection.connections(to[c]));
+            String fullName = jack.getName() + ":" + PortNames.toParticipant(name, c + 1);
+            byFullName.put(fullName, new PortRef(entry, false, c));
+            recount(fullName);
         }
         return true;
     }
@@ -245,11 +250,10 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
             return;
         }
         Entry entry = ref.entry();
-        if (ref.from()) {
-            entry.fromConnections().set(ref.channel(), JackConnection.connections(entry.from()[ref.channel()]));
-        } else {
-            entry.toConnections().set(ref.channel(), JackConnection.connections(entry.to()[ref.channel()]));
-        }
+        int channel = ref.channel();
+        JackPort port = ref.from() ? entry.from()[channel] : entry.to()[channel];
+        AtomicIntegerArray counts = ref.from() ? entry.fromConnections() : entry.toConnections();
+        counter.count(() -> JackConnection.connections(port), n -> counts.set(channel, n), () -> client != null && byFullName.get(fullName) == ref);
     }
 
     private void alias(JackPort port, String alias) {
