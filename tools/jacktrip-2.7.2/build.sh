@@ -10,7 +10,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mkdir -p "${1:-$HOME/.cache/tutti/jacktrip-2.7.2}" && cd "${1:-$HOME/.cache/tutti/jacktrip-2.7.2}" && pwd)
-stamp=$(sha256sum "$here/source.tar.gz" "$here/build.sh" | sha256sum | cut -c1-16)
+# From the two files' contents only: sha256sum's output names their paths, and a checkout elsewhere
+# (every fresh clone) then rebuilt for three minutes.
+stamp=$(cat "$here/source.tar.gz" "$here/build.sh" | sha256sum | cut -c1-16)
 # The version line, read without a pipe: "| head -1" closed the pipe while jacktrip still wrote, and
 # with pipefail its SIGPIPE (exit 141) failed the whole set-up now and then.
 version() { local v; v=$("$out/jacktrip" --version); echo "${v%%$'\n'*}"; }
