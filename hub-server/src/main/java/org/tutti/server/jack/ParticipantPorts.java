@@ -300,6 +300,17 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         }
     }
 
+    /**
+     * How many connections the audio thread believes each of {@code name}'s ports has, as
+     * "from [..] to [..]", or null if the participant has no ports (any thread; asks the conductor).
+     */
+    public String connectionCounts(String name) {
+        String[] counts = new String[1];
+        onConductor(() -> entries.values().stream().filter(e -> e.name().equals(name)).findFirst()
+                .ifPresent(e -> counts[0] = "from " + e.fromConnections() + " to " + e.toConnections()));
+        return counts[0];
+    }
+
     /** How many ports are kept for participants yet to join (for tests and logs). */
     public int spareCount() {
         return spares.size();

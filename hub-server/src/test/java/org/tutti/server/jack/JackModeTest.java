@@ -40,12 +40,46 @@ class JackModeTest {
             b.jack = true;
             b.jackServer = server.name();
             b.jackClientName = name;
+            b.queuePackets = TestHub.STALL_PROOF_DEPTH;
         });
     }
 
+    /**
+     * A stereo JackTrip client on the test's JACK server. These tests judge routing and levels, not
+     * latency: both sides buffer {@link TestHub#STALL_PROOF_DEPTH} packets, so that a stall of a busy
+     * machine does not break every window of a recording (a run with JackTrip's default depth of 4,
+     * beside a half-busy core, had no clean 100 ms window in 1.5 s).
+     */
     private static JackTripClient client(JackServer server, TestHub hub, String name) throws Exception {
         return JackTripClient.start(server, hub.tcpPort(), "jt" + COUNTER.incrementAndGet(), Ports.freeUdp(), "-K",
-                name, "-n", "2").awaitConnected(10_000);
+                name, "-n", "2", "-q", String.valueOf(TestHub.STALL_PROOF_DEPTH)).awaitConnected(10_000);
+    }
+
+    /** For a failure's message: a participant's side of the hub, and its ports in JACK's graph. */
+    private static String whatTheHubSees(TestHub hub, JackServer server, String name) throws Exception {
+        Participant participant = hub.participant(name);
+        var stream = participant.stream();
+        float[][] returns = hub.hub().jackPorts().buffers(participant.slot());
+        float loudest = 0;
+        for (float[] channel : returns == null ? new float[0][] : returns) {
+            for (float sample : channel) {
+                loudest = Math.max(loudest, Math.abs(sample));
+            }
+        }
+        String graph = String.join("\n", server.connections());
+        return "the hub's counts of " + name + "'s port connections: " + hub.hub().jackPorts().connectionCounts(name)
+                + "; loudest sample read from its _send_ ports in the last period: " + loudest + "; datagrams from it: "
+                + participant.counters().datagrams() + " (foreign: " + participant.counters().foreignDatagrams()
+                + "); packets sent to it: " + (stream == null || stream.sender() == null ? "no stream" : stream.sender().sent())
+                + "; JACK's graph:\n" + graph;
+    }
+
+    /** For a failure's message: the client's log, and what the JACK server said about it. */
+    private static String whatTheClientSaw(JackServer server, JackTripClient client) {
+        List<String> lines = client.log().lines().toList();
+        String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        String aboutIt = String.join("\n", server.log().lines().filter(l -> l.contains(client.jackName())).toList());
+        return client.jackName() + "'s last log lines:\n" + tail + "\nthe JACK server about it:\n" + aboutIt;
     }
 
     private static List<String> ports(JackServer server, String prefix) throws Exception {
@@ -113,7 +147,8 @@ class JackModeTest {
                 // Measured where the client's buffer left the tone whole: CI once read -12.41 dB from the
                 // median of windows the 2.7.2 client's buffer had broken on a stalled machine.
                 Analysis.ToneLevel level = Analysis.cleanToneLevel(probe.record(1500)[0], RATE, 660);
-                assertEquals(-12.04, level.dbfs(), 0.1, "a renamed spare port carries audio as a new one does: " + level);
+                assertEquals(-12.04, level.dbfs(), 0.1, "a renamed spare port carries audio as a new one does: " + level
+                        + "; " + whatTheHubSees(hub, server, "dora") + "; " + whatTheClientSaw(server, dora));
             }
         }
     }
