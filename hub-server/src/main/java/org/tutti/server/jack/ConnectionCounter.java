@@ -12,7 +12,7 @@ import java.util.function.IntSupplier;
  * start of a cycle, so a connection's notification can arrive first. libjack then sleeps 1.1 periods,
  * once, and answers from whatever graph is current: if the server was stalled through that sleep, the
  * answer is the old graph's, and a port just connected reads unconnected (the audio thread skips it:
- * silence until its next change; seen on a busy machine). An answer that took a period or more had a
+ * silence until its next change). An answer that took a period or more had a
  * change pending, so the port is asked again a period later, until an answer comes promptly (nothing
  * pending: the graph includes every change made before the question) or {@link #DEADLINE_NANOS} passes.
  * Conductor thread only.
