@@ -64,7 +64,8 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     private volatile JackClient client;
     private long nextVersion = 1;
 
-    public ParticipantPorts(SessionManager sessions, int slots, AudioFormat format, boolean aliases, PortPolicy policy) {
+    public ParticipantPorts(SessionManager sessions, int slots, AudioFormat format, boolean aliases,
+                            PortPolicy policy) {
         this.sessions = sessions;
         this.periodFrames = format.periodFrames();
         this.counter = new ConnectionCounter(sessions.conductor(), format.periodNanos());
@@ -253,7 +254,8 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         int channel = ref.channel();
         JackPort port = ref.from() ? entry.from()[channel] : entry.to()[channel];
         AtomicIntegerArray counts = ref.from() ? entry.fromConnections() : entry.toConnections();
-        counter.count(() -> JackConnection.connections(port), n -> counts.set(channel, n), () -> client != null && byFullName.get(fullName) == ref);
+        counter.count(() -> JackConnection.connections(port), n -> counts.set(channel, n),
+                () -> client != null && byFullName.get(fullName) == ref);
     }
 
     private void alias(JackPort port, String alias) {

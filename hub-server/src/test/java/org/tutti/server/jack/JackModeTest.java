@@ -60,17 +60,16 @@ class JackModeTest {
         Participant participant = hub.participant(name);
         var stream = participant.stream();
         float[][] returns = hub.hub().jackPorts().buffers(participant.slot());
-        float loudest = 0;
+        double loudest = 0;
         for (float[] channel : returns == null ? new float[0][] : returns) {
-            for (float sample : channel) {
-                loudest = Math.max(loudest, Math.abs(sample));
-            }
+            loudest = Math.max(loudest, Analysis.peak(channel, 0, channel.length));
         }
+        String sent = stream == null || stream.sender() == null ? "no stream" : Long.toString(stream.sender().sent());
         String graph = String.join("\n", server.connections());
         return "the hub's counts of " + name + "'s port connections: " + hub.hub().jackPorts().connectionCounts(name)
                 + "; loudest sample read from its _send_ ports in the last period: " + loudest + "; datagrams from it: "
                 + participant.counters().datagrams() + " (foreign: " + participant.counters().foreignDatagrams()
-                + "); packets sent to it: " + (stream == null || stream.sender() == null ? "no stream" : stream.sender().sent())
+                + "); packets sent to it: " + sent
                 + "; JACK's graph:\n" + graph;
     }
 
