@@ -53,34 +53,37 @@ class JackStallTest {
             long slipsBefore = slips(timings) - slipsAtStart;
             long recoveredBefore = hub.hub().timings().recoveredPeriods();
             long arrivalStallsBefore = buffer.stats().arrivalStalls();
+            long slipsAtStall = slips(timings);
             signal(jackd.pid(), "STOP");
             Thread.sleep(STALL_MILLIS);
             signal(jackd.pid(), "CONT");
             Thread.sleep(700);
-            long slipsAtAfter = slips(timings);
             double after = meanDepthFrames(buffer, 1000);
-            long slipsAfter = slips(timings) - slipsAtAfter;
+            // The planned stall makes exactly one callback late; any other since it is the machine's.
+            long slipsAfter = slips(timings) - slipsAtStall - 1;
             long recovered = hub.hub().timings().recoveredPeriods() - recoveredBefore;
             String seen = String.format("depth %.0f frames before the stall, %.0f after; %d periods run again;"
-                    + " JACK callbacks a cycle late while measuring: %d before, %d after; %s", before, after,
-                    recovered, slipsBefore, slipsAfter, buffer.stats());
+                    + " JACK callbacks a cycle late besides the planned stall: %d before it, %d from it to the end;"
+                    + " %s", before, after, recovered, slipsBefore, slipsAfter, buffer.stats());
             System.out.println("JackStallTest saw: " + seen); // in the output file, to judge the machine by
             assertTrue(recovered >= STALL_MILLIS * 48 / 128 - 2, seen);
             // SIGSTOP of jackd stops neither this client's packets nor the hub's network thread: a gap in
             // their arrivals is a stall of the machine (or of this JVM) on top of the planned one, and the
             // depth then measures both. Such a run says nothing about the hub's recovery: attributed, reported.
-            // Likewise a JACK callback a whole cycle late outside the planned stall: the dummy driver dropped a
-            // cycle, which (under LostCycles' 2.5-period threshold, kept for jitter) nobody runs again.
             long machineStalls = buffer.stats().arrivalStalls() - arrivalStallsBefore;
-            if (machineStalls > 0 || slipsBefore > 0 || slipsAfter > 0) {
+            if (machineStalls > 0) {
                 System.out.println("JackStallTest: the machine stalled too (" + machineStalls
-                        + " arrival stalls at the hub, " + (slipsBefore + slipsAfter) + " JACK callbacks a cycle late"
-                        + " while measuring); depth not judged: " + seen);
+                        + " arrival stalls at the hub); depth not judged: " + seen);
             } else {
                 // A 60 ms stall piles up ~2 900 frames. What may stay: JACK resumes at another phase against the
                 // client's packets (up to half a period either way) and the lost time is run again in whole
                 // periods (half a period of rounding): a period and a half, the offset StreamInput leaves alone.
-                assertTrue(Math.abs(after - before) <= 128 * 1.5, seen);
+                // Each other callback a cycle late, in the measuring windows or between them, may leave up to a
+                // period more: the dummy driver re-anchors its clock after it and the fraction of a period it was
+                // late by is gone for good, which (under LostCycles' 2.5-period threshold, kept for jitter) nobody
+                // runs again. A busy proof run ended 1.8 periods up when only the measuring windows were watched.
+                double allowedPeriods = 1.5 + slipsBefore + slipsAfter;
+                assertTrue(Math.abs(after - before) <= 128 * allowedPeriods, seen);
             }
             streaming.join(15_000);
             assertTrue(streamFailure.get() == null, "the client streamed: " + streamFailure.get());
