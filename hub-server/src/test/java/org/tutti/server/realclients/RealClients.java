@@ -37,7 +37,7 @@ public final class RealClients {
      * Client flags plus {@code -q} {@link #EXACT_DEPTH}: for tests that judge what is heard (level, routing)
      * rather than latency, so that a machine stall does not show up as a quieter tone.
      */
-    static String[] exactDepth(String... flags) {
+    public static String[] exactDepth(String... flags) {
         return concat(flags, new String[] {"-q", Integer.toString(EXACT_DEPTH)});
     }
 
