@@ -271,6 +271,11 @@ public final class Hub implements AutoCloseable {
         return jackPorts;
     }
 
+    /** What drives the engine: the embedded clock, or JACK ({@link JackSupervisor}). */
+    public AudioServer audioServer() {
+        return audioServer;
+    }
+
     public HubEngine engine() {
         return engine;
     }

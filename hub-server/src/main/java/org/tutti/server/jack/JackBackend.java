@@ -14,8 +14,9 @@ import org.tutti.server.engine.AudioFormat;
 import org.tutti.server.engine.PeriodTimings;
 
 /**
- * One JACK client driving the engine from JACK's process callback: rate and period are JACK's. The
- * periods a stall took are run again afterwards ({@link LostCycles}).
+ * One JACK client driving the engine from JACK's process callback ({@link JackCycle}: nothing allocated
+ * per cycle): rate and period are JACK's. The periods a stall took are run again afterwards
+ * ({@link LostCycles}).
  * The hub's own input and output are ports {@code in_N} / {@code out_N}, connected to the system
  * (physical) ports when asked, as JackTrip's hub does in modes 0 and {@code -i}.
  */
@@ -26,6 +27,14 @@ final class JackBackend {
     private final AudioFormat format;
     private final JackPort[] inputs;
     private final JackPort[] outputs;
+    private final long clientAddress;
+    private final long[] inputAddresses;
+    private final long[] outputAddresses;
+    private final JackCycle.BufferView view = new JackCycle.BufferView();
+    /** Held here: JNA keeps a callback only weakly, and JACK calls it for as long as the client lives. */
+    private JackCycle.Process process;
+    private long processFailures;
+    private volatile long processThreadId;
     private final float[][] capture;
     private final float[][] playback;
     private final PeriodTimings timings;
@@ -47,6 +56,9 @@ final class JackBackend {
         this.format = format;
         this.inputs = inputs;
         this.outputs = outputs;
+        this.clientAddress = JackConnection.address(client);
+        this.inputAddresses = java.util.Arrays.stream(inputs).mapToLong(JackConnection::address).toArray();
+        this.outputAddresses = java.util.Arrays.stream(outputs).mapToLong(JackConnection::address).toArray();
         this.capture = new float[inputs.length][format.periodFrames()];
         this.playback = new float[outputs.length][format.periodFrames()];
         this.timings = timings;
@@ -103,31 +115,17 @@ final class JackBackend {
                 connectionChanged.accept(source, destination);
             }
         });
-        client.setProcessCallback((c, frames) -> {
-            if (frames != format.periodFrames()) {
-                wrongSizedPeriods++;
-                return true;
+        process = (frames, argument) -> {
+            try {
+                cycle(engine, frames);
+            } catch (Throwable e) {
+                if (processFailures++ == 0) {
+                    LOG.error("the JACK process cycle failed; the hub goes on with the next cycle", e);
+                }
             }
-            long begin = System.nanoTime();
-            if (lostCycles.onCallback(begin, frameTime(), timings.lastProcessingNanos()) > 0) {
-                engine.process(begin, silence, discarded, frames); // a period a stall took, run late
-                timings.recovered(1);
-            }
-            long skipped = lostCycles.skipped();
-            if (skipped != reportedSkipped) {
-                timings.skipped(skipped - reportedSkipped);
-                reportedSkipped = skipped;
-            }
-            for (int i = 0; i < inputs.length; i++) {
-                inputs[i].getFloatBuffer().get(0, capture[i], 0, frames);
-            }
-            engine.process(begin, capture, playback, frames);
-            for (int i = 0; i < outputs.length; i++) {
-                outputs[i].getFloatBuffer().put(0, playback[i], 0, frames);
-            }
-            timings.record(lostCycles.latenessNanos(), System.nanoTime() - begin);
-            return true;
-        });
+            return 0;
+        };
+        JackCycle.setProcessCallback(clientAddress, process, "tutti-jack-process");
         client.setBuffersizeCallback((c, size) -> {
             if (size != format.periodFrames()) {
                 LOG.error("JACK's period changed to {} frames; the hub runs at {} and cannot follow", size,
@@ -145,13 +143,38 @@ final class JackBackend {
         }
     }
 
-    /** JACK's frame time at this cycle's start, or -1 if JACK cannot say. */
-    private long frameTime() {
-        try {
-            return client.getLastFrameTime();
-        } catch (JackException e) {
-            return -1;
+    /** One JACK cycle: the periods a stall took, then this one, the hub's own ports read and written by address. */
+    private void cycle(AudioClient engine, int frames) {
+        if (processThreadId == 0) {
+            processThreadId = Thread.currentThread().getId();
         }
+        if (frames != format.periodFrames()) {
+            wrongSizedPeriods++;
+            return;
+        }
+        long begin = System.nanoTime();
+        if (lostCycles.onCallback(begin, JackCycle.lastFrameTime(clientAddress), timings.lastProcessingNanos()) > 0) {
+            engine.process(begin, silence, discarded, frames); // a period a stall took, run late
+            timings.recovered(1);
+        }
+        long skipped = lostCycles.skipped();
+        if (skipped != reportedSkipped) {
+            timings.skipped(skipped - reportedSkipped);
+            reportedSkipped = skipped;
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            view.read(JackCycle.jack_port_get_buffer(inputAddresses[i], frames), capture[i], frames);
+        }
+        engine.process(begin, capture, playback, frames);
+        for (int i = 0; i < outputs.length; i++) {
+            view.write(JackCycle.jack_port_get_buffer(outputAddresses[i], frames), playback[i], frames);
+        }
+        timings.record(lostCycles.latenessNanos(), System.nanoTime() - begin);
+    }
+
+    /** The thread JACK calls the process callback on (0 before the first cycle): for measuring it. */
+    long processThreadId() {
+        return processThreadId;
     }
 
     /** system:capture_k → in_k and out_k → system:playback_k, up to the physical ports there are. */

@@ -2,6 +2,7 @@ package org.tutti.server.jack;
 
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
 import java.lang.reflect.Field;
 import java.util.EnumSet;
 import org.jaudiolibs.jnajack.Jack;
@@ -67,6 +68,26 @@ public final class JackConnection {
         Field clientPointer = JackClient.class.getDeclaredField("clientPtr");
         clientPointer.setAccessible(true);
         return (JackLibrary._jack_client) clientPointer.get(client);
+    }
+
+    /** The native {@code jack_client_t*} of {@code client}, for {@link JackCycle}. */
+    static long address(JackClient client) {
+        try {
+            return Pointer.nativeValue(clientPointer(client).getPointer());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("jnajack's client keeps no pointer where expected", e);
+        }
+    }
+
+    /** The native {@code jack_port_t*} of {@code port}, for {@link JackCycle}. */
+    static long address(JackPort port) {
+        try {
+            Field pointer = JackPort.class.getDeclaredField("portPtr");
+            pointer.setAccessible(true);
+            return Pointer.nativeValue(((JackLibrary._jack_port) pointer.get(port)).getPointer());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("jnajack's port keeps no pointer where expected", e);
+        }
     }
 
     /** How many connections {@code port} has (0 if JACK cannot say). Not for the audio thread. */

@@ -82,6 +82,11 @@ public final class JackSupervisor implements AudioServer {
         return onJack.get();
     }
 
+    /** The thread JACK runs the current client's process callback on (0 before its first cycle). */
+    public long processThreadId() {
+        return backend.processThreadId();
+    }
+
     public long fallbacks() {
         return fallbacks;
     }

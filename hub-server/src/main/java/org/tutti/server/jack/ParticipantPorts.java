@@ -1,6 +1,5 @@
 package org.tutti.server.jack;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,12 +34,13 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
 
     /**
-     * One participant's ports, how many connections each has (conductor writes, audio thread reads), and
-     * the buffers its input ports are read into, with whether each holds audio (audio thread only).
+     * One participant's ports and their native addresses (for {@link JackCycle}), how many connections
+     * each has (conductor writes, audio thread reads), and the buffers its input ports are read into,
+     * with whether each holds audio (audio thread only).
      */
     record Entry(Participant participant, String name, ParticipantStream stream, JackPort[] from, JackPort[] to,
-                 AtomicIntegerArray fromConnections, AtomicIntegerArray toConnections, float[][] returns,
-                 boolean[] returnsHoldAudio) {
+                 long[] fromAddresses, long[] toAddresses, AtomicIntegerArray fromConnections,
+                 AtomicIntegerArray toConnections, float[][] returns, boolean[] returnsHoldAudio) {
     }
 
     /** What the audio thread reads: entries by slot, with a version it acknowledges. */
@@ -58,6 +58,8 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     private final Map<Participant, Entry> entries = new HashMap<>();
     private final Map<String, PortRef> byFullName = new HashMap<>();
     private final SparePorts spares = new SparePorts();
+    /** Audio thread only. */
+    private final JackCycle.BufferView view = new JackCycle.BufferView();
     private volatile PortPolicy policy;
     private volatile PortMap map;
     private volatile long appliedVersion;
@@ -199,15 +201,18 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         int wanted = stream.output().length;
         JackPort[] from = new JackPort[sent];
         JackPort[] to = new JackPort[wanted];
-        Entry entry = new Entry(participant, name, stream, from, to, new AtomicIntegerArray(sent),
-                new AtomicIntegerArray(wanted), new float[wanted][periodFrames], new boolean[wanted]);
+        Entry entry = new Entry(participant, name, stream, from, to, new long[sent], new long[wanted],
+                new AtomicIntegerArray(sent), new AtomicIntegerArray(wanted), new float[wanted][periodFrames],
+                new boolean[wanted]);
         try {
             for (int c = 0; c < sent; c++) {
                 from[c] = spares.take(jack, true, PortNames.fromParticipant(name, c + 1));
+                entry.fromAddresses()[c] = JackConnection.address(from[c]);
                 alias(from[c], PortNames.fromParticipantAlias(name, c + 1));
             }
             for (int c = 0; c < wanted; c++) {
                 to[c] = spares.take(jack, false, PortNames.toParticipant(name, c + 1));
+                entry.toAddresses()[c] = JackConnection.address(to[c]);
                 alias(to[c], PortNames.toParticipantAlias(name, c + 1));
             }
         } catch (JackException e) {
@@ -347,10 +352,7 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
                 if (entry.fromConnections().get(c) == 0) {
                     continue; // nobody listens
                 }
-                FloatBuffer buffer = entry.from()[c].getFloatBuffer();
-                if (buffer != null) {
-                    buffer.put(0, input[c], 0, frames);
-                }
+                view.write(JackCycle.jack_port_get_buffer(entry.fromAddresses()[c], frames), input[c], frames);
             }
         }
     }
@@ -372,11 +374,8 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
                     }
                     continue;
                 }
-                FloatBuffer buffer = entry.to()[c].getFloatBuffer();
-                if (buffer != null) {
-                    buffer.get(0, target, 0, frames);
-                    entry.returnsHoldAudio()[c] = true;
-                }
+                view.read(JackCycle.jack_port_get_buffer(entry.toAddresses()[c], frames), target, frames);
+                entry.returnsHoldAudio()[c] = true;
             }
         }
     }
