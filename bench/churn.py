@@ -65,14 +65,15 @@ def metric_by(text, name, label):
 class JackServer:
     """A dummy-driver JACK server of this run only: unique name, stopped by PID, its /dev/shm state removed."""
 
-    def __init__(self, out, env):
-        self.name = f"churn{os.getpid()}"
+    def __init__(self, out, env, prefix="churn", port_max=1024, realtime=False):
+        self.name = f"{prefix}{os.getpid()}"
         self.env = env
         self.log = out / "jackd.log"
         # --port-max: each stereo participant has 4 ports; 16 steady + up to 64 churners is more than
         # jackd2's default of 256 (docs/jack.md).
-        self.proc = subprocess.Popen(["jackd", "-n", self.name, "--port-max", "1024", "-d", "dummy", "-r", "48000",
-                                      "-p", "128"], stdout=open(self.log, "w"), stderr=subprocess.STDOUT, env=env)
+        self.proc = subprocess.Popen(["jackd", *(["-R"] if realtime else []), "-n", self.name, "--port-max",
+                                      str(port_max), "-d", "dummy", "-r", "48000", "-p", "128"],
+                                     stdout=open(self.log, "w"), stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 15
         while subprocess.run(["jack_lsp", "-s", self.name], env=env, capture_output=True).returncode != 0:
             if self.proc.poll() is not None or time.time() > deadline:

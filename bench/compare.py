@@ -73,14 +73,14 @@ def wait_listening(port, proc, seconds=20):
 class Hub:
     """A hub under test: its processes (measured together) and how to read its late periods."""
 
-    def __init__(self, kind, out):
+    def __init__(self, kind, out, tutti_options=(), jvm_options=()):
         self.kind, self.out, self.procs = kind, out, []
         env = dict(os.environ, JACK_NO_AUDIO_RESERVATION="1")
         if kind == "tutti":
             state = out / "tutti-state"
-            self.procs.append(subprocess.Popen(["java", *JVM, f"-Xlog:gc,gc+phases,safepoint:file={out}/tutti-gc.log", "-jar", str(TUTTI),
+            self.procs.append(subprocess.Popen(["java", *JVM, *jvm_options, f"-Xlog:gc,gc+phases,safepoint:file={out}/tutti-gc.log", "-jar", str(TUTTI),
                 "-B", str(TCP), "-U", str(UDP), "-p", "2", "--http-port", str(HTTP), "--state-dir", str(state),
-                "--max-participants", "300"], stdout=open(out / "tutti.log", "w"), stderr=subprocess.STDOUT))
+                "--max-participants", "300", *tutti_options], stdout=open(out / "tutti.log", "w"), stderr=subprocess.STDOUT))
             wait_listening(TCP, self.procs[0])
             self.token = (state / "operator.token").read_text().strip()
         elif kind == "jacktrip":
@@ -152,10 +152,13 @@ class Hub:
                 stale.unlink(missing_ok=True)
 
 
-def run_one(kind, n, seconds, out, ramp=40, warmup=5):
+def run_one(kind, n, seconds, out, ramp=40, warmup=5, make_hub=None, beside=None):
+    """One hub under N clients. make_hub(run) builds the hub (default: Hub(kind, run)); beside() returns
+    figures of other processes (a JACK server, say), sampled at the measuring window's ends: the row
+    gets their differences."""
     run = out / f"{kind}-{n}"
     run.mkdir(parents=True, exist_ok=True)
-    hub = Hub(kind, run)
+    hub = make_hub(run) if make_hub else Hub(kind, run)
     try:
         expect = "loopback" if kind == "reflector" else "mix"
         loadgen = subprocess.Popen(["java", "-jar", str(LOADGEN), "-P", str(TCP), "-n", str(n), "-d", str(seconds),
@@ -166,8 +169,10 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=5):
         hub.personalise(n)
         time.sleep(max(0.5, warmup - 1))
         cpu0, drops0, late0, t0 = hub.cpu(), udp_drops(), hub.late(), time.time()
+        side0 = beside() if beside else {}
         time.sleep(seconds - 1)
         cpu1, drops1, late1, t1 = hub.cpu(), udp_drops(), hub.late(), time.time()
+        side1 = beside() if beside else {}
         rss = hub.rss()
         loadgen.wait(seconds + 120)
         result = json.loads((run / "loadgen.json").read_text()) if (run / "loadgen.json").exists() else {}
@@ -188,7 +193,7 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=5):
         "rtt_p50_ms": steady.get("rtt_p50_ms") if steady.get("rtt_count") else steady.get("marker_p50_ms", float("nan")),
         "rtt_p99_ms": steady.get("rtt_p99_ms") if steady.get("rtt_count") else steady.get("marker_p99_ms", float("nan")),
         "loadgen_cpu_pct": lg_cpu.get("percent_of_one_core", float("nan")),
-    }
+    } | {key: side1[key] - side0[key] for key in side0}
     print("  " + "  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
     return row
 

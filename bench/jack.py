@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""JACK mode against the embedded engine, side by side in one run, at N = 32, 64, 128 simulated clients.
+
+For each N, one JACK server of this run (`jackd -R -d dummy -r 48000 -p 128 --port-max 4096`) carries:
+  1. embedded: Tutti on its own clock, and on the JACK server only `jack_thru` (a trivial pass-through
+     client), so the JACK server's own xruns under this machine load are counted: the baseline;
+  2. jack: Tutti `--jack` on that JACK server, a port per participant and channel, none connected.
+Each row: the hub's CPU, jackd's CPU, JACK xruns (jackd's log), Tutti's late periods, kernel drops and
+what the clients saw (gaps, round trip), measured as bench/compare.py measures (same load generator,
+`-p 2` with personal mixes). The targets (docs/benchmarks.md#jack-mode): JACK mode's hub CPU at most
+1.2x the embedded engine's; at 64 and 128 no more xruns than with jack_thru; clients' gaps within 10 %.
+
+  bench/jack.sh [--counts 32,64,128] [--seconds 20] [--jfr 64] [--no-publish]
+
+--jfr N records a Java Flight Recorder profile of the hub in JACK mode at N and prints where its
+process thread spends its time (bench/out/<stamp>/jack-N/profile.txt). Loopback only; run it on a
+quiet machine (every figure is CPU time).
+"""
+import argparse, collections, os, re, signal, subprocess, sys, time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import compare  # noqa: E402  (hubs, load generator runs, CPU and metric helpers)
+from churn import JackServer  # noqa: E402
+from pages import publish  # noqa: E402
+
+ROOT = compare.ROOT
+COLUMNS = ["engine", "n", "connected", "cpu_pct", "jackd_cpu_pct", "xruns", "late_periods", "kernel_drops",
+           "gaps_per_s", "rtt_p50_ms", "loadgen_cpu_pct"]
+
+
+def beside(jackd):
+    """What the row gets besides the hub's figures: jackd's CPU and xruns over the same window."""
+    return lambda: {"jackd_cpu_s": compare.cpu_seconds(jackd.proc.pid) if jackd.alive() else float("nan"),
+                    "xruns": jackd.xruns(), "window_s": time.time()}
+
+
+def run_row(engine, n, args, out, jackd, env):
+    jvm = []
+    if engine == "jack" and n == args.jfr:
+        jvm = [f"-XX:StartFlightRecording=filename={out}/jack-{n}/hub.jfr,settings=profile"]
+    options = ["--jack", "--jack-server", jackd.name] if engine == "jack" else []
+    thru = None
+    if engine == "embedded":
+        thru = subprocess.Popen(["jack_thru"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        time.sleep(1)
+    try:
+        row = compare.run_one(engine, n, args.seconds, out,
+                              make_hub=lambda run: compare.Hub("tutti", run, tutti_options=options, jvm_options=jvm),
+                              beside=beside(jackd))
+    finally:
+        if thru:
+            thru.send_signal(signal.SIGTERM)
+            thru.wait(10)
+    row["engine"] = engine
+    row["jackd_cpu_pct"] = round(100 * row.pop("jackd_cpu_s") / row.pop("window_s"), 1)
+    return row
+
+
+def profile(jfr, into):
+    """The process thread's samples by top frame, and by Tutti method anywhere on the stack."""
+    text = subprocess.run(["jfr", "print", "--stack-depth", "64", "--events",
+                           "jdk.ExecutionSample,jdk.NativeMethodSample", str(jfr)], capture_output=True, text=True).stdout
+    top, anywhere, samples = collections.Counter(), collections.Counter(), 0
+    for event in re.split(r"^jdk\.", text, flags=re.M)[1:]:
+        # JFR names JACK's thread N/A (a native thread attached to the JVM); its stacks run the engine.
+        thread = re.search(r"sampledThread = (.*)", event)
+        if not thread or not (thread.group(1) == "N/A" or "tutti-jack-process" in thread.group(1)):
+            continue
+        frames = re.findall(r"^\s+([\w.$<>]+)\(", event, re.M)
+        if not frames:
+            continue
+        samples += 1
+        top[frames[0]] += 1
+        for method in set(f for f in frames if f.startswith("org.tutti")):
+            anywhere[method] += 1
+    lines = [f"{samples} samples of JACK's process thread (JFR, settings=profile)", "", "top frame:"]
+    lines += [f"  {100 * c / samples:5.1f} %  {m}" for m, c in top.most_common(15)] if samples else []
+    lines += ["", "Tutti methods on the stack:"]
+    lines += [f"  {100 * c / samples:5.1f} %  {m}" for m, c in anywhere.most_common(15)] if samples else []
+    into.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def table(rows):
+    lines = ["| engine | N | streaming | hub CPU % | jackd CPU % | JACK xruns | late periods | kernel drops "
+             "| gaps/s (all clients) | RTT p50 ms | load generator CPU % |", "|" + "---|" * 11]
+    for r in rows:
+        lines.append("| " + " | ".join(str(r.get(c, "")) for c in COLUMNS) + " |")
+    lines += ["", "| N | hub CPU, jack / embedded (target ≤ 1.2) | xruns, jack − jack_thru (target ≤ 0 at 64, 128) "
+              "| gaps/s, jack / embedded (target ≤ 1.1) |", "|---|---|---|---|"]
+    for n in sorted({r["n"] for r in rows}):
+        pair = {r["engine"]: r for r in rows if r["n"] == n}
+        if {"embedded", "jack"} <= pair.keys():
+            e, j = pair["embedded"], pair["jack"]
+            ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a"
+            lines.append(f"| {n} | {ratio(j['cpu_pct'], e['cpu_pct'])} | {j['xruns'] - e['xruns']} "
+                         f"| {ratio(j['gaps_per_s'], e['gaps_per_s'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--counts", default="32,64,128")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--jfr", type=int, default=0, help="profile the JACK-mode hub at this N")
+    parser.add_argument("--no-publish", action="store_true")
+    args = parser.parse_args()
+    out = ROOT / "bench/out" / time.strftime("jack-%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"results in {out}", flush=True)
+    env = dict(os.environ, JACK_NO_AUDIO_RESERVATION="1", JACK_NO_START_SERVER="1")
+    rows = []
+    for n in map(int, args.counts.split(",")):
+        run = out / f"jackd-{n}"
+        run.mkdir(parents=True, exist_ok=True)
+        jackd = JackServer(run, env, prefix="jackbench", port_max=4096, realtime=True)
+        env["JACK_DEFAULT_SERVER"] = jackd.name
+        try:
+            for engine in ("embedded", "jack"):
+                print(f"{engine} with {n} clients", flush=True)
+                rows.append(run_row(engine, n, args, out, jackd, env))
+                (out / "results.md").write_text(table(rows))
+        finally:
+            jackd.stop()
+        if n == args.jfr:
+            profile(out / f"jack-{n}/hub.jfr", out / f"jack-{n}/profile.txt")
+    block = table(rows)
+    print(block)
+    if not args.no_publish:
+        cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                    if l.startswith("model name")), "unknown CPU")
+        publish(f"Run {out.name}: `bench/jack.sh --counts {args.counts} --seconds {args.seconds}` on "
+                f"{os.cpu_count()} × {cpu}, load generator on the same machine.\n\n" + block,
+                marker="jack", script="bench/jack.py", heading="## JACK mode")
+
+
+if __name__ == "__main__":
+    main()
