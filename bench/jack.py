@@ -130,7 +130,8 @@ def main():
     if not args.no_publish:
         cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                     if l.startswith("model name")), "unknown CPU")
-        publish(f"Run {out.name}: `bench/jack.sh --counts {args.counts} --seconds {args.seconds}` on "
+        jfr = f" --jfr {args.jfr}" if args.jfr else ""
+        publish(f"Run {out.name}: `bench/jack.sh --counts {args.counts} --seconds {args.seconds}{jfr}` on "
                 f"{os.cpu_count()} × {cpu}, load generator on the same machine.\n\n" + block,
                 marker="jack", script="bench/jack.py", heading="## JACK mode")
 
