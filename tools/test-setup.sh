@@ -30,5 +30,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # cloud-init is here for its schema check only: it must not configure this machine at its next boot.
+  if [[ " ${missing[*]} " == *" cloud-init "* ]]; then
+    "${as_root[@]}" touch /etc/cloud/cloud-init.disabled
+  fi
 fi
 tools/jacktrip-2.7.2/build.sh

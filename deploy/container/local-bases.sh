@@ -16,7 +16,7 @@ build=localhost/tutti-build-base:$suite-$recipe
 path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 if ! podman image exists "$runtime"; then
-  root=$(mktemp -d)
+  root=$(mktemp -d -p /var/tmp)   # not /tmp: a nodev tmpfs there breaks debootstrap
   trap 'rm -rf "$root"' EXIT
   echo "local-bases: debootstrap $suite (about a minute)" >&2
   debootstrap --variant=minbase "$suite" "$root" "$mirror" >&2
@@ -39,7 +39,10 @@ fi
 # Bases made by earlier versions of this script are not used any more.
 for repository in localhost/tutti-runtime-base localhost/tutti-build-base; do
   for image in $(podman images --format '{{.Repository}}:{{.Tag}}' "$repository"); do
-    case "$image" in "$runtime" | "$build") ;; *) podman rmi "$image" >&2 ;; esac
+    case "$image" in
+      "$runtime" | "$build") ;;
+      *) podman rmi "$image" >&2 || echo "local-bases: kept $image (an image still uses it)" >&2 ;;
+    esac
   done
 done
 echo "--build-arg BUILD_IMAGE=$build --build-arg RUNTIME_IMAGE=$runtime"

@@ -21,8 +21,7 @@ class CloudInitIT {
     void theCloudConfigPassesCloudInitsSchema() throws Exception {
         ExternalTools.require("cloud-init", "cloud-init");
         ProcessRunner.Result check = schema(RepoFiles.resolve(FILE));
-        assertEquals(0, check.exitCode(), check.output());
-        assertTrue(check.output().contains("Valid cloud-config"), check.output());
+        assertEquals(0, check.exitCode(), check.output()); // the wording of "valid" differs between versions
     }
 
     @Test

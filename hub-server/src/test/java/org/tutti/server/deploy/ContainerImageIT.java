@@ -47,7 +47,7 @@ class ContainerImageIT {
         ExternalTools.require("buildah", "buildah");
         ExternalTools.require("debootstrap", "debootstrap");
         Path root = RepoFiles.root();
-        String image = "localhost/tutti-it:" + ProcessHandle.current().pid();
+        String image = "localhost/tutti-it:test"; // one name: a crashed run's image is replaced by the next
         long buildStart = System.nanoTime();
         ProcessRunner.Result bases = ProcessRunner.run(root, AsRoot.command("deploy/container/local-bases.sh"),
                 Duration.ofMinutes(10));
@@ -56,7 +56,7 @@ class ContainerImageIT {
         build.addAll(List.of(lastLine(bases.output()).split(" ")));
         // The build stage's Maven reads this build's local repository instead of downloading it again.
         // --layers=false: no cached stage images left behind (the build stage alone is 700 MB).
-        build.addAll(List.of("--layers=false", "--isolation", "chroot", "--network", "host",
+        build.addAll(List.of("--layers=false", "--force-rm", "--isolation", "chroot", "--network", "host",
                 "-v", System.getProperty("tutti.mavenRepository") + ":/root/.m2/repository",
                 "-f", "deploy/container/Containerfile", "-t", image, "."));
         ProcessRunner.Result built = ProcessRunner.run(root, AsRoot.command(build), Duration.ofMinutes(10));
@@ -93,7 +93,7 @@ class ContainerImageIT {
                 hub.terminate(Duration.ofSeconds(20));
                 assertTrue(hub.log().contains("Tutti hub stopped"), "SIGTERM stops the hub cleanly: " + hub.log());
             }
-            assertEquals(0, ProcessRunner.run(state, AsRoot.command("test", "-s", state.resolve("hub-state.json")
+            assertEquals(0, ProcessRunner.run(root, AsRoot.command("test", "-s", state.resolve("hub-state.json")
                     .toString())).exitCode(), "the state is in the mounted directory");
 
             try (ExternalHub again = ExternalHub.start(runCommand(image, config, state, options), state, http)) {

@@ -1,17 +1,15 @@
 package org.tutti.server.deploy;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.tutti.server.testing.ApiClient;
 import org.tutti.server.testing.TempFiles;
 
@@ -26,7 +24,6 @@ final class ExternalHub implements AutoCloseable {
     private final Path stateDirectory;
     private final int httpPort;
     private final long startNanos;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ExternalHub(Process launcher, Path log, Path stateDirectory, int httpPort, long startNanos) {
         this.launcher = launcher;
@@ -37,14 +34,26 @@ final class ExternalHub implements AutoCloseable {
     }
 
     /**
-     * Starts {@code command} in {@code stateDirectory} (the working directory of Tutti's unit and image); the
-     * hub it runs keeps its state there and serves HTTP on {@code httpPort}.
+     * Starts {@code command}; the hub it runs keeps its state in {@code stateDirectory} and serves HTTP on
+     * {@code httpPort}. A watchdog stops the launcher's whole tree when this JVM dies in any way, as
+     * {@code JackServer}'s does for jackd, so a crashed test run leaves no hub behind.
      */
     static ExternalHub start(List<String> command, Path stateDirectory, int httpPort) throws IOException {
         Path log = TempFiles.file("external-hub", ".log");
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).directory(stateDirectory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        watch(process.pid());
         return new ExternalHub(process, log, stateDirectory, httpPort, start);
+    }
+
+    /** $0 is this JVM, $1 the launcher: once the JVM is gone, SIGTERM to the launcher and all below it. */
+    private static void watch(long launcher) throws IOException {
+        String script = "tree() { echo \"$1\"; for c in $(pgrep -P \"$1\"); do tree \"$c\"; done; };"
+                + " while kill -0 \"$0\" 2>/dev/null && kill -0 \"$1\" 2>/dev/null; do sleep 1; done;"
+                + " kill -0 \"$0\" 2>/dev/null || kill -TERM $(tree \"$1\") 2>/dev/null";
+        new ProcessBuilder(AsRoot.command("sh", "-c", script, Long.toString(ProcessHandle.current().pid()),
+                Long.toString(launcher))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
     }
 
     /** Waits for {@code /api/health} to answer 200, and returns how long after the start that was. */
@@ -56,7 +65,7 @@ final class ExternalHub implements AutoCloseable {
                         + log());
             }
             try {
-                if (get("/api/health").statusCode() == 200) {
+                if (new ApiClient(base(), null).get("/api/health").status() == 200) {
                     return sinceStart();
                 }
             } catch (IOException notYet) {
@@ -72,7 +81,11 @@ final class ExternalHub implements AutoCloseable {
     }
 
     String metrics() throws IOException, InterruptedException {
-        return get("/metrics").body();
+        return new ApiClient(base(), null).get("/metrics").text();
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + httpPort;
     }
 
     /** The control API as the operator, with the token the hub wrote into its state directory. */
@@ -84,20 +97,21 @@ final class ExternalHub implements AutoCloseable {
         if (cat.waitFor() != 0) {
             throw new IllegalStateException("cannot read the operator token: " + token);
         }
-        return new ApiClient("http://127.0.0.1:" + httpPort, token);
+        return new ApiClient(base(), token);
     }
 
     String log() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
-    /** The hub's JVM: the launcher itself, or the descendant that runs {@code java}. */
+    /**
+     * The hub's JVM: the launcher or a process below it running {@code java … tutti.jar}, the lowest such
+     * (buildah itself and its exec helper show the JVM's command line too; SIGTERM to buildah kills the container).
+     */
     ProcessHandle hubProcess() {
-        if (isJava(launcher.toHandle())) {
-            return launcher.toHandle();
-        }
-        Optional<ProcessHandle> java = launcher.descendants().filter(ExternalHub::isJava).findFirst();
-        return java.orElseThrow(() -> new IllegalStateException("no java process under " + launcher.pid()));
+        Optional<ProcessHandle> hub = Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())
+                .filter(ExternalHub::isHub).filter(p -> p.descendants().noneMatch(ExternalHub::isHub)).findFirst();
+        return hub.orElseThrow(() -> new IllegalStateException("no hub process under " + launcher.pid()));
     }
 
     /**
@@ -117,19 +131,26 @@ final class ExternalHub implements AutoCloseable {
         return launcher.exitValue();
     }
 
+    /** Ends whatever still runs; the hub may be another user's, so the kill goes through {@link AsRoot}. */
     @Override
-    public void close() {
-        launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+    public void close() throws IOException, InterruptedException {
+        if (!launcher.isAlive()) {
+            return;
+        }
+        List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
+        launcher.descendants().forEach(p -> kill.add(Long.toString(p.pid())));
+        if (kill.size() > 2) {
+            new ProcessBuilder(AsRoot.command(kill)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        }
         launcher.destroyForcibly();
     }
 
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(5)).GET().build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static boolean isJava(ProcessHandle process) {
-        return process.info().command().map(c -> c.endsWith("/java")).orElse(false);
+    /**
+     * Read from the command line, which /proc shows for anyone's process (the executable's path, which
+     * {@code info().command()} reads, it shows only for one's own, and the hub runs as another user).
+     */
+    private static boolean isHub(ProcessHandle process) {
+        return process.info().commandLine().map(c -> c.contains("java") && c.contains("tutti.jar")).orElse(false);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,6 +56,11 @@ class SystemdUnitIT {
         ExternalTools.require("prlimit", "util-linux");
         SystemdUnit unit = SystemdUnit.read(RepoFiles.resolve(UNIT));
         Path state = TempFiles.directory("tutti-systemd-state");
+        // Where the unit's install lines put the jar: a copy the unprivileged user can read.
+        Path opt = TempFiles.directory("tutti-opt");
+        Path jar = Files.copy(Path.of(System.getProperty("tutti.jar")), opt.resolve("tutti.jar"));
+        Files.setPosixFilePermissions(opt, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
         int tcp = Ports.freeTcp();
         int http = Ports.freeTcp();
         Path config = portsChanged(RepoFiles.resolve("deploy/systemd/tutti.properties"), state, Map.of(
@@ -62,7 +68,7 @@ class SystemdUnitIT {
 
         List<String> execStart = new ArrayList<>();
         for (String word : unit.execStart()) {
-            execStart.add(word.replace(JAR, System.getProperty("tutti.jar")).replace(CONFIG, config.toString())
+            execStart.add(word.replace(JAR, jar.toString()).replace(CONFIG, config.toString())
                     .replace(STATE, state.toString()));
         }
         assertTrue(unit.execStart().containsAll(List.of("-jar", JAR, "--config", CONFIG)),
@@ -78,8 +84,9 @@ class SystemdUnitIT {
         }
         command.add("--");
         command.addAll(execStart);
-        command.addAll(0, List.of("env", "HOME=" + state)); // the home of the unit's user is its state directory
-        ProcessRunner.Result chown = ProcessRunner.run(state, AsRoot.command("chown", UNPRIVILEGED + ":" + UNPRIVILEGED,
+        // WorkingDirectory, and the home of the unit's user, is the state directory.
+        command.addAll(0, List.of("env", "--chdir=" + state, "HOME=" + state));
+        ProcessRunner.Result chown = ProcessRunner.run(opt, AsRoot.command("chown", UNPRIVILEGED + ":" + UNPRIVILEGED,
                 state.toString()));
         assertEquals(0, chown.exitCode(), chown.output());
         try (ExternalHub hub = ExternalHub.start(AsRoot.command(command), state, http)) {
