@@ -44,6 +44,8 @@ def run_row(engine, n, args, out, jackd, env):
     if engine == "embedded":
         thru = subprocess.Popen(["jack_thru"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         time.sleep(1)
+        if thru.poll() is not None:
+            raise RuntimeError(f"jack_thru ended at once ({thru.returncode}): no xrun baseline")
     try:
         row = compare.run_one(engine, n, args.seconds, out,
                               make_hub=lambda run: compare.Hub("tutti", run, tutti_options=options, jvm_options=jvm),

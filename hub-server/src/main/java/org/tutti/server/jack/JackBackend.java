@@ -34,6 +34,9 @@ final class JackBackend {
     /** Held here: JNA keeps a callback only weakly, and JACK calls it for as long as the client lives. */
     private JackCycle.Process process;
     private long processFailures;
+    private long lastFailureLogNanos;
+    /** A cycle that keeps failing is logged again this often, with the count, not every 2.7 ms. */
+    private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
     private volatile long processThreadId;
     private final float[][] capture;
     private final float[][] playback;
@@ -119,8 +122,12 @@ final class JackBackend {
             try {
                 cycle(engine, frames);
             } catch (Throwable e) {
-                if (processFailures++ == 0) {
-                    LOG.error("the JACK process cycle failed; the hub goes on with the next cycle", e);
+                processFailures++;
+                long now = System.nanoTime();
+                if (processFailures == 1 || now - lastFailureLogNanos > FAILURE_LOG_INTERVAL_NANOS) {
+                    lastFailureLogNanos = now;
+                    LOG.error("the JACK process cycle failed ({} cycles so far); the hub goes on with the next cycle",
+                            processFailures, e);
                 }
             }
             return 0;

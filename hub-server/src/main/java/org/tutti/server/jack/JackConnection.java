@@ -82,12 +82,16 @@ public final class JackConnection {
     /** The native {@code jack_port_t*} of {@code port}, for {@link JackCycle}. */
     static long address(JackPort port) {
         try {
-            Field pointer = JackPort.class.getDeclaredField("portPtr");
-            pointer.setAccessible(true);
-            return Pointer.nativeValue(((JackLibrary._jack_port) pointer.get(port)).getPointer());
+            return Pointer.nativeValue(portPointer(port).getPointer());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("jnajack's port keeps no pointer where expected", e);
         }
+    }
+
+    private static JackLibrary._jack_port portPointer(JackPort port) throws ReflectiveOperationException {
+        Field pointer = JackPort.class.getDeclaredField("portPtr");
+        pointer.setAccessible(true);
+        return (JackLibrary._jack_port) pointer.get(port);
     }
 
     /** How many connections {@code port} has (0 if JACK cannot say). Not for the audio thread. */
@@ -117,12 +121,10 @@ public final class JackConnection {
     /** jnajack 1.4 keeps the library and the native port pointer private; the calls here need both. */
     private static boolean call(JackPort port, PortCall call) {
         try {
-            Field pointer = JackPort.class.getDeclaredField("portPtr");
             Field library = JackPort.class.getDeclaredField("jackLib");
-            pointer.setAccessible(true);
             library.setAccessible(true);
             JackLibrary lib = (JackLibrary) library.get(port);
-            return call.apply(lib, (JackLibrary._jack_port) pointer.get(port)) == 0;
+            return call.apply(lib, portPointer(port)) == 0;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
         }

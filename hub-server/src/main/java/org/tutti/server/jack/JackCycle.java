@@ -18,6 +18,9 @@ import com.sun.jna.Pointer;
  */
 final class JackCycle {
     static {
+        if (Native.POINTER_SIZE != 8) {
+            throw new UnsupportedOperationException("JACK mode needs a 64-bit JVM: its pointers are Java longs here");
+        }
         Native.register(JackCycle.class, NativeLibrary.getInstance("jack"));
     }
 
@@ -63,14 +66,21 @@ final class JackCycle {
     static final class BufferView {
         private final Pointer view = new Pointer(0);
 
+        /** Reads a port's buffer; JACK's NULL (no buffer) reads as silence rather than crashing the JVM. */
         void read(long buffer, float[] into, int frames) {
+            if (buffer == 0) {
+                java.util.Arrays.fill(into, 0, frames, 0f);
+                return;
+            }
             Pointer.nativeValue(view, buffer);
             view.read(0, into, 0, frames);
         }
 
         void write(long buffer, float[] from, int frames) {
-            Pointer.nativeValue(view, buffer);
-            view.write(0, from, 0, frames);
+            if (buffer != 0) {
+                Pointer.nativeValue(view, buffer);
+                view.write(0, from, 0, frames);
+            }
         }
     }
 }

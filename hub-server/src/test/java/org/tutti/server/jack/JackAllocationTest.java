@@ -59,18 +59,23 @@ class JackAllocationTest {
                 probe.connectInput(i, tutti + ":p" + i + "_receive_1"); // what came from p_i
             }
             JackSupervisor jack = (JackSupervisor) hub.hub().audioServer();
-            long windowMillis = CYCLES * 128 * 1000L / server.sampleRate();
+            long windowMillis = CYCLES * hub.hub().config().periodFrames() * 1000L / server.sampleRate();
             Thread.sleep(windowMillis); // warm-up: JIT, pools, buffers, connection counts
             long thread = jack.processThreadId();
             assertTrue(thread != 0, "JACK runs the process callback");
+            // The patched ports are counted as connected, so their buffers are fetched and copied every cycle.
+            assertEquals("from [1, 0] to [1, 0]", hub.hub().jackPorts().connectionCounts("p0"));
             long bytes = -1;
             // Up to three windows, as EngineAllocationTest: allocation per cycle shows in every window, a
             // one-off JVM event (a deoptimisation) does not recur. The last window must be clean.
             for (int window = 1; window <= 3 && bytes != 0; window++) {
                 long before = THREADS.getThreadAllocatedBytes(thread);
+                assertTrue(before >= 0, "JACK's process thread is alive");
                 long cyclesBefore = hub.hub().timings().periods();
                 Thread.sleep(windowMillis);
                 bytes = THREADS.getThreadAllocatedBytes(thread) - before;
+                assertTrue(jack.onJack() && jack.fallbacks() == 0 && jack.processThreadId() == thread,
+                        "the hub stayed on JACK, on the same process thread");
                 long cycles = hub.hub().timings().periods() - cyclesBefore;
                 System.out.printf("JACK process thread, window %d: %d bytes in %d cycles%n", window, bytes, cycles);
                 assertTrue(cycles > CYCLES / 2, "JACK ran the hub: " + cycles + " cycles");

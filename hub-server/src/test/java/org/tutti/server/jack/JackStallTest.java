@@ -21,6 +21,8 @@ import org.tutti.testsupport.Ports;
  */
 class JackStallTest {
     private static final long STALL_MILLIS = 60;
+    /** Beyond this many late callbacks the allowance (1.5 periods + one each) says nothing any more. */
+    private static final long MAX_LATE_CALLBACKS_JUDGED = 3;
 
     @Test
     void aJackServerStallAddsNoLastingLatency() throws Exception {
@@ -60,7 +62,7 @@ class JackStallTest {
             Thread.sleep(700);
             double after = meanDepthFrames(buffer, 1000);
             // The planned stall makes exactly one callback late; any other since it is the machine's.
-            long slipsAfter = slips(timings) - slipsAtStall - 1;
+            long slipsAfter = Math.max(0, slips(timings) - slipsAtStall - 1);
             long recovered = hub.hub().timings().recoveredPeriods() - recoveredBefore;
             String seen = String.format("depth %.0f frames before the stall, %.0f after; %d periods run again;"
                     + " JACK callbacks a cycle late besides the planned stall: %d before it, %d from it to the end;"
@@ -71,9 +73,11 @@ class JackStallTest {
             // their arrivals is a stall of the machine (or of this JVM) on top of the planned one, and the
             // depth then measures both. Such a run says nothing about the hub's recovery: attributed, reported.
             long machineStalls = buffer.stats().arrivalStalls() - arrivalStallsBefore;
-            if (machineStalls > 0) {
-                System.out.println("JackStallTest: the machine stalled too (" + machineStalls
-                        + " arrival stalls at the hub); depth not judged: " + seen);
+            long lateCallbacks = slipsBefore + slipsAfter;
+            if (machineStalls > 0 || lateCallbacks > MAX_LATE_CALLBACKS_JUDGED) {
+                // So many late cycles could hide a hub that recovered only half the stall's ~2 900 frames.
+                System.out.println("JackStallTest: the machine stalled too (" + machineStalls + " arrival stalls at"
+                        + " the hub, " + lateCallbacks + " JACK callbacks late); depth not judged: " + seen);
             } else {
                 // A 60 ms stall piles up ~2 900 frames. What may stay: JACK resumes at another phase against the
                 // client's packets (up to half a period either way) and the lost time is run again in whole
@@ -82,7 +86,7 @@ class JackStallTest {
                 // period more: the dummy driver re-anchors its clock after it and the fraction of a period it was
                 // late by is gone for good, which (under LostCycles' 2.5-period threshold, kept for jitter) nobody
                 // runs again. A busy proof run ended 1.8 periods up when only the measuring windows were watched.
-                double allowedPeriods = 1.5 + slipsBefore + slipsAfter;
+                double allowedPeriods = 1.5 + lateCallbacks;
                 assertTrue(Math.abs(after - before) <= 128 * allowedPeriods, seen);
             }
             streaming.join(15_000);
