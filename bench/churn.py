@@ -71,7 +71,7 @@ class JackServer:
         self.log = out / "jackd.log"
         # --port-max: each stereo participant has 4 ports; 16 steady + up to 64 churners is more than
         # jackd2's default of 256 (docs/jack.md).
-        self.proc = subprocess.Popen(["jackd", *(["-R"] if realtime else []), "-n", self.name, "--port-max",
+        self.proc = compare.spawn(["jackd", *(["-R"] if realtime else []), "-n", self.name, "--port-max",
                                       str(port_max), "-d", "dummy", "-r", "48000", "-p", "128"],
                                      stdout=open(self.log, "w"), stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 15
@@ -139,7 +139,7 @@ def run_engine(engine, args, out):
             # The control: it echoes every packet and costs almost nothing per join, so what the steady
             # clients suffer from churn here is the load generator's and the machine's share.
             cmd = ["java", *compare.JVM, "-jar", str(compare.REFLECTOR), "-B", str(TCP), "-U", str(UDP), "-t", "epoll"]
-        hub = subprocess.Popen(cmd, stdout=open(run / "tutti.log", "w"), stderr=subprocess.STDOUT, env=env)
+        hub = compare.spawn(cmd, stdout=open(run / "tutti.log", "w"), stderr=subprocess.STDOUT, env=env)
         compare.wait_listening(TCP, hub)
         (run / "command.txt").write_text(" ".join(cmd) + "\n")
 
@@ -168,7 +168,7 @@ def run_engine(engine, args, out):
                   *(["--churn-for", str(args.churn)] if args.after > 0 else []),
                   "-o", str(run / "loadgen.json")]
         (run / "command.txt").open("a").write(" ".join(lg_cmd) + "\n")
-        loadgen = subprocess.Popen(lg_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        loadgen = compare.spawn(lg_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
         churn_started = None
         with open(run / "loadgen.log", "w") as log:
             for line in loadgen.stdout:

@@ -12,7 +12,7 @@ puts the table and the plot into docs/benchmarks.md and docs/img/cpu-vs-particip
   bench/compare.py [--counts 8,16,32,64,128,256] [--seconds 20] [--hubs tutti,jacktrip,reflector]
   bench/compare.py --soak [--soak-clients 128] [--seconds 600]   (its table: docs/benchmarks.md, marker "soak")
 """
-import argparse, json, os, random, re, signal, subprocess, sys, time, urllib.request
+import argparse, atexit, json, os, random, re, signal, subprocess, sys, time, urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +22,35 @@ REFLECTOR = ROOT / "hub-reflector/target/reflector.jar"
 TCP, UDP, HTTP = 24464, 24500, 24480
 JVM = ["-XX:+UseZGC", "-XX:-ZProactive", "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"]
 TICKS = os.sysconf("SC_CLK_TCK")
+STARTED = []
+
+
+def spawn(command, **options):
+    """subprocess.Popen, remembered: whatever a bench script started ends when the script does, however it
+    ends (an exception, Ctrl-C, SIGTERM), so no hub, JACK server or load generator outlives a run."""
+    proc = subprocess.Popen(command, **options)
+    STARTED.append(proc)
+    return proc
+
+
+def end(proc, seconds=10):
+    """SIGTERM, then SIGKILL after `seconds`; nothing if it has ended."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(seconds)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@atexit.register
+def _end_all():
+    for proc in reversed(STARTED):
+        end(proc)
+
+
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))  # so that atexit runs
 
 
 def cpu_seconds(pid):
@@ -75,10 +104,18 @@ class Hub:
 
     def __init__(self, kind, out, tutti_options=(), jvm_options=()):
         self.kind, self.out, self.procs = kind, out, []
+        try:
+            self._start(tutti_options, jvm_options)
+        except BaseException:
+            self.stop()  # what did start, before the next row needs the same ports
+            raise
+
+    def _start(self, tutti_options, jvm_options):
+        kind, out = self.kind, self.out
         env = dict(os.environ, JACK_NO_AUDIO_RESERVATION="1")
         if kind == "tutti":
             state = out / "tutti-state"
-            self.procs.append(subprocess.Popen(["java", *JVM, *jvm_options, f"-Xlog:gc,gc+phases,safepoint:file={out}/tutti-gc.log", "-jar", str(TUTTI),
+            self.procs.append(spawn(["java", *JVM, *jvm_options, f"-Xlog:gc,gc+phases,safepoint:file={out}/tutti-gc.log", "-jar", str(TUTTI),
                 "-B", str(TCP), "-U", str(UDP), "-p", "2", "--http-port", str(HTTP), "--state-dir", str(state),
                 "--max-participants", "300", *tutti_options], stdout=open(out / "tutti.log", "w"), stderr=subprocess.STDOUT))
             wait_listening(TCP, self.procs[0])
@@ -86,15 +123,15 @@ class Hub:
         elif kind == "jacktrip":
             self.jack_name = f"bench{os.getpid()}"
             env["JACK_DEFAULT_SERVER"] = self.jack_name
-            jackd = subprocess.Popen(["jackd", "-R", "-n", self.jack_name, "--port-max", "4096", "-d", "dummy",
+            jackd = spawn(["jackd", "-R", "-n", self.jack_name, "--port-max", "4096", "-d", "dummy",
                 "-r", "48000", "-p", "128"], stdout=open(out / "jackd.log", "w"), stderr=subprocess.STDOUT, env=env)
             self.procs.append(jackd)
             time.sleep(2)
-            self.procs.append(subprocess.Popen(["jacktrip", "-S", "-B", str(TCP), "-U", str(UDP), "-p", "2", "-q", "4"],
+            self.procs.append(spawn(["jacktrip", "-S", "-B", str(TCP), "-U", str(UDP), "-p", "2", "-q", "4"],
                 stdout=open(out / "jacktrip.log", "w"), stderr=subprocess.STDOUT, env=env))
             wait_listening(TCP, self.procs[1])
         else:
-            self.procs.append(subprocess.Popen(["java", *JVM, "-jar", str(REFLECTOR), "-B", str(TCP), "-U", str(UDP),
+            self.procs.append(spawn(["java", *JVM, "-jar", str(REFLECTOR), "-B", str(TCP), "-U", str(UDP),
                 "-t", "epoll"], stdout=open(out / "reflector.log", "w"), stderr=subprocess.STDOUT))
             wait_listening(TCP, self.procs[0])
 
@@ -159,9 +196,10 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=5, make_hub=None, beside=None
     run = out / f"{kind}-{n}"
     run.mkdir(parents=True, exist_ok=True)
     hub = make_hub(run) if make_hub else Hub(kind, run)
+    loadgen = None
     try:
         expect = "loopback" if kind == "reflector" else "mix"
-        loadgen = subprocess.Popen(["java", "-jar", str(LOADGEN), "-P", str(TCP), "-n", str(n), "-d", str(seconds),
+        loadgen = spawn(["java", "-jar", str(LOADGEN), "-P", str(TCP), "-n", str(n), "-d", str(seconds),
             "--warmup", str(warmup), "--ramp", str(ramp), "-e", expect, "-o", str(run / "loadgen.json")],
             stdout=open(run / "loadgen.log", "w"), stderr=subprocess.STDOUT)
         time.sleep(n / ramp + 1)
@@ -177,6 +215,8 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=5, make_hub=None, beside=None
         loadgen.wait(seconds + 120)
         result = json.loads((run / "loadgen.json").read_text()) if (run / "loadgen.json").exists() else {}
     finally:
+        if loadgen:
+            end(loadgen)  # still running when a hub could not take everyone (seen with jacktrip -S at 128)
         hub.stop()
     steady, clients, lg_cpu = result.get("steady", {}), result.get("clients", {}), result.get("cpu", {})
     cpu_pct = 100 * (cpu1 - cpu0) / (t1 - t0)
@@ -258,7 +298,7 @@ def soak(args, out):
     hub = Hub("tutti", run)
     try:
         n = args.soak_clients
-        loadgen = subprocess.Popen(["java", "-jar", str(LOADGEN), "-P", str(TCP), "-n", str(n), "-d", str(args.seconds),
+        loadgen = spawn(["java", "-jar", str(LOADGEN), "-P", str(TCP), "-n", str(n), "-d", str(args.seconds),
             "--warmup", "10", "--ramp", "40", "-e", "mix", "-i", "60", "-o", str(run / "loadgen.json")],
             stdout=open(run / "loadgen.log", "w"), stderr=subprocess.STDOUT)
         time.sleep(n / 40 + 2)

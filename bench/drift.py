@@ -48,7 +48,7 @@ def start_hub(run, jar):
     state = run / "state"
     cmd = ["java", *compare.JVM, "-jar", str(jar), "-B", str(TCP), "-U", str(UDP), "-p", "1", "-q", "4",
            "--http-port", str(HTTP), "--state-dir", str(state)]
-    hub = subprocess.Popen(cmd, stdout=open(run / "tutti.log", "w"), stderr=subprocess.STDOUT)
+    hub = compare.spawn(cmd, stdout=open(run / "tutti.log", "w"), stderr=subprocess.STDOUT)
     compare.wait_listening(TCP, hub)
     (run / "commands.txt").open("a").write(" ".join(cmd) + "\n")
     return hub
@@ -59,7 +59,7 @@ def start_loadgen(run, group, clients, ppm, seconds):
            "--warmup", str(WARMUP), "-e", "loopback", "--drift", str(ppm), "--name-prefix", group,
            "-o", str(run / f"{group}.json")]
     (run / "commands.txt").open("a").write(" ".join(cmd) + "\n")
-    return subprocess.Popen(cmd, stdout=open(run / f"{group}.log", "w"), stderr=subprocess.STDOUT)
+    return compare.spawn(cmd, stdout=open(run / f"{group}.log", "w"), stderr=subprocess.STDOUT)
 
 
 def spread(values, scale=1.0, digits=1):

@@ -42,7 +42,7 @@ def run_row(engine, n, args, out, jackd, env):
     options = ["--jack", "--jack-server", jackd.name] if engine == "jack" else []
     thru = None
     if engine == "embedded":
-        thru = subprocess.Popen(["jack_thru"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        thru = compare.spawn(["jack_thru"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         time.sleep(1)
         if thru.poll() is not None:
             raise RuntimeError(f"jack_thru ended at once ({thru.returncode}): no xrun baseline")

@@ -64,7 +64,7 @@ def start_hub(run, jar, tag):
     state = run / f"state-{tag}"
     cmd = ["java", *compare.JVM, "-jar", str(jar), "-B", str(TCP), "-U", str(UDP), "-p", "2",
            "--http-port", str(HTTP), "--state-dir", str(state), "--max-participants", "300"]
-    hub = subprocess.Popen(cmd, stdout=open(run / f"tutti-{tag}.log", "w"), stderr=subprocess.STDOUT)
+    hub = compare.spawn(cmd, stdout=open(run / f"tutti-{tag}.log", "w"), stderr=subprocess.STDOUT)
     compare.wait_listening(TCP, hub)
     (run / "commands.txt").open("a").write(" ".join(cmd) + "\n")
     return hub, (state / "operator.token").read_text().strip()
@@ -75,7 +75,7 @@ def start_loadgen(run, clients, seconds, tag):
     cmd = ["java", "-jar", str(compare.LOADGEN), "-P", str(TCP), "-n", str(clients), "-d", str(seconds),
            "--warmup", "5", "--ramp", "40", "-e", "mix", "-o", str(run / f"loadgen-{tag}.json")]
     (run / "commands.txt").open("a").write(" ".join(cmd) + "\n")
-    proc = subprocess.Popen(cmd, stdout=open(run / f"loadgen-{tag}.log", "w"), stderr=subprocess.STDOUT)
+    proc = compare.spawn(cmd, stdout=open(run / f"loadgen-{tag}.log", "w"), stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while metric_sum(metrics_text(), "tutti_participants") != clients:
         if time.time() > deadline or proc.poll() is not None:
@@ -126,7 +126,7 @@ def engine_part(args, run, jar):
                          str(args.pages), str(args.window + 4)]
             if round_ == 1:
                 (run / "commands.txt").open("a").write(" ".join(pages_cmd) + "\n")
-            pages = subprocess.Popen(pages_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            pages = compare.spawn(pages_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             first = pages.stdout.readline()  # "pageload: N pages open"
             time.sleep(2)
             a, b = measure(hub, args.window)

@@ -30,7 +30,7 @@ def start_hub(run, jar, record_dir):
     cmd = ["java", *compare.JVM, "-jar", str(jar), "-B", str(TCP), "-U", str(UDP), "-p", "2",
            "--http-port", str(HTTP), "--state-dir", str(state), "--max-participants", "300",
            "--record-dir", str(record_dir)]
-    hub = subprocess.Popen(cmd, stdout=open(run / "tutti.log", "w"), stderr=subprocess.STDOUT)
+    hub = compare.spawn(cmd, stdout=open(run / "tutti.log", "w"), stderr=subprocess.STDOUT)
     compare.wait_listening(TCP, hub)
     (run / "commands.txt").open("a").write(" ".join(cmd) + "\n")
     return hub, (state / "operator.token").read_text().strip()
