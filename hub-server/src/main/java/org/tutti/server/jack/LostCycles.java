@@ -9,8 +9,10 @@ package org.tutti.server.jack;
  * it, so here the lost periods are run one extra per cycle, and only while a period leaves room for it.
  *
  * <p>Two kinds of loss are told apart. JACK may run a cycle without calling Tutti (it skips a client
- * still busy from the cycle before): JACK's frame time then moved more than a period since the last
- * callback, and exactly those cycles are owed. Or the whole server stalled: its frame time counts only
+ * still busy from the cycle before): JACK's frame time then ran ahead of the callbacks, and exactly those
+ * cycles are owed. The frame time is JACK's current one, not the one of the cycle being called for, so a
+ * callback that starts after the server began its next cycle reads a period ahead, and the next callback
+ * reads the same time again; the two are compared in total, so that callback owes nothing. Or the whole server stalled: its frame time counts only
  * the cycles it ran, so the loss is read from the wall-clock time between callbacks, only for gaps of
  * {@link #LOST_GAP_PERIODS} periods or more, so scheduling jitter and a sound card's clock drift never
  * add up to a debt. Callbacks that then come back to back (a driver that runs its missed cycles itself)
@@ -33,6 +35,11 @@ final class LostCycles {
     private final long maxOwed;
     private long lastCallbackNanos;
     private long lastFrameTime;
+    /** Frames JACK's frame time moved, and callbacks, since the first callback that knew it. */
+    private long framesSeen;
+    private long callbacksSeen;
+    /** How many cycles the frame time has claimed went by without a callback, owed or run already. */
+    private long claimedByFrameTime;
     private long latenessNanos;
     private boolean first = true;
     private long owed;
@@ -69,10 +76,17 @@ final class LostCycles {
         double gap = (double) (nowNanos - lastCallbackNanos) / periodNanos;
         latenessNanos = Math.max(0, nowNanos - lastCallbackNanos - periodNanos);
         lastCallbackNanos = nowNanos;
-        long notCalled = frameTime < 0 || lastFrameTime < 0 ? 0
-                : ((frameTime - lastFrameTime) & FRAME_TIME_MASK) / periodFrames - 1;
+        long notCalled = framesAhead(frameTime);
         lastFrameTime = frameTime;
         long stalled = gap >= LOST_GAP_PERIODS ? Math.round(gap) - 1 : 0;
+        if (notCalled < 0) {
+            // The last callback read a frame time a cycle ahead: take back what is not run yet.
+            long takenBack = Math.min(-notCalled, owed - owedToStalls);
+            owed -= takenBack;
+            lost -= takenBack;
+            claimedByFrameTime -= takenBack;
+            notCalled = 0;
+        }
         if (notCalled > 0 || stalled > 0) {
             long missed = Math.max(notCalled, stalled);
             lost += missed;
@@ -98,6 +112,25 @@ final class LostCycles {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * How many more cycles than callbacks JACK's frame time now claims than it had claimed before: the
+     * cycles JACK ran without calling the hub since the last callback, or less than 0 when the last
+     * callback read a frame time that was ahead of it. 0 when JACK could not say.
+     */
+    private long framesAhead(long frameTime) {
+        if (frameTime < 0 || lastFrameTime < 0) {
+            return 0;
+        }
+        framesSeen += (frameTime - lastFrameTime) & FRAME_TIME_MASK;
+        callbacksSeen++;
+        long claimed = framesSeen / periodFrames - callbacksSeen;
+        long change = claimed - claimedByFrameTime;
+        if (change > 0) {
+            claimedByFrameTime = claimed;
+        }
+        return change;
     }
 
     /**

@@ -58,6 +58,44 @@ class LostCyclesTest {
         assertEquals(3, lost.lost());
     }
 
+    /**
+     * JACK's frame time is the server's current one: a callback that starts after the server began its
+     * next cycle reads that cycle's time, and the callback for that cycle, right after, reads it again.
+     */
+    @Test
+    void aCallbackThatReadsTheNextCyclesFrameTimeOwesNothing() {
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
+        callbacks(lost, 20, 1.0, CHEAP);
+        int extra = 0;
+        for (int late = 0; late < 50; late++) {
+            now += Math.round(1.9 * PERIOD);
+            extra += lost.onCallback(now, (frameTime + 2 * FRAMES) & 0xFFFF_FFFFL, CHEAP); // a cycle ahead
+            now += PERIOD / 10;
+            frameTime = (frameTime + 2 * FRAMES) & 0xFFFF_FFFFL;
+            extra += lost.onCallback(now, frameTime, CHEAP); // the cycle it read, back to back
+            extra += callbacks(lost, 10, 1.0, CHEAP);
+        }
+        assertEquals(0, extra, "no period run for a cycle JACK did call the hub for");
+        assertEquals(0, lost.owed());
+        assertEquals(0, lost.lost());
+    }
+
+    @Test
+    void readingAheadForAWhileOwesAtMostOnceAndARealSkipAfterIsStillOwed() {
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
+        callbacks(lost, 20, 1.0, CHEAP);
+        // From here on every callback reads the next cycle's time; the first looks like a skipped cycle.
+        frameTime = (frameTime + FRAMES) & 0xFFFF_FFFFL;
+        int extra = callbacks(lost, 30, 1.0, CHEAP);
+        assertEquals(1, extra, "one period, as JACK's time cannot yet tell a read ahead from a skip");
+        frameTime = (frameTime - FRAMES) & 0xFFFF_FFFFL; // back in step
+        extra = callbacks(lost, 30, 1.0, CHEAP);
+        frameTime = (frameTime + FRAMES) & 0xFFFF_FFFFL; // ahead again: already paid for
+        extra += callbacks(lost, 30, 1.0, CHEAP);
+        assertEquals(0, extra, "the same read ahead is not paid twice");
+        assertEquals(2, afterSkipped(lost, 2) + callbacks(lost, 10, 1.0, CHEAP), "a real skip is still run again");
+    }
+
     @Test
     void withoutJacksFrameTimeOnlyTheWallClockCounts() {
         LostCycles lost = new LostCycles(PERIOD, FRAMES);
