@@ -138,8 +138,8 @@ final class NioDataPlane implements DataPlane, Runnable {
         slot.lastReceiveNanos = System.nanoTime();
         slot.peer = source;
         if (ExitPacket.isExit(buf, 0, length)) {
+            stats.endedByExit.incrementAndGet(); // before the slot is freed: whoever sees it free sees the count
             end(slot, true);
-            stats.endedByExit.incrementAndGet();
             return;
         }
         try {
