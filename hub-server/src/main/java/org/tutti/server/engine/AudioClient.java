@@ -18,6 +18,20 @@ public interface AudioClient {
      */
     void process(long periodStartNanos, float[][] capture, float[][] playback, int frames);
 
+    /**
+     * Whether there is nothing to do until the client calls the wake-up it was given with
+     * {@link #onWork} (the hub: nobody connected, nothing copying audio out). A server with a clock of
+     * its own may then stop calling and sleep; one driven by a sound card or JACK goes on calling.
+     * Asked on the server's thread between periods.
+     */
+    default boolean idle() {
+        return false;
+    }
+
+    /** The server's wake-up, which the client runs (on any thread) whenever it has work again. */
+    default void onWork(Runnable wake) {
+    }
+
     /** The server stopped; no more {@link #process} calls follow. */
     void shutdown();
 }

@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_CATCH_UP_SECONDS} does it skip ahead, counting the skipped periods; the jitter buffers
  * keep time through that long ({@link org.tutti.server.jitter.JitterBuffer#COAST_SECONDS}), so neither
  * leaves more than the one gap.
+ *
+ * <p>While the client is {@link AudioClient#idle idle} (a hub with nobody connected) the thread sleeps
+ * instead of ticking, as hubs sit empty most of the week on cloud VMs that bill for CPU; the client's
+ * wake-up unparks it and the clock starts again from that moment, so the sleep counts as neither late
+ * nor skipped periods, and the first joiner's first period runs at once.
  */
 public final class EmbeddedClockServer implements AudioServer {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClockServer.class);
@@ -98,6 +103,8 @@ public final class EmbeddedClockServer implements AudioServer {
                 LOG.info("engine thread: SCHED_FIFO priority {}", realtimePriority);
             }
         }
+        Thread engineThread = Thread.currentThread();
+        client.onWork(() -> LockSupport.unpark(engineThread));
         long maxBehind = (long) Math.ceil(MAX_CATCH_UP_SECONDS * 1e9 / format.periodNanos());
         long start = System.nanoTime();
         long n = 0;
@@ -120,6 +127,11 @@ public final class EmbeddedClockServer implements AudioServer {
                 client.process(deadline, capture, playback, frames);
                 timings.record(begin - deadline, System.nanoTime() - begin);
                 n++;
+                if (client.idle()) {
+                    sleepWhileIdle(client);
+                    start = System.nanoTime();
+                    n = 0;
+                }
             }
         } catch (RuntimeException | Error e) {
             LOG.error("audio engine thread failed; the hub stops mixing", e);
@@ -127,6 +139,14 @@ public final class EmbeddedClockServer implements AudioServer {
         } finally {
             client.shutdown();
         }
+    }
+
+    private void sleepWhileIdle(AudioClient client) {
+        timings.idle(true);
+        while (running && client.idle()) {
+            LockSupport.park(this); // the wake-up's unpark may come first: park then returns at once
+        }
+        timings.idle(false);
     }
 
     private void waitUntil(long deadline) {

@@ -19,6 +19,7 @@ public final class HubEngine implements AudioClient {
     private volatile EngineSnapshot snapshot;
     private volatile PortBridge bridge = PortBridge.NONE;
     private volatile Runnable periodStart = () -> { };
+    private volatile Runnable wake = () -> { };
     private volatile long appliedGeneration;
     private volatile boolean running;
     private long period;
@@ -43,9 +44,10 @@ public final class HubEngine implements AudioClient {
         this.periodStart = task;
     }
 
-    /** Replaces what the next period processes (control plane). */
+    /** Replaces what the next period processes (control plane), waking a server that slept while idle. */
     public void publish(EngineSnapshot next) {
         snapshot = next;
+        wake.run();
     }
 
     public EngineSnapshot snapshot() {
@@ -72,6 +74,23 @@ public final class HubEngine implements AudioClient {
 
     public SlotLayout layout() {
         return layout;
+    }
+
+    /**
+     * Nobody to mix for and nothing copying audio out, in the snapshot the last period applied: until
+     * the next {@link #publish} every period would read nothing and send nothing. The applied one, so
+     * that the control plane, which waits for a removed participant's generation to be applied before
+     * reusing its buffers, is never left waiting on a sleeping engine.
+     */
+    @Override
+    public boolean idle() {
+        EngineSnapshot current = snapshot;
+        return current.generation() == appliedGeneration && current.streams().length == 0 && current.tap() == null;
+    }
+
+    @Override
+    public void onWork(Runnable wakeUp) {
+        this.wake = wakeUp;
     }
 
     @Override

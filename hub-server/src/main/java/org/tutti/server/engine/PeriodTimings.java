@@ -17,6 +17,9 @@ public final class PeriodTimings {
     private volatile long lastProcessingNanos;
     private volatile long maxLatenessNanos;
     private volatile boolean realtime;
+    private volatile boolean idle;
+    private volatile long idleSince;
+    private volatile long idleNanos;
     private double latenessSumSeconds;
     private double processingSumSeconds;
     private final long lateThresholdNanos;
@@ -42,6 +45,28 @@ public final class PeriodTimings {
             seconds[i] = BOUNDS[i] / 1e9;
         }
         return seconds;
+    }
+
+    /** The engine stopped ticking because nobody is connected, or started again (audio thread). */
+    public void idle(boolean sleeping) {
+        long now = System.nanoTime();
+        if (sleeping) {
+            idleSince = now;
+        } else if (idle) {
+            idleNanos += now - idleSince;
+        }
+        idle = sleeping;
+    }
+
+    /** Whether the engine sleeps now for want of anyone to mix for. */
+    public boolean idle() {
+        return idle;
+    }
+
+    /** Seconds the engine has slept for want of anyone to mix for, the current sleep included. */
+    public double idleSeconds() {
+        long sleeping = idle ? System.nanoTime() - idleSince : 0;
+        return (idleNanos + sleeping) / 1e9;
     }
 
     public void record(long latenessNanos, long processingNanos) {

@@ -64,6 +64,11 @@ public final class HubMetrics implements AutoCloseable {
                 .description("1 if the embedded clock's engine thread got SCHED_FIFO;"
                         + " always 0 on JACK, whose own thread runs the engine")
                 .register(registry);
+        Gauge.builder("tutti.engine.idle", timings, t -> t.idle() ? 1 : 0)
+                .description("1 while the embedded clock sleeps because nobody is connected (no periods run then)")
+                .register(registry);
+        FunctionCounter.builder("tutti.engine.idle.seconds", timings, PeriodTimings::idleSeconds)
+                .description("Time the embedded clock slept because nobody was connected").register(registry);
         FunctionCounter.builder("tutti.engine.late.periods", timings, PeriodTimings::latePeriods)
                 .description("Periods that started more than half a period after their deadline").register(registry);
         FunctionCounter.builder("tutti.engine.skipped.periods", timings, PeriodTimings::skippedPeriods)

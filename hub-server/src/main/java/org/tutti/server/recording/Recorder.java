@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -87,7 +88,7 @@ public final class Recorder implements PeriodTapSource, SessionListener, AutoClo
         this.mixes = sessions.mixes();
         this.defaultMix = defaultMix;
         writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        writer.scheduleWithFixedDelay(this::tick, DRAIN_MILLIS, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        writer.setRemoveOnCancelPolicy(true);
     }
 
     public Path directory() {
@@ -123,6 +124,7 @@ public final class Recorder implements PeriodTapSource, SessionListener, AutoClo
         Take take = new Take(folder.getFileName().toString(), folder, sampleRate, frames, ringPeriods, description);
         mixes.recordingFollowsMaster(choice == MixChoice.AUTO);
         current = take;
+        new Drain(take).schedule(); // only while a take runs: an idle hub's threads sleep
         takes.increment();
         sessions.publishSnapshot();
         LOG.info("recording take {} into {} (mix: {})", take.name(), folder, description);
@@ -212,10 +214,32 @@ public final class Recorder implements PeriodTapSource, SessionListener, AutoClo
         return droppedFrames.sum();
     }
 
-    /** Writer thread, every {@link #DRAIN_MILLIS} ms. */
-    private void tick() {
-        Take take = current;
-        if (take == null || take.finished()) {
+    /** Drains one take every {@link #DRAIN_MILLIS} ms until its files are finished, then stops. */
+    private final class Drain implements Runnable {
+        private final Take take;
+        private volatile ScheduledFuture<?> future;
+
+        Drain(Take take) {
+            this.take = take;
+        }
+
+        void schedule() {
+            future = writer.scheduleWithFixedDelay(this, DRAIN_MILLIS, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void run() {
+            tick(take);
+            ScheduledFuture<?> scheduled = future;
+            if (take.finished() && scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+    }
+
+    /** Writer thread, every {@link #DRAIN_MILLIS} ms while the take is not finished. */
+    private void tick(Take take) {
+        if (take.finished()) {
             return;
         }
         try {

@@ -128,8 +128,18 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     public void start() {
-        ticker = sessions.conductor().scheduleAtFixedRate(this::tick, METER_PERIOD_MILLIS, METER_PERIOD_MILLIS,
-                TimeUnit.MILLISECONDS);
+        // Ticks only while a page is open (join, leave): an idle hub's threads sleep.
+    }
+
+    /** Conductor thread. */
+    private void tickWhilePagesAreOpen() {
+        if (pages.isEmpty() && ticker != null) {
+            ticker.cancel(false);
+            ticker = null;
+        } else if (!pages.isEmpty() && ticker == null) {
+            ticker = sessions.conductor().scheduleAtFixedRate(this::tick, METER_PERIOD_MILLIS, METER_PERIOD_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /** A page that showed a valid token (conductor thread). False if there are too many. */
@@ -140,7 +150,11 @@ public final class LiveFeed implements AutoCloseable {
         }
         Page page = new Page(channel, who);
         pages.add(page);
-        channel.closeFuture().addListener(f -> sessions.conductor().execute(() -> pages.remove(page)));
+        tickWhilePagesAreOpen();
+        channel.closeFuture().addListener(f -> sessions.conductor().execute(() -> {
+            pages.remove(page);
+            tickWhilePagesAreOpen();
+        }));
         Map<String, Object> hello = new LinkedHashMap<>();
         hello.put("type", "hello");
         hello.put("role", who.operator() ? "operator" : "participant");
@@ -329,6 +343,9 @@ public final class LiveFeed implements AutoCloseable {
             ticker.cancel(false);
         }
         sessions.conductor().execute(() -> {
+            if (ticker != null) {
+                ticker.cancel(false);
+            }
             for (Page page : List.copyOf(pages)) {
                 page.channel().writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
                 page.channel().close();

@@ -89,9 +89,16 @@ class MetricsTest {
                     "tutti_api_requests_total")) {
                 assertTrue(text.contains(series), series + " missing");
             }
-            Matcher count = Pattern.compile("^tutti_engine_period_processing_seconds_count (\\S+)$", Pattern.MULTILINE)
-                    .matcher(text);
-            assertTrue(count.find() && Double.parseDouble(count.group(1)) > 10, "the engine is ticking");
+            assertTrue(text.contains("tutti_engine_idle 1.0"), "the engine sleeps with nobody connected");
+            try (FakeClient client = hub.join("ticker")) {
+                Thread.sleep(200);
+                String streaming = scrape(hub);
+                assertTrue(streaming.contains("tutti_engine_idle 0.0"), "awake while someone is connected");
+                Matcher count = Pattern.compile("^tutti_engine_period_processing_seconds_count (\\S+)$",
+                        Pattern.MULTILINE).matcher(streaming);
+                assertTrue(count.find() && Double.parseDouble(count.group(1)) > 10, "the engine is ticking");
+                assertTrue(streaming.contains("tutti_engine_idle_seconds_total"), "idle time is counted");
+            }
         }
     }
 
