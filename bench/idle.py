@@ -14,7 +14,7 @@ docs/benchmarks.md. Loopback only.
 
   bench/idle.py [--settle 20] [--seconds 20] [--trials 30] [--publish]
 """
-import argparse, os, socket, statistics, struct, subprocess, sys, threading, time
+import argparse, os, select, socket, statistics, struct, subprocess, sys, threading, time
 from pathlib import Path
 
 import compare
@@ -51,7 +51,7 @@ def handshake(name):
 
 
 def first_answer(name, seconds=2.0):
-    """Seconds from this client's first datagram to the hub's first one back."""
+    """Seconds from this client's first datagram to the hub's first one back (waits in select, never spins)."""
     udp, port = handshake(name)
     udp.setblocking(False)
     hub = ("127.0.0.1", port)
@@ -59,17 +59,13 @@ def first_answer(name, seconds=2.0):
     answered = None
     seq = 0
     while answered is None and time.perf_counter() - start < seconds:
-        due = start + seq * PERIOD
-        while time.perf_counter() < due:
-            try:
-                udp.recv(2048)
-                answered = time.perf_counter()
-                break
-            except BlockingIOError:
-                pass
-        if answered is None:
-            udp.sendto(packet(seq), hub)
-            seq += 1
+        udp.sendto(packet(seq), hub)
+        seq += 1
+        wait = start + seq * PERIOD - time.perf_counter()
+        if select.select([udp], [], [], max(0.0, wait))[0]:
+            answered = time.perf_counter()
+        else:
+            time.sleep(max(0.0, start + seq * PERIOD - time.perf_counter()))
     udp.sendto(EXIT, hub)
     udp.sendto(EXIT, hub)
     udp.close()
