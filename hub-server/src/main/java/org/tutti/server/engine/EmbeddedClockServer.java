@@ -144,6 +144,7 @@ public final class EmbeddedClockServer implements AudioServer {
     private void sleepWhileIdle(AudioClient client) {
         timings.idle(true);
         while (running && client.idle()) {
+            Thread.interrupted(); // nothing interrupts this thread (stop() clears running), but a set flag would make park spin
             LockSupport.park(this); // the wake-up's unpark may come first: park then returns at once
         }
         timings.idle(false);

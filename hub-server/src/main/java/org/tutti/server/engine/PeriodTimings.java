@@ -20,6 +20,8 @@ public final class PeriodTimings {
     private volatile boolean idle;
     private volatile long idleSince;
     private volatile long idleNanos;
+    /** Odd while the engine changes the three fields above, so that a reader never mixes two states. */
+    private volatile long idleVersion;
     private double latenessSumSeconds;
     private double processingSumSeconds;
     private final long lateThresholdNanos;
@@ -47,8 +49,9 @@ public final class PeriodTimings {
         return seconds;
     }
 
-    /** The engine stopped ticking because nobody is connected, or started again (audio thread). */
+    /** The engine stopped ticking because nobody is connected, or started again (audio thread only). */
     public void idle(boolean sleeping) {
+        idleVersion++;
         long now = System.nanoTime();
         if (sleeping) {
             idleSince = now;
@@ -56,6 +59,7 @@ public final class PeriodTimings {
             idleNanos += now - idleSince;
         }
         idle = sleeping;
+        idleVersion++;
     }
 
     /** Whether the engine sleeps now for want of anyone to mix for. */
@@ -63,10 +67,20 @@ public final class PeriodTimings {
         return idle;
     }
 
-    /** Seconds the engine has slept for want of anyone to mix for, the current sleep included. */
+    /** Seconds the engine has slept for want of anyone to mix for, the current sleep included (any thread). */
     public double idleSeconds() {
-        long sleeping = idle ? System.nanoTime() - idleSince : 0;
-        return (idleNanos + sleeping) / 1e9;
+        while (true) {
+            long version = idleVersion;
+            if ((version & 1) == 0) {
+                boolean sleeping = idle;
+                long since = idleSince;
+                long total = idleNanos;
+                if (version == idleVersion) {
+                    return (total + (sleeping ? System.nanoTime() - since : 0)) / 1e9;
+                }
+            }
+            Thread.onSpinWait(); // the engine is between two writes: a few nanoseconds
+        }
     }
 
     public void record(long latenessNanos, long processingNanos) {

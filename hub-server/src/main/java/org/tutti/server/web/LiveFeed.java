@@ -345,6 +345,7 @@ public final class LiveFeed implements AutoCloseable {
         sessions.conductor().execute(() -> {
             if (ticker != null) {
                 ticker.cancel(false);
+                ticker = null;
             }
             for (Page page : List.copyOf(pages)) {
                 page.channel().writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));

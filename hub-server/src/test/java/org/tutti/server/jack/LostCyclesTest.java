@@ -96,6 +96,60 @@ class LostCyclesTest {
         assertEquals(2, afterSkipped(lost, 2) + callbacks(lost, 10, 1.0, CHEAP), "a real skip is still run again");
     }
 
+    /** A callback {@code gapPeriods} after the last that reads JACK's frame time one cycle ahead of its own. */
+    private int readingAhead(LostCycles lost, double gapPeriods) {
+        now += Math.round(gapPeriods * PERIOD);
+        return lost.onCallback(now, (frameTime + 2 * FRAMES) & 0xFFFF_FFFFL, CHEAP);
+    }
+
+    /** The callback for the cycle the one before read ahead into, {@code gapPeriods} after it. */
+    private int itsOwnCycle(LostCycles lost, double gapPeriods) {
+        now += Math.round(gapPeriods * PERIOD);
+        frameTime = (frameTime + 2 * FRAMES) & 0xFFFF_FFFFL;
+        return lost.onCallback(now, frameTime, CHEAP);
+    }
+
+    @Test
+    void aReadAheadWhileAStallIsBeingRunAgainCancelsNothingOfTheStall() {
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
+        int extra = callbacks(lost, 20, 1.0, CHEAP);
+        extra += callbacks(lost, 1, 6.0, CHEAP); // the whole server stalled: 5 periods lost
+        extra += callbacks(lost, 1, 1.0, CHEAP); // the first is run
+        extra += readingAhead(lost, 1.9);
+        extra += itsOwnCycle(lost, 0.1); // back to back, but no catch-up of the driver's: its frame time stood
+        extra += callbacks(lost, 20, 1.0, CHEAP);
+        assertEquals(5, extra, "each period the stall took, run once");
+        assertEquals(5, lost.lost());
+    }
+
+    @Test
+    void aReadAheadThatEndsAStallOwesTheStallOnly() {
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
+        callbacks(lost, 20, 1.0, CHEAP);
+        // The server ran nothing for two periods, then the next cycle; the hub's callback for it came late,
+        // after the server began the one after, and read that one's time.
+        now += Math.round(4.05 * PERIOD);
+        frameTime = (frameTime + FRAMES) & 0xFFFF_FFFFL;
+        int extra = lost.onCallback(now, (frameTime + FRAMES) & 0xFFFF_FFFFL, CHEAP);
+        now += Math.round(0.1 * PERIOD);
+        frameTime = (frameTime + FRAMES) & 0xFFFF_FFFFL;
+        extra += lost.onCallback(now, frameTime, CHEAP);
+        extra += callbacks(lost, 20, 1.0, CHEAP);
+        assertEquals(2, extra, "the two periods the server did not run");
+    }
+
+    @Test
+    void aFirstCallbackThatReadAheadDoesNotHideALaterSkip() {
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
+        frameTime = (frameTime + FRAMES) & 0xFFFF_FFFFL;
+        lost.onCallback(now, (frameTime + FRAMES) & 0xFFFF_FFFFL, CHEAP); // attaching the thread made it late
+        now += Math.round(0.1 * PERIOD);
+        frameTime = (frameTime + FRAMES) & 0xFFFF_FFFFL;
+        int extra = lost.onCallback(now, frameTime, CHEAP) + callbacks(lost, 20, 1.0, CHEAP);
+        assertEquals(0, extra);
+        assertEquals(1, afterSkipped(lost, 1) + callbacks(lost, 5, 1.0, CHEAP), "the skip is run again");
+    }
+
     @Test
     void withoutJacksFrameTimeOnlyTheWallClockCounts() {
         LostCycles lost = new LostCycles(PERIOD, FRAMES);
