@@ -12,11 +12,15 @@
 2. Phone: the same hub with --choir participants; one singer's page in Debian's Chromium at
    360x740 with the CPU slowed 4x, and again unslowed (--throttles; PhoneFrameTimeBench through
    Selenium): frame intervals, main-thread busy share, long tasks.
+   With --browser-cpu N the browser (and the Maven run that drives it) has CPU N to itself and the
+   hub and load generator share the others, as a phone has its own CPU: the phone's figures are
+   then the page's, not those of a machine the hub and 200 simulated clients also load. With
+   --phone-only, part 1 is left out and the table goes between the "phone" markers instead.
 Writes bench/out/pages-<time>/results.md and puts it into docs/benchmarks.md between its markers
 (--no-publish: don't). Loopback only; the load generator and the pages run on the same machine.
 
   bench/pages.py [--clients 128] [--pages 50] [--window 30] [--rounds 2] [--choir 200] [--throttles 4,1]
-                 [--no-publish]
+                 [--browser-cpu N] [--phone-only] [--no-publish]
 """
 import argparse, json, os, re, shutil, subprocess, sys, time, urllib.request
 from pathlib import Path
@@ -28,6 +32,18 @@ from churn import metrics_text, metric_sum, loadavg  # noqa: E402
 
 ROOT = compare.ROOT
 TCP, UDP, HTTP = compare.TCP, compare.UDP, compare.HTTP
+# With --browser-cpu: taskset prefixes for the hub side and for the browser side; empty otherwise.
+HUB_SIDE, BROWSER_SIDE = [], []
+
+
+def pin(browser_cpu):
+    """Gives the browser CPU `browser_cpu` and the hub and load generator every other one."""
+    others = sorted(os.sched_getaffinity(0) - {browser_cpu})
+    if browser_cpu not in os.sched_getaffinity(0) or not others:
+        sys.exit(f"--browser-cpu {browser_cpu}: this machine has CPUs {sorted(os.sched_getaffinity(0))}; the browser"
+                 " needs one of them and the hub at least one other")
+    HUB_SIDE[:] = ["taskset", "-c", ",".join(map(str, others))]
+    BROWSER_SIDE[:] = ["taskset", "-c", str(browser_cpu)]
 
 
 def sample(hub):
@@ -62,7 +78,7 @@ def window(a, b, name, pages, page_line=""):
 
 def start_hub(run, jar, tag):
     state = run / f"state-{tag}"
-    cmd = ["java", *compare.JVM, "-jar", str(jar), "-B", str(TCP), "-U", str(UDP), "-p", "2",
+    cmd = [*HUB_SIDE, "java", *compare.JVM, "-jar", str(jar), "-B", str(TCP), "-U", str(UDP), "-p", "2",
            "--http-port", str(HTTP), "--state-dir", str(state), "--max-participants", "300"]
     hub = compare.spawn(cmd, stdout=open(run / f"tutti-{tag}.log", "w"), stderr=subprocess.STDOUT)
     compare.wait_listening(TCP, hub)
@@ -72,7 +88,7 @@ def start_hub(run, jar, tag):
 
 def start_loadgen(run, clients, seconds, tag):
     """Starts the load generator and returns once the hub has every client streaming, plus 5 s."""
-    cmd = ["java", "-jar", str(compare.LOADGEN), "-P", str(TCP), "-n", str(clients), "-d", str(seconds),
+    cmd = [*HUB_SIDE, "java", "-jar", str(compare.LOADGEN), "-P", str(TCP), "-n", str(clients), "-d", str(seconds),
            "--warmup", "5", "--ramp", "40", "-e", "mix", "-o", str(run / f"loadgen-{tag}.json")]
     (run / "commands.txt").open("a").write(" ".join(cmd) + "\n")
     proc = compare.spawn(cmd, stdout=open(run / f"loadgen-{tag}.log", "w"), stderr=subprocess.STDOUT)
@@ -157,7 +173,8 @@ def phone_part(args, run, jar):
         loadgen = start_loadgen(run, args.choir, len(throttles) * (args.phone_seconds + 90) + 30, "phone")
         table = []
         for throttle in throttles:
-            cmd = ["mvn", "-B", "-q", "-pl", "hub-server", "-am", "verify", "-Ppages", "-Dtest=PhoneFrameTimeBench",
+            cmd = [*BROWSER_SIDE, "mvn", "-B", "-q", "-pl", "hub-server", "-am", "verify", "-Ppages",
+                   "-Dtest=PhoneFrameTimeBench",
                    "-Dsurefire.failIfNoSpecifiedTests=false", f"-Dtutti.bench.url=http://127.0.0.1:{HTTP}",
                    f"-Dtutti.bench.token={token}", "-Dtutti.bench.participant=lg000",
                    f"-Dtutti.bench.seconds={args.phone_seconds}", f"-Dtutti.bench.throttle={throttle}"]
@@ -215,20 +232,40 @@ def main():
     parser.add_argument("--throttles", default="4,1", help="the phone's CPU slowdowns to measure the page at")
     parser.add_argument("--choir", type=int, default=200)
     parser.add_argument("--phone-seconds", type=int, default=20)
+    parser.add_argument("--browser-cpu", type=int, help="the CPU the browser has to itself (the hub gets the others)")
+    parser.add_argument("--phone-only", action="store_true", help="the phone part only")
     parser.add_argument("--no-publish", action="store_true")
     args = parser.parse_args()
+    if args.browser_cpu is not None:
+        pin(args.browser_cpu)
     started = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())
     run = ROOT / "bench/out" / time.strftime("pages-%Y%m%d-%H%M%S")
     run.mkdir(parents=True)
     jar = run / "tutti.jar"  # a copy: the phone part rebuilds target/ while a hub runs
     shutil.copy(compare.TUTTI, jar)
-    rows = engine_part(args, run, jar)
-    phone = phone_part(args, run, jar)
-    block = report(rows, phone, args, started)
+    if args.phone_only:
+        phone = phone_part(args, run, jar)
+        block = phone_report(phone, args, started)
+    else:
+        rows = engine_part(args, run, jar)
+        phone = phone_part(args, run, jar)
+        block = report(rows, phone, args, started)
     (run / "results.md").write_text(block + "\n")
     print(block)
     if not args.no_publish:
-        publish(block)
+        if args.phone_only:
+            publish(block, marker="phone", heading="")
+        else:
+            publish(block)
+
+
+def phone_report(phone, args, started):
+    where = (f"the browser on CPU {args.browser_cpu} by itself, the hub and the load generator on the others"
+             if args.browser_cpu is not None else "hub, load generator and browser on the same machine")
+    return (f"Run of {started}, `bench/pages.sh --phone-only --choir {args.choir} --throttles {args.throttles}"
+            + (f" --browser-cpu {args.browser_cpu}" if args.browser_cpu is not None else "")
+            + f"`, {os.cpu_count()} CPUs, {where} (1-minute load average after: {loadavg()[0]}).\n\n"
+            + "A singer's page (`PhoneFrameTimeBench`), every other participant's meter moving:\n\n" + phone)
 
 
 if __name__ == "__main__":
