@@ -58,6 +58,23 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
+def thread_times(pid):
+    """Per thread name of `pid` (threads of one name summed): seconds on a CPU and seconds runnable but
+    waiting for one, from /proc/<pid>/task/*/schedstat. The waiting time is what starvation looks like:
+    a thread that had work and no CPU."""
+    times = {}
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            name = (task / "comm").read_text().strip()
+            on_cpu, waiting = (int(x) for x in (task / "schedstat").read_text().split()[:2])
+        except (OSError, ValueError):
+            continue  # the thread ended meanwhile
+        total = times.setdefault(name, [0.0, 0.0])
+        total[0] += on_cpu / 1e9
+        total[1] += waiting / 1e9
+    return times
+
+
 def rss_mib(pid):
     """Resident memory as PSS: ZGC maps its heap three times, which VmRSS counts three times."""
     for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):

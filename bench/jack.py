@@ -12,6 +12,10 @@ what the clients saw (gaps, round trip), measured as bench/compare.py measures (
 
   bench/jack.sh [--counts 32,64,128] [--seconds 20] [--jfr 64] [--no-publish]
 
+Each row also writes threads.md: every hub and jackd thread's time on a CPU and time runnable but
+waiting for one (/proc schedstat), so that a starved thread (the network thread behind kernel drops, a
+late JACK process thread) shows up by name.
+
 --jfr N records a Java Flight Recorder profile of the hub in JACK mode at N and prints where its
 process thread spends its time (bench/out/<stamp>/jack-N/profile.txt). Loopback only; run it on a
 quiet machine (every figure is CPU time).
@@ -26,13 +30,41 @@ from pages import publish  # noqa: E402
 
 ROOT = compare.ROOT
 COLUMNS = ["engine", "n", "connected", "cpu_pct", "jackd_cpu_pct", "xruns", "late_periods", "kernel_drops",
-           "gaps_per_s", "rtt_p50_ms", "loadgen_cpu_pct"]
+           "net_wait_pct", "gaps_per_s", "rtt_p50_ms", "loadgen_cpu_pct"]
 
 
-def beside(jackd):
-    """What the row gets besides the hub's figures: jackd's CPU and xruns over the same window."""
-    return lambda: {"jackd_cpu_s": compare.cpu_seconds(jackd.proc.pid) if jackd.alive() else float("nan"),
-                    "xruns": jackd.xruns(), "window_s": time.time()}
+def beside(jackd, hubs):
+    """What the row gets besides the hub's figures: jackd's CPU and xruns over the same window, and each hub
+    and jackd thread's time on a CPU and time waiting for one ("t|process|thread|cpu" and "...|wait")."""
+    def sample():
+        figures = {"jackd_cpu_s": compare.cpu_seconds(jackd.proc.pid) if jackd.alive() else float("nan"),
+                   "xruns": jackd.xruns(), "window_s": time.time()}
+        for process, pid in (("hub", hubs[-1].procs[0].pid if hubs else None),
+                             ("jackd", jackd.proc.pid if jackd.alive() else None)):
+            if pid is None:
+                continue
+            for thread, (on_cpu, waiting) in compare.thread_times(pid).items():
+                figures[f"t|{process}|{thread}|cpu"] = on_cpu
+                figures[f"t|{process}|{thread}|wait"] = waiting
+        return figures
+    return sample
+
+
+def thread_table(row, into):
+    """The row's per-thread CPU and waiting shares of the window (% of one core), busiest first."""
+    window = row["window_s"]
+    threads = {}
+    for key in [k for k in row if k.startswith("t|")]:
+        _, process, thread, what = key.split("|")
+        threads.setdefault((process, thread), {})[what] = 100 * row.pop(key) / window
+    lines = [f"{row['engine']} at {row['n']}: threads of the hub and jackd over the {window:.1f} s window",
+             "| process | thread | on a CPU, % of one core | runnable but waiting, % |", "|---|---|---|---|"]
+    for (process, thread), share in sorted(threads.items(), key=lambda t: -t[1].get("cpu", 0)):
+        if share.get("cpu", 0) >= 0.5 or share.get("wait", 0) >= 0.5:
+            lines.append(f"| {process} | {thread} | {share.get('cpu', 0):.1f} | {share.get('wait', 0):.1f} |")
+    into.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines), flush=True)
+    return threads
 
 
 def run_row(engine, n, args, out, jackd, env):
@@ -46,15 +78,22 @@ def run_row(engine, n, args, out, jackd, env):
         time.sleep(1)
         if thru.poll() is not None:
             raise RuntimeError(f"jack_thru ended at once ({thru.returncode}): no xrun baseline")
+    hubs = []
+
+    def make_hub(run):
+        hubs.append(compare.Hub("tutti", run, tutti_options=options, jvm_options=jvm))
+        return hubs[-1]
     try:
-        row = compare.run_one(engine, n, args.seconds, out,
-                              make_hub=lambda run: compare.Hub("tutti", run, tutti_options=options, jvm_options=jvm),
-                              beside=beside(jackd))
+        row = compare.run_one(engine, n, args.seconds, out, make_hub=make_hub, beside=beside(jackd, hubs))
     finally:
         if thru:
             thru.send_signal(signal.SIGTERM)
             thru.wait(10)
     row["engine"] = engine
+    threads = thread_table(row, out / f"{engine}-{n}" / "threads.md")
+    # The network thread starving is what kernel drops come from: its waiting share is in the table.
+    row["net_wait_pct"] = round(sum(s.get("wait", 0) for (p, t), s in threads.items()
+                                    if p == "hub" and t.startswith("tutti-net")), 1)
     row["jackd_cpu_pct"] = round(100 * row.pop("jackd_cpu_s") / row.pop("window_s"), 1)
     return row
 
@@ -86,7 +125,8 @@ def profile(jfr, into):
 
 def table(rows):
     lines = ["| engine | N | streaming | hub CPU % | jackd CPU % | JACK xruns | late periods | kernel drops "
-             "| gaps/s (all clients) | RTT p50 ms | load generator CPU % |", "|" + "---|" * 11]
+             "| network thread waiting for a CPU, % | gaps/s (all clients) | RTT p50 ms | load generator CPU % |",
+             "|" + "---|" * 12]
     for r in rows:
         lines.append("| " + " | ".join(str(r.get(c, "")) for c in COLUMNS) + " |")
     lines += ["", "| N | hub CPU, jack / embedded (target ≤ 1.2) | xruns, jack − jack_thru (target ≤ 0 at 64, 128) "
