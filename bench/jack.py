@@ -29,8 +29,8 @@ from churn import JackServer  # noqa: E402
 from pages import publish  # noqa: E402
 
 ROOT = compare.ROOT
-COLUMNS = ["engine", "n", "connected", "cpu_pct", "jackd_cpu_pct", "xruns", "late_periods", "kernel_drops",
-           "net_wait_pct", "gaps_per_s", "rtt_p50_ms", "loadgen_cpu_pct"]
+COLUMNS = ["engine", "n", "connected", "cpu_pct", "jackd_cpu_pct", "xruns", "late_periods", "recovered_periods",
+           "skipped_periods", "kernel_drops", "net_wait_pct", "gaps_per_s", "rtt_p50_ms", "loadgen_cpu_pct"]
 
 
 def beside(jackd, hubs):
@@ -38,7 +38,11 @@ def beside(jackd, hubs):
     and jackd thread's time on a CPU and time waiting for one ("t|process|thread|cpu" and "...|wait")."""
     def sample():
         figures = {"jackd_cpu_s": compare.cpu_seconds(jackd.proc.pid) if jackd.alive() else float("nan"),
-                   "xruns": jackd.xruns(), "window_s": time.time()}
+                   "xruns": jackd.xruns(), "window_s": time.time(),
+                   # Periods a stall took that were run again, and those given up on: every client misses
+                   # a packet for each one given up on.
+                   "recovered_periods": compare.metric("tutti_engine_recovered_periods_total"),
+                   "skipped_periods": compare.metric("tutti_engine_skipped_periods_total")}
         for process, pid in (("hub", hubs[-1].procs[0].pid if hubs else None),
                              ("jackd", jackd.proc.pid if jackd.alive() else None)):
             if pid is None:
@@ -124,9 +128,9 @@ def profile(jfr, into):
 
 
 def table(rows):
-    lines = ["| engine | N | streaming | hub CPU % | jackd CPU % | JACK xruns | late periods | kernel drops "
-             "| network thread waiting for a CPU, % | gaps/s (all clients) | RTT p50 ms | load generator CPU % |",
-             "|" + "---|" * 12]
+    lines = ["| engine | N | streaming | hub CPU % | jackd CPU % | JACK xruns | late periods | periods run again "
+             "| periods given up | kernel drops | network thread waiting for a CPU, % | gaps/s (all clients) "
+             "| RTT p50 ms | load generator CPU % |", "|" + "---|" * 14]
     for r in rows:
         lines.append("| " + " | ".join(str(r.get(c, "")) for c in COLUMNS) + " |")
     lines += ["", "| N | hub CPU, jack / embedded (target ≤ 1.2) | xruns, jack − jack_thru (target ≤ 0 at 64, 128) "
