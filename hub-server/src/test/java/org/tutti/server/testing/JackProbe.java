@@ -245,8 +245,26 @@ public final class JackProbe implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Closes the probe's JACK client, or fails within {@value #CLOSE_SECONDS} s with the server's log when
+     * libjack does not return (a wedged JACK server once held a close for the whole 180 s test timeout and
+     * left nothing to tell why).
+     */
     @Override
     public void close() {
-        client.close();
+        Thread closing = new Thread(client::close, "jack-probe-close");
+        closing.setDaemon(true);
+        closing.start();
+        try {
+            closing.join(CLOSE_SECONDS * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closing.isAlive()) {
+            throw new AssertionError("the JACK server did not let the probe close within " + CLOSE_SECONDS
+                    + " s; its log ends:\n" + server.logTail(40));
+        }
     }
+
+    private static final int CLOSE_SECONDS = 10;
 }

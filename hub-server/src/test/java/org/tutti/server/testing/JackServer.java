@@ -140,6 +140,12 @@ public final class JackServer {
         return out.lines().toList();
     }
 
+    /** The last {@code lines} lines of the server's log: what a failure shows of the server. */
+    public String logTail(int lines) {
+        List<String> all = log().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
     public String log() {
         try {
             return Files.readString(log);

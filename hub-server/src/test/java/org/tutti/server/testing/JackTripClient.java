@@ -74,7 +74,7 @@ public final class JackTripClient implements AutoCloseable {
             JackServer.sleep(50);
         }
         throw new AssertionError(JackTripVersion.current() + " " + jackName + " did not connect within " + timeoutMillis
-                + " ms:\n" + log());
+                + " ms:\n" + log() + "\nthe JACK server's log ends:\n" + server.logTail(40));
     }
 
     /** Waits until the client's JACK ports exist (they appear right after the handshake). */
