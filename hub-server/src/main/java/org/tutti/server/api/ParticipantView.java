@@ -60,6 +60,7 @@ final class ParticipantView {
             stats.put("outOfOrder", jitter.outOfOrder());
             stats.put("duplicates", jitter.duplicates());
             stats.put("recovered", jitter.recovered());
+            stats.put("recoveredLate", jitter.recoveredLate());
             stats.put("underruns", jitter.underruns());
             stats.put("overruns", jitter.overruns());
             stats.put("arrivalStalls", jitter.arrivalStalls());

@@ -175,6 +175,11 @@ public final class JitterBuffer {
                     return Offer.LATE;
                 }
             } else {
+                // Its slot still holds an older packet (or none): the packet itself never came, and its copy
+                // is too late to fill the hole. (Holding this index: it came; a newer one: long past.)
+                if (index >= read - capacity && (long) SLOT_INDEX.getAcquire(slotIndex, (int) (index & mask)) < index) {
+                    stats.recoveredLate++;
+                }
                 return Offer.LATE;
             }
         }

@@ -11,6 +11,7 @@ public final class JitterStats {
     volatile long late;
     volatile long outOfOrder;
     volatile long recovered;
+    volatile long recoveredLate;
     volatile long resyncs;
     volatile long droppedAhead;
     volatile long arrivalStalls;
@@ -49,6 +50,14 @@ public final class JitterStats {
     /** Packets taken from redundancy slots that had not arrived on their own. */
     public long recovered() {
         return recovered;
+    }
+
+    /**
+     * Redundant copies of a packet that never arrived on its own, come after its time had passed: it
+     * was concealed, though a buffer deeper by about a packet would have played it.
+     */
+    public long recoveredLate() {
+        return recoveredLate;
     }
 
     /** Times the sequence jumped so far that the buffer re-based itself. */

@@ -115,6 +115,9 @@ final class ParticipantMetrics implements SessionListener {
                 JitterStats::duplicates));
         list.add(counter("tutti.participant.packets.recovered", "Packets recovered from redundancy", tags, jitter,
                 JitterStats::recovered));
+        list.add(counter("tutti.participant.packets.recovered.late", "Redundant copies of lost packets that came"
+                + " after their time (concealed; a buffer about a packet deeper would have played them)", tags, jitter,
+                JitterStats::recoveredLate));
         list.add(counter("tutti.participant.concealed.frames", "Audio frames concealed (not received in time)", tags,
                 jitter, JitterStats::concealedFrames));
         list.add(counter("tutti.participant.underruns", "Periods in which the jitter buffer ran dry", tags, jitter,

@@ -229,6 +229,22 @@ class JitterBufferTest {
     }
 
     @Test
+    void aLostPacketsCopyThatComesAfterItsTimeIsCountedAsRecoveredLate() {
+        JitterBuffer jb = buffer(FRAMES, 1);
+        offer(jb, 0);
+        read(jb, FRAMES); // plays 0
+        offer(jb, 2); // 1 lost on the way
+        read(jb, FRAMES); // 1 is due and missing: concealed
+        assertEquals(1, jb.stats().lost());
+        assertEquals(JitterBuffer.Offer.LATE, offer(jb, 1, FRAMES, true), "a copy of 1, in a datagram after 2");
+        assertEquals(1, jb.stats().recoveredLate(), "a deeper buffer would have played it");
+        assertEquals(JitterBuffer.Offer.LATE, offer(jb, 0, FRAMES, true), "a late copy of a packet that did come");
+        assertEquals(1, jb.stats().recoveredLate(), "is no loss");
+        assertEquals(0, jb.stats().recovered());
+        assertEquals(0, jb.stats().late(), "copies are never late packets");
+    }
+
+    @Test
     void wrapAroundWithAGapIsStillALossOfOne() {
         JitterBuffer jb = buffer(FRAMES, 1);
         offer(jb, 65535);

@@ -3,7 +3,9 @@ package org.tutti.server.testing;
 /**
  * Compares what came back with what was sent: finds the round trip (the lag) window by window,
  * marks 128-frame blocks whose error is within 6 dB of the signal itself as broken, and counts
- * each run of broken blocks as one audible gap.
+ * each run of broken blocks as one audible gap. A window in which the lag cannot be found (silence,
+ * or nothing that matches the sent signal: an outage) is judged at the last lag found, so its blocks
+ * count as broken; only the windows before the first match are left out.
  */
 public final class GapAnalysis {
     private static final int BLOCK = 128;
@@ -52,11 +54,12 @@ public final class GapAnalysis {
             int from = lag < 0 ? 0 : Math.max(0, lag - 384);
             int to = lag < 0 ? maxLag : Math.min(maxLag, lag + 384);
             int best = bestLag(received, start, reference, maxLag, from, to);
-            if (best < 0) {
-                continue;
+            if (best >= 0) {
+                lag = best;
+                lags[counted++] = lag;
+            } else if (lag < 0) {
+                continue; // nothing to align with yet
             }
-            lag = best;
-            lags[counted++] = lag;
             for (int b = start; b + BLOCK <= start + WINDOW; b += BLOCK) {
                 double signal = 0;
                 double error = 0;
@@ -67,7 +70,9 @@ public final class GapAnalysis {
                     error += e * e;
                 }
                 blocks++;
-                boolean bad = error * 4 > signal;
+                // Also a block the sender sent silence in but that came back loud; a silent block of a
+                // silent signal is no gap.
+                boolean bad = error * 4 > signal && error > 1e-9;
                 if (bad) {
                     broken++;
                     if (!inGap) {
