@@ -150,7 +150,6 @@ public final class HttpApiServer implements AutoCloseable {
                     }
                 });
         channel = bootstrap.bind(new InetSocketAddress(address, port)).sync().channel();
-        live.start();
     }
 
     public InetSocketAddress localAddress() {

@@ -127,11 +127,7 @@ public final class LiveFeed implements AutoCloseable {
         return pages.size();
     }
 
-    public void start() {
-        // Ticks only while a page is open (join, leave): an idle hub's threads sleep.
-    }
-
-    /** Conductor thread. */
+    /** Ticks only while a page is open (conductor thread, on a join or a leave): an idle hub's threads sleep. */
     private void tickWhilePagesAreOpen() {
         if (pages.isEmpty() && ticker != null) {
             ticker.cancel(false);
@@ -339,9 +335,6 @@ public final class LiveFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ticker != null) {
-            ticker.cancel(false);
-        }
         sessions.conductor().execute(() -> {
             if (ticker != null) {
                 ticker.cancel(false);
