@@ -30,7 +30,8 @@ from pages import publish  # noqa: E402
 
 ROOT = compare.ROOT
 COLUMNS = ["engine", "n", "connected", "cpu_pct", "jackd_cpu_pct", "xruns", "late_periods", "recovered_periods",
-           "skipped_periods", "kernel_drops", "net_wait_pct", "gaps_per_s", "rtt_p50_ms", "loadgen_cpu_pct"]
+           "skipped_periods", "kernel_drops", "net_wait_pct", "hub_unsent", "hub_socket_errors", "seq_lost_pct",
+           "gaps_per_s", "rtt_p50_ms", "loadgen_cpu_pct"]
 
 
 def beside(jackd, hubs):
@@ -42,7 +43,12 @@ def beside(jackd, hubs):
                    # Periods a stall took that were run again, and those given up on: every client misses
                    # a packet for each one given up on.
                    "recovered_periods": compare.metric("tutti_engine_recovered_periods_total"),
-                   "skipped_periods": compare.metric("tutti_engine_skipped_periods_total")}
+                   "skipped_periods": compare.metric("tutti_engine_skipped_periods_total"),
+                   # What the hub numbered and sent, against what the clients received (seq lost): a packet
+                   # it could not stage (unsent) or whose send failed (socket errors) is the hub's.
+                   "hub_sent": compare.metric_sum("tutti_participant_packets_sent_total"),
+                   "hub_unsent": compare.metric_sum("tutti_participant_packets_unsent_total"),
+                   "hub_socket_errors": compare.metric_sum("tutti_participant_socket_errors_total")}
         for process, pid in (("hub", hubs[-1].procs[0].pid if hubs else None),
                              ("jackd", jackd.proc.pid if jackd.alive() else None)):
             if pid is None:
@@ -88,7 +94,9 @@ def run_row(engine, n, args, out, jackd, env):
         hubs.append(compare.Hub("tutti", run, tutti_options=options, jvm_options=jvm))
         return hubs[-1]
     try:
-        row = compare.run_one(engine, n, args.seconds, out, make_hub=make_hub, beside=beside(jackd, hubs))
+        # A line a second in loadgen.json's timeline: when the clients' losses happen, against the xruns.
+        row = compare.run_one(engine, n, args.seconds, out, make_hub=make_hub, beside=beside(jackd, hubs),
+                              loadgen_args=["--interval", "1"])
     finally:
         if thru:
             thru.send_signal(signal.SIGTERM)
@@ -129,8 +137,9 @@ def profile(jfr, into):
 
 def table(rows):
     lines = ["| engine | N | streaming | hub CPU % | jackd CPU % | JACK xruns | late periods | periods run again "
-             "| periods given up | kernel drops | network thread waiting for a CPU, % | gaps/s (all clients) "
-             "| RTT p50 ms | load generator CPU % |", "|" + "---|" * 14]
+             "| periods given up | kernel drops | network thread waiting for a CPU, % | packets the hub could not "
+             "stage | failed sends | packets lost on the way back, % | gaps/s (all clients) "
+             "| RTT p50 ms | load generator CPU % |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
         lines.append("| " + " | ".join(str(r.get(c, "")) for c in COLUMNS) + " |")
     lines += ["", "| N | hub CPU, jack / embedded (target ≤ 1.2) | xruns, jack − jack_thru (target ≤ 0 at 64, 128) "
