@@ -10,7 +10,7 @@ what the clients saw (gaps, round trip), measured as bench/compare.py measures (
 `-p 2` with personal mixes). The targets (docs/benchmarks.md#jack-mode): JACK mode's hub CPU at most
 1.2x the embedded engine's; at 64 and 128 no more xruns than with jack_thru; clients' gaps within 10 %.
 
-  bench/jack.sh [--counts 32,64,128] [--seconds 20] [--jfr 64] [--no-publish]
+  bench/jack.sh [--counts 32,64,128] [--seconds 20] [--jfr 64] [--jvm "OPTIONS"] [--no-publish]
 
 Each row also writes threads.md: every hub and jackd thread's time on a CPU and time runnable but
 waiting for one (/proc schedstat), so that a starved thread (the network thread behind kernel drops, a
@@ -78,9 +78,9 @@ def thread_table(row, into):
 
 
 def run_row(engine, n, args, out, jackd, env):
-    jvm = []
+    jvm = args.jvm.split()
     if engine == "jack" and n == args.jfr:
-        jvm = [f"-XX:StartFlightRecording=filename={out}/jack-{n}/hub.jfr,settings=profile"]
+        jvm += [f"-XX:StartFlightRecording=filename={out}/jack-{n}/hub.jfr,settings=profile"]
     options = ["--jack", "--jack-server", jackd.name] if engine == "jack" else []
     thru = None
     if engine == "embedded":
@@ -160,6 +160,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--jfr", type=int, default=0, help="profile the JACK-mode hub at this N")
     parser.add_argument("--no-publish", action="store_true")
+    parser.add_argument("--jvm", default="", help="more JVM options for the hub (both engines), e.g. safepoint flags")
     args = parser.parse_args()
     out = ROOT / "bench/out" / time.strftime("jack-%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
@@ -186,6 +187,7 @@ def main():
         cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                     if l.startswith("model name")), "unknown CPU")
         jfr = f" --jfr {args.jfr}" if args.jfr else ""
+        jfr += f' --jvm "{args.jvm}"' if args.jvm else ""
         publish(f"Run {out.name}: `bench/jack.sh --counts {args.counts} --seconds {args.seconds}{jfr}` on "
                 f"{os.cpu_count()} × {cpu}, load generator on the same machine.\n\n" + block,
                 marker="jack", script="bench/jack.py", heading="## JACK mode")
