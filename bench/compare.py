@@ -20,6 +20,7 @@ TUTTI = ROOT / "hub-server/target/tutti.jar"
 LOADGEN = ROOT / "hub-loadgen/target/loadgen.jar"
 REFLECTOR = ROOT / "hub-reflector/target/reflector.jar"
 TCP, UDP, HTTP = 24464, 24500, 24480
+TAIL = 10  # seconds the load generator streams after the hub's measuring window (see run_one)
 JVM = ["-XX:+UseZGC", "-XX:-ZProactive", "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"]
 TICKS = os.sysconf("SC_CLK_TCK")
 STARTED = []
@@ -206,18 +207,25 @@ class Hub:
                 stale.unlink(missing_ok=True)
 
 
-def run_one(kind, n, seconds, out, ramp=40, warmup=5, make_hub=None, beside=None):
+def run_one(kind, n, seconds, out, ramp=40, warmup=10, make_hub=None, beside=None, loadgen_args=()):
     """One hub under N clients. make_hub(run) builds the hub (default: Hub(kind, run)); beside() returns
     figures of other processes (a JACK server, say), sampled at the measuring window's ends: the row
-    gets their differences."""
+    gets their differences. loadgen_args go to the load generator as they are."""
     run = out / f"{kind}-{n}"
     run.mkdir(parents=True, exist_ok=True)
     hub = make_hub(run) if make_hub else Hub(kind, run)
     loadgen = None
+    # Also over the whole run: the load generator's own measuring window is not the one below, and a
+    # drop in the ramp or the warm-up still shows in what its clients count.
+    run_drops0 = udp_drops()
     try:
         expect = "loopback" if kind == "reflector" else "mix"
-        loadgen = spawn(["java", "-jar", str(LOADGEN), "-P", str(TCP), "-n", str(n), "-d", str(seconds),
-            "--warmup", str(warmup), "--ramp", str(ramp), "-e", expect, "-o", str(run / "loadgen.json")],
+        # The clients stream TAIL seconds past the hub's window: the window below starts only after the
+        # joins, the personal mixes and the warm-up, and once ended the clients leave (series vanish,
+        # the hub's CPU falls) before the window did.
+        loadgen = spawn(["java", "-jar", str(LOADGEN), "-P", str(TCP), "-n", str(n), "-d", str(seconds + TAIL),
+            "--warmup", str(warmup), "--ramp", str(ramp), "-e", expect, "-o", str(run / "loadgen.json"),
+            *loadgen_args],
             stdout=open(run / "loadgen.log", "w"), stderr=subprocess.STDOUT)
         time.sleep(n / ramp + 1)
         hub.wait_participants(n)
@@ -229,7 +237,8 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=5, make_hub=None, beside=None
         cpu1, drops1, late1, t1 = hub.cpu(), udp_drops(), hub.late(), time.time()
         side1 = beside() if beside else {}
         rss = hub.rss()
-        loadgen.wait(seconds + 120)
+        streaming_at_end = metric("tutti_participants") if hub.kind == "tutti" else n
+        loadgen.wait(seconds + TAIL + 120)
         result = json.loads((run / "loadgen.json").read_text()) if (run / "loadgen.json").exists() else {}
     finally:
         if loadgen:
@@ -241,7 +250,10 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=5, make_hub=None, beside=None
     row = {
         "hub": kind, "n": n, "connected": connected, "cpu_pct": round(cpu_pct, 1),
         "cpu_per_participant_pct": round(cpu_pct / max(1, connected), 3), "rss_mib": round(rss, 1),
+        # Fewer than N here: clients left (or were dropped) inside the window, whose figures then mislead.
+        "streaming_at_window_end": streaming_at_end,
         "late_periods": late1 - late0, "kernel_drops": drops1 - drops0,
+        "kernel_drops_whole_run": udp_drops() - run_drops0,
         # A dropout is a packet lost on the way back or one later than the client's 4-packet playout
         # buffer allows (loopback: a broken ramp); per second, summed over all clients.
         "gaps_per_s": steady.get("dropouts_per_s", float("nan")),
@@ -385,6 +397,15 @@ def soak_table(s, name, args):
             f"| client to client latency (click → heard in the others' mixes) | p50 {s['heard_p50_ms']:.1f} ms, "
             f"p99 {s['heard_p99_ms']:.1f} ms, max {s['heard_max_ms']:.1f} ms |\n"
             f"| load generator | {s['loadgen_cpu_pct']:.1f} % of a core for {s['clients']} clients |\n")
+
+
+def metric_sum(name, port=HTTP):
+    """The sum of every series of a metric (all participants'), or nan when the hub does not answer."""
+    try:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    except Exception:
+        return float("nan")
+    return sum(float(v) for v in re.findall(rf"^{re.escape(name)}(?:{{[^}}]*}})? (\S+)$", text, re.M))
 
 
 def metric_from(text, name):

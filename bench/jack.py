@@ -10,7 +10,7 @@ what the clients saw (gaps, round trip), measured as bench/compare.py measures (
 `-p 2` with personal mixes). The targets (docs/benchmarks.md#jack-mode): JACK mode's hub CPU at most
 1.2x the embedded engine's; at 64 and 128 no more xruns than with jack_thru; clients' gaps within 10 %.
 
-  bench/jack.sh [--counts 32,64,128] [--seconds 20] [--jfr 64] [--no-publish]
+  bench/jack.sh [--counts 32,64,128] [--seconds 20] [--jfr 64] [--jvm "OPTIONS"] [--no-publish]
 
 Each row also writes threads.md: every hub and jackd thread's time on a CPU and time runnable but
 waiting for one (/proc schedstat), so that a starved thread (the network thread behind kernel drops, a
@@ -30,7 +30,8 @@ from pages import publish  # noqa: E402
 
 ROOT = compare.ROOT
 COLUMNS = ["engine", "n", "connected", "cpu_pct", "jackd_cpu_pct", "xruns", "late_periods", "recovered_periods",
-           "skipped_periods", "kernel_drops", "net_wait_pct", "gaps_per_s", "rtt_p50_ms", "loadgen_cpu_pct"]
+           "skipped_periods", "kernel_drops", "net_wait_pct", "hub_unsent", "hub_socket_errors", "seq_lost_pct",
+           "gaps_per_s", "rtt_p50_ms", "loadgen_cpu_pct"]
 
 
 def beside(jackd, hubs):
@@ -42,7 +43,12 @@ def beside(jackd, hubs):
                    # Periods a stall took that were run again, and those given up on: every client misses
                    # a packet for each one given up on.
                    "recovered_periods": compare.metric("tutti_engine_recovered_periods_total"),
-                   "skipped_periods": compare.metric("tutti_engine_skipped_periods_total")}
+                   "skipped_periods": compare.metric("tutti_engine_skipped_periods_total"),
+                   # What the hub numbered and sent, against what the clients received (seq lost): a packet
+                   # it could not stage (unsent) or whose send failed (socket errors) is the hub's.
+                   "hub_sent": compare.metric_sum("tutti_participant_packets_sent_total"),
+                   "hub_unsent": compare.metric_sum("tutti_participant_packets_unsent_total"),
+                   "hub_socket_errors": compare.metric_sum("tutti_participant_socket_errors_total")}
         for process, pid in (("hub", hubs[-1].procs[0].pid if hubs else None),
                              ("jackd", jackd.proc.pid if jackd.alive() else None)):
             if pid is None:
@@ -72,9 +78,9 @@ def thread_table(row, into):
 
 
 def run_row(engine, n, args, out, jackd, env):
-    jvm = []
+    jvm = args.jvm.split()
     if engine == "jack" and n == args.jfr:
-        jvm = [f"-XX:StartFlightRecording=filename={out}/jack-{n}/hub.jfr,settings=profile"]
+        jvm += [f"-XX:StartFlightRecording=filename={out}/jack-{n}/hub.jfr,settings=profile"]
     options = ["--jack", "--jack-server", jackd.name] if engine == "jack" else []
     thru = None
     if engine == "embedded":
@@ -88,7 +94,9 @@ def run_row(engine, n, args, out, jackd, env):
         hubs.append(compare.Hub("tutti", run, tutti_options=options, jvm_options=jvm))
         return hubs[-1]
     try:
-        row = compare.run_one(engine, n, args.seconds, out, make_hub=make_hub, beside=beside(jackd, hubs))
+        # A line a second in loadgen.json's timeline: when the clients' losses happen, against the xruns.
+        row = compare.run_one(engine, n, args.seconds, out, make_hub=make_hub, beside=beside(jackd, hubs),
+                              loadgen_args=["--interval", "1"])
     finally:
         if thru:
             thru.send_signal(signal.SIGTERM)
@@ -129,8 +137,9 @@ def profile(jfr, into):
 
 def table(rows):
     lines = ["| engine | N | streaming | hub CPU % | jackd CPU % | JACK xruns | late periods | periods run again "
-             "| periods given up | kernel drops | network thread waiting for a CPU, % | gaps/s (all clients) "
-             "| RTT p50 ms | load generator CPU % |", "|" + "---|" * 14]
+             "| periods given up | kernel drops | network thread waiting for a CPU, % | packets the hub could not "
+             "stage | failed sends | packets lost on the way back, % | gaps/s (all clients) "
+             "| RTT p50 ms | load generator CPU % |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
         lines.append("| " + " | ".join(str(r.get(c, "")) for c in COLUMNS) + " |")
     lines += ["", "| N | hub CPU, jack / embedded (target ≤ 1.2) | xruns, jack − jack_thru (target ≤ 0 at 64, 128) "
@@ -151,6 +160,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--jfr", type=int, default=0, help="profile the JACK-mode hub at this N")
     parser.add_argument("--no-publish", action="store_true")
+    parser.add_argument("--jvm", default="", help="more JVM options for the hub (both engines), e.g. safepoint flags")
     args = parser.parse_args()
     out = ROOT / "bench/out" / time.strftime("jack-%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
@@ -177,6 +187,7 @@ def main():
         cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                     if l.startswith("model name")), "unknown CPU")
         jfr = f" --jfr {args.jfr}" if args.jfr else ""
+        jfr += f' --jvm "{args.jvm}"' if args.jvm else ""
         publish(f"Run {out.name}: `bench/jack.sh --counts {args.counts} --seconds {args.seconds}{jfr}` on "
                 f"{os.cpu_count()} × {cpu}, load generator on the same machine.\n\n" + block,
                 marker="jack", script="bench/jack.py", heading="## JACK mode")

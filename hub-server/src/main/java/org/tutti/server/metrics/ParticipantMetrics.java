@@ -100,6 +100,11 @@ final class ParticipantMetrics implements SessionListener {
                 tags, jitter, JitterStats::received));
         list.add(counter("tutti.participant.packets.sent", "Audio packets sent to the participant", tags, stream,
                 s -> s.sender() == null ? 0 : s.sender().sent()));
+        list.add(counter("tutti.participant.packets.unsent", "Periods with no packet for the participant because"
+                + " the network thread was a whole ring of packets behind (the sequence number skips none)", tags,
+                stream, s -> s.sender() == null ? 0 : s.sender().skipped()));
+        list.add(counter("tutti.participant.socket.errors", "Sends or receives that failed on the participant's"
+                + " socket (the packet is lost)", tags, p, x -> x.counters().socketErrors()));
         list.add(gauge("tutti.participant.send.redundancy", "Packets per datagram sent to the participant (the"
                 + " newest and the ones before it, so the client recovers a lost datagram from the next)", null, tags,
                 stream, s -> s.sender() == null ? 0 : s.sender().redundancy()));

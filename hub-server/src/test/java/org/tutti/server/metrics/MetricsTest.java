@@ -89,6 +89,10 @@ class MetricsTest {
             assertTrue(received >= 380 && received <= 380 + primed, "received " + received + ", primed " + primed);
             assertTrue(value(text, "tutti_participant_jitter_seconds", "lossy") >= 0);
             assertTrue(value(text, "tutti_participant_added_latency_seconds", "lossy") > 0);
+            // Exposed. Unsent periods need the network thread a whole ring behind, which a machine stall
+            // does (PacketSenderTest provokes it); a socket error nothing here would cause.
+            assertTrue(value(text, "tutti_participant_packets_unsent_total", "lossy") >= 0, "unsent exposed");
+            assertEquals(0, value(text, "tutti_participant_socket_errors_total", "lossy"));
             assertTrue(text.contains("tutti_participants 1.0"), "streaming count");
 
             client.sendExit();
