@@ -411,8 +411,11 @@ def main():
     for kind in args.hubs.split(","):
         for n in map(int, args.counts.split(",")):
             print(f"{kind} with {n} clients", flush=True)
+            # "tutti:io_uring" is Tutti with --transport io_uring (rows per transport, side by side).
+            base, _, transport = kind.partition(":")
+            options = ["--transport", transport] if base == "tutti" and transport else []
             try:
-                row = run_one(kind, n, args.seconds, out)
+                row = run_one(kind, n, args.seconds, out, make_hub=lambda run: Hub(base, run, tutti_options=options))
             except Exception as e:
                 print(f"  failed: {e}", flush=True)
                 row = {c: float("nan") for c in COLUMNS} | {"hub": kind, "n": n, "connected": 0, "cpu_pct": float("nan")}
