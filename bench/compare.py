@@ -210,7 +210,7 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=5, make_hub=None, beside=None
     """One hub under N clients. make_hub(run) builds the hub (default: Hub(kind, run)); beside() returns
     figures of other processes (a JACK server, say), sampled at the measuring window's ends: the row
     gets their differences."""
-    run = out / f"{kind}-{n}"
+    run = out / f"{kind.replace(':', '-')}-{n}"  # a colon in a path breaks the JVM's -Xlog option
     run.mkdir(parents=True, exist_ok=True)
     hub = make_hub(run) if make_hub else Hub(kind, run)
     loadgen = None
