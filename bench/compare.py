@@ -9,7 +9,8 @@ Writes bench/out/<stamp>/results.tsv, results.md and cpu.svg; a full run (all th
 puts the table and the plot into docs/benchmarks.md and docs/img/cpu-vs-participants.svg
 (--no-publish: don't). Loopback only.
 
-  bench/compare.py [--counts 8,16,32,64,128,256] [--seconds 20] [--hubs tutti,jacktrip,reflector]
+  bench/compare.py [--counts 8,16,32,64,128,256] [--seconds 20] [--hubs tutti,jacktrip,reflector] [--repeat K]
+  (a hub "tutti:io_uring" is Tutti with --transport io_uring: rows per transport)
   bench/compare.py --soak [--soak-clients 128] [--seconds 600]   (its table: docs/benchmarks.md, marker "soak")
 """
 import argparse, atexit, json, os, random, re, signal, subprocess, sys, time, urllib.request
@@ -211,7 +212,7 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=10, make_hub=None, beside=Non
     """One hub under N clients. make_hub(run) builds the hub (default: Hub(kind, run)); beside() returns
     figures of other processes (a JACK server, say), sampled at the measuring window's ends: the row
     gets their differences. loadgen_args go to the load generator as they are."""
-    run = out / f"{kind}-{n}"
+    run = out / f"{kind.replace(':', '-')}-{n}"  # a colon in a path breaks the JVM's -Xlog option
     run.mkdir(parents=True, exist_ok=True)
     hub = make_hub(run) if make_hub else Hub(kind, run)
     loadgen = None
@@ -418,6 +419,7 @@ def main():
     parser.add_argument("--counts", default="8,16,32,64,128,256")
     parser.add_argument("--hubs", default="tutti,jacktrip,reflector")
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of all rows, the hubs taking turns")
     parser.add_argument("--soak", action="store_true")
     parser.add_argument("--soak-clients", type=int, default=128)
     parser.add_argument("--no-publish", action="store_true", help="leave docs/benchmarks.md alone")
@@ -429,22 +431,33 @@ def main():
         soak(args, out)
         return
     rows = []
-    for kind in args.hubs.split(","):
-        for n in map(int, args.counts.split(",")):
-            print(f"{kind} with {n} clients", flush=True)
-            try:
-                row = run_one(kind, n, args.seconds, out)
-            except Exception as e:
-                print(f"  failed: {e}", flush=True)
-                row = {c: float("nan") for c in COLUMNS} | {"hub": kind, "n": n, "connected": 0, "cpu_pct": float("nan")}
-            rows.append(row)
-            write_results(rows, out)
-            if kind == "jacktrip" and row["connected"] < n:
-                print(f"  jacktrip -S served {row['connected']} of {n}; not trying more", flush=True)
-                break
+    # With --repeat, the hubs take turns (a, b, a, b ...), so that a slow stretch of the machine does not
+    # fall on one hub's rows only; each round's rows are labelled "#1", "#2", ...
+    for round_ in range(1, args.repeat + 1):
+        for kind in args.hubs.split(","):
+            for n in map(int, args.counts.split(",")):
+                label = kind if args.repeat == 1 else f"{kind} #{round_}"
+                print(f"{label} with {n} clients", flush=True)
+                # "tutti:io_uring" is Tutti with --transport io_uring (rows per transport, side by side).
+                base, _, transport = kind.partition(":")
+                options = ["--transport", transport] if base == "tutti" and transport else []
+                where = out if args.repeat == 1 else out / f"round{round_}"
+                try:
+                    row = run_one(kind, n, args.seconds, where,
+                                  make_hub=lambda run: Hub(base, run, tutti_options=options))
+                except Exception as e:
+                    print(f"  failed: {e}", flush=True)
+                    row = {c: float("nan") for c in COLUMNS} | {"hub": kind, "n": n, "connected": 0,
+                                                                "cpu_pct": float("nan")}
+                row["hub"] = label
+                rows.append(row)
+                write_results(rows, out)
+                if kind == "jacktrip" and row["connected"] < n:
+                    print(f"  jacktrip -S served {row['connected']} of {n}; not trying more", flush=True)
+                    break
     write_results(rows, out)
     print((out / "results.md").read_text())
-    if not args.no_publish and set(args.hubs.split(",")) == {"tutti", "jacktrip", "reflector"}:
+    if not args.no_publish and args.repeat == 1 and set(args.hubs.split(",")) == {"tutti", "jacktrip", "reflector"}:
         publish(out, args)
 
 

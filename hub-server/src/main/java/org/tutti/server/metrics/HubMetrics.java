@@ -56,6 +56,10 @@ public final class HubMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
 
         registry.getPrometheusRegistry().register(new EngineHistograms(timings));
+        // An info-style series: which transport this hub's sockets use (the label), always 1.
+        Gauge.builder("tutti.transport", () -> 1).tag("transport", config.transport().label())
+                .description("The network transport of the hub's sockets (label transport: io_uring, epoll or nio)")
+                .register(registry);
         Gauge.builder("tutti.participants", streaming, AtomicInteger::get)
                 .description("Participants streaming audio").register(registry);
         FunctionCounter.builder("tutti.engine.periods", timings, PeriodTimings::periods)

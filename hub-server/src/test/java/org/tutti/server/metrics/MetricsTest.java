@@ -120,6 +120,8 @@ class MetricsTest {
                 assertTrue(text.contains(series), series + " missing");
             }
             assertTrue(text.contains("tutti_engine_idle 1.0"), "the engine sleeps with nobody connected");
+            assertTrue(text.contains("tutti_transport{transport=\"" + hub.hub().config().transport().label() + "\",} 1.0"),
+                    "the transport in use");
             try (FakeClient client = hub.join("ticker")) {
                 Thread.sleep(200);
                 String streaming = scrape(hub);
