@@ -156,6 +156,8 @@ public final class AdaptiveResampler {
     private final int bufferLength;
     private final int capacity;
     private final float[] taps0;
+    /** The stereo path near ratio 1 (null for other channel counts). */
+    private final DriftBlockFilter block;
 
     /** Index in {@code buffer} of the input frame at or just before the read position. */
     private int read;
@@ -189,6 +191,7 @@ public final class AdaptiveResampler {
         this.bufferLength = 2 * (capacity + taps);
         this.buffer = new float[channels][bufferLength];
         this.taps0 = new float[taps];
+        this.block = channels == 2 ? new DriftBlockFilter(kernel) : null;
         setRatio(ratio);
         reset();
     }
@@ -240,6 +243,11 @@ public final class AdaptiveResampler {
     /** True when the next pull copies samples through unchanged (ratio 1.0, no fractional phase). */
     public boolean passthrough() {
         return step == 1.0 && phase == 0.0;
+    }
+
+    /** True when the next pull takes the block path for ratios near 1 ({@link DriftBlockFilter}); for tests. */
+    boolean blockPath() {
+        return block != null && !passthrough() && block.suits(step);
     }
 
     /** Input frames pushed and not yet passed by the read position (includes the look-ahead). */
@@ -314,18 +322,23 @@ public final class AdaptiveResampler {
         final float[] right = stereo ? buffer[1] : null;
         final float[] outLeft = out[0];
         final float[] outRight = stereo ? out[1] : null;
-        for (int j = 0; j < possible; j++) {
-            // Positions from the block start, not accumulated: needed() computes the same expression.
-            double position = phase0 + j * stride;
-            int whole = (int) position;
-            double scaled = (position - whole) * phases;
-            int row = (int) scaled;
-            float w = (float) (scaled - row);
-            int base = read + whole - (half - 1);
-            if (stereo) {
-                stereoFrame(row * taps, w, left, right, base, outLeft, outRight, offset + j);
-            } else {
-                frame(row * taps, w, base, out, offset + j);
+        if (block != null && block.suits(stride)) {
+            // Drift correction: the same frames as below, a run of frames at a time (see DriftBlockFilter).
+            block.render(left, right, read, phase0, stride, possible, outLeft, outRight, offset);
+        } else {
+            for (int j = 0; j < possible; j++) {
+                // Positions from the block start, not accumulated: needed() computes the same expression.
+                double position = phase0 + j * stride;
+                int whole = (int) position;
+                double scaled = (position - whole) * phases;
+                int row = (int) scaled;
+                float w = (float) (scaled - row);
+                int base = read + whole - (half - 1);
+                if (stereo) {
+                    stereoFrame(table, slopes, taps, row * taps, w, left, right, base, outLeft, outRight, offset + j);
+                } else {
+                    frame(row * taps, w, base, out, offset + j);
+                }
             }
         }
         double next = phase0 + possible * stride;
@@ -363,10 +376,8 @@ public final class AdaptiveResampler {
      * both dot products: each coefficient is computed once, in a register, and used for both channels
      * (twice as fast as building the row and then running two dot products over it).
      */
-    private void stereoFrame(int at, float w, float[] left, float[] right, int base, float[] outLeft, float[] outRight,
-                             int index) {
-        final float[] h = table;
-        final float[] dh = slopes;
+    static void stereoFrame(float[] h, float[] dh, int taps, int at, float w, float[] left, float[] right, int base,
+                            float[] outLeft, float[] outRight, int index) {
         float l0 = 0, l1 = 0, l2 = 0, l3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
         for (int k = 0; k < taps; k += 4) { // taps is a multiple of 4
             float c0 = h[at + k] + w * dh[at + k];
