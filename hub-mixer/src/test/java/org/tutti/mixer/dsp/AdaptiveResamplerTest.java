@@ -86,6 +86,47 @@ class AdaptiveResamplerTest {
     }
 
     @Test
+    void theDriftKernelIsJustAsCleanInStereoWhereTheBlockPathRuns() {
+        // Stereo near ratio 1 takes DriftBlockFilter: the same THD+N as the per-frame filter above.
+        StringBuilder line = new StringBuilder("drift kernel, stereo (block path), at 48 kHz:");
+        for (double ppm : new double[] {200, -200, 20}) {
+            for (double hz : new double[] {1000, 10_000, 20_000}) {
+                double ratio = 1 / (1 + ppm * 1e-6);
+                AdaptiveResampler resampler = new AdaptiveResampler(2, 4096, ratio, AdaptiveResampler.Kernel.forDrift());
+                int total = (int) (1.5 * 48_000) / PERIOD * PERIOD;
+                float[][] y = new float[2][total];
+                float[][] block = new float[2][PERIOD];
+                float[][] packet = new float[2][256];
+                long written = 0;
+                for (int at = 0; at < total; at += PERIOD) {
+                    while (resampler.available() < resampler.needed(PERIOD)) {
+                        for (int n = 0; n < 256; n++) {
+                            double t = 2 * Math.PI * hz * (written + n) / (48_000 * (1 + ppm * 1e-6));
+                            packet[0][n] = (float) (0.5 * Math.sin(t));
+                            packet[1][n] = (float) (0.5 * Math.cos(t));
+                        }
+                        written += 256;
+                        resampler.push(packet, 0, 256);
+                    }
+                    assertTrue(resampler.blockPath());
+                    resampler.pull(block, 0, PERIOD);
+                    System.arraycopy(block[0], 0, y[0], at, PERIOD);
+                    System.arraycopy(block[1], 0, y[1], at, PERIOD);
+                }
+                for (int c = 0; c < 2; c++) {
+                    double[] fit = SineFit.fit(y[c], 14_400, total, hz / 48_000);
+                    assertTrue(fit[1] < -80, ppm + " ppm, " + hz + " Hz, channel " + c + ": " + fit[1] + " dB");
+                    assertEquals(0.0, 20 * Math.log10(fit[0] / 0.5), hz < 20_000 ? 0.25 : 3.5, "level");
+                    if (c == 0) {
+                        line.append(String.format(" %+.0f ppm %.0f Hz THD+N %.1f dB;", ppm, hz, fit[1]));
+                    }
+                }
+            }
+        }
+        System.out.println(line);
+    }
+
+    @Test
     void ratioChangesAndSweepsLeaveNoDiscontinuity() {
         double hz = 3000;
         double amplitude = 0.5;
