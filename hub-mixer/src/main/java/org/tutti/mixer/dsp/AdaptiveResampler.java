@@ -6,7 +6,9 @@ package org.tutti.mixer.dsp;
  * correction (a client whose clock runs 200 ppm fast). Band-limited interpolation with a Kaiser-
  * windowed sinc: a precomputed polyphase table ({@link Kernel}, shareable between streams) with linear
  * interpolation between neighbouring phases, so any fractional position costs one multiply-add per
- * tap for the coefficients and one per tap and channel for the output.
+ * tap for the coefficients and one per tap and channel for the output. Stereo near ratio 1 (drift
+ * correction, which every client whose clock is off pays) takes {@link DriftBlockFilter} instead: the
+ * same output up to float rounding, computed over runs of frames in loops the JIT vectorises.
  *
  * <p>Pull model, shaped for the jitter buffer: the caller {@link #push}es input frames as they come
  * out of the buffer and {@link #pull}s exactly the output frames the period needs. Before a pull,

@@ -29,9 +29,10 @@ package org.tutti.mixer.dsp;
  *       count. All jobs go through group g before any goes through group g + 1.
  * </ul>
  * The rows of consecutive jobs alternate in parity (r, r + 1), so jobs of one parity never overlap and
- * each parity has its own pair of accumulators.
+ * each parity has its own pair of accumulators. (C2 sizes the vectors by the loops' profiled length: in
+ * its disassembly, 8 floats at 20 ppm, 4 at 100 and 300 ppm.)
  *
- * <p>Runs break where the input advance is not 1 (the fraction wraps: a step of 0 or 2 input frames),
+ * <p>Pieces break where the input advance is not 1 (the fraction wraps: a step of 0 or 2 input frames),
  * which near ratio 1 happens once in thousands of frames; a piece shorter than {@link #MIN_SEGMENT} frames
  * is done per frame. Output is produced in chunks of at most {@link #CHUNK} frames (the scratch size).
  *
@@ -43,7 +44,8 @@ final class DriftBlockFilter {
     /**
      * Use this path while the fractional position moves by at most this many table rows per output
      * frame: runs of about 5 frames or more, jobs of about 10 (at the drift kernel's 512 rows, ≤ 390 ppm).
-     * Beyond it the many short loops cost more than the per-frame filter saves.
+     * Beyond it the many short loops should cost more than the per-frame filter saves: an estimate from
+     * the loops' shape, to be settled by {@code ResamplerBenchmark} (300 and 1000 ppm, before and after).
      */
     static final double MAX_ROWS_PER_FRAME = 0.2;
     /** A piece of a chunk between two wraps shorter than this is filtered per frame. */
