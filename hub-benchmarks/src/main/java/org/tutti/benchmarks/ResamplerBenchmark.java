@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.tutti.mixer.dsp.AdaptiveResampler;
+import org.tutti.mixer.dsp.ResamplerKernel;
 
 /**
  * One period (48 kHz, 128 frames, stereo) through {@link AdaptiveResampler}, push and pull, by how
@@ -20,7 +21,7 @@ import org.tutti.mixer.dsp.AdaptiveResampler;
  *   <li>{@link #drift}: the drift kernel (24 taps) at 48 kHz × (1 + ppm·10⁻⁶); {@code ppm = 0} is the
  *       bit-exact pass-through, {@code hold} is ratio 1.0 with a fractional phase left by earlier drift
  *       (filtered, no longer drifting);
- *   <li>{@link #conversion}: 44.1 → 48 kHz with {@link AdaptiveResampler.Kernel#forRatio} (32 taps) and
+ *   <li>{@link #conversion}: 44.1 → 48 kHz with {@link ResamplerKernel#forRatio} (32 taps) and
  *       100 ppm of drift on top.
  * </ul>
  *
@@ -37,7 +38,7 @@ public class ResamplerBenchmark {
         float[][] input;
         float[][] out;
 
-        void open(double ratio, AdaptiveResampler.Kernel kernel) {
+        void open(double ratio, ResamplerKernel kernel) {
             input = MixingScenario.noise(1, 5)[0];
             out = new float[2][FRAMES];
             resampler = new AdaptiveResampler(2, 8 * FRAMES, ratio, kernel);
@@ -62,7 +63,7 @@ public class ResamplerBenchmark {
 
         @Setup
         public void setUp() {
-            AdaptiveResampler.Kernel kernel = AdaptiveResampler.Kernel.forDrift();
+            ResamplerKernel kernel = ResamplerKernel.forDrift();
             if (ppm.equals("hold")) {
                 open(1.0001, kernel);
                 for (int i = 0; i < 37; i++) {
@@ -80,7 +81,7 @@ public class ResamplerBenchmark {
         @Setup
         public void setUp() {
             double ratio = 48_000 / 44_100.0;
-            open(ratio * (1 + 100e-6), AdaptiveResampler.Kernel.forRatio(ratio));
+            open(ratio * (1 + 100e-6), ResamplerKernel.forRatio(ratio));
         }
     }
 

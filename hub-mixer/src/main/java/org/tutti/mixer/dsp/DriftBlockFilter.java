@@ -76,7 +76,7 @@ final class DriftBlockFilter {
     private final int[] jobTo = new int[2 * CHUNK + 2];
     private int jobs;
 
-    DriftBlockFilter(AdaptiveResampler.Kernel kernel) {
+    DriftBlockFilter(ResamplerKernel kernel) {
         this.taps = kernel.taps;
         this.half = kernel.half;
         this.phases = kernel.phases;

@@ -24,7 +24,7 @@ class DriftBlockFilterTest {
         StringBuilder line = new StringBuilder("block path vs per-frame reference, largest difference:");
         for (double ppm : new double[] {1, -1, 20, -20, 100, -100, 300, -300, 1000, -1000}) {
             double ratio = 1 + ppm * 1e-6;
-            Result result = stream(AdaptiveResampler.Kernel.forDrift(), ratio, 0.3, 400, 11);
+            Result result = stream(ResamplerKernel.forDrift(), ratio, 0.3, 400, 11);
             line.append(String.format(" %+.0f ppm %.1e (%d%% block);", ppm, result.worst, result.blockPercent()));
             if (Math.abs(ppm) <= 300) {
                 assertTrue(result.blockPercent() > 90, ppm + " ppm: block path used for " + result.blockPercent() + " %");
@@ -38,7 +38,7 @@ class DriftBlockFilterTest {
     @Test
     void rateConversionsKeepThePerFrameFilterAndMatchToo() {
         for (double ratio : new double[] {48_000 / 44_100.0, 44_100 / 48_000.0}) {
-            Result result = stream(AdaptiveResampler.Kernel.forRatio(ratio), ratio, 0.3, 300, 5);
+            Result result = stream(ResamplerKernel.forRatio(ratio), ratio, 0.3, 300, 5);
             assertEquals(0, result.blockFrames, "the row changes every frame: no runs to gain from");
             assertTrue(result.worst <= TOLERANCE, ratio + ": largest difference " + result.worst);
         }
@@ -51,7 +51,7 @@ class DriftBlockFilterTest {
         double worst = 0;
         for (double phase : phases) {
             for (double ppm : new double[] {20, -20, 100, -100, 300, -300}) {
-                Result result = stream(AdaptiveResampler.Kernel.forDrift(), 1 + ppm * 1e-6, phase, 120, 3);
+                Result result = stream(ResamplerKernel.forDrift(), 1 + ppm * 1e-6, phase, 120, 3);
                 assertTrue(result.blockFrames > 0);
                 worst = Math.max(worst, result.worst);
             }
@@ -64,7 +64,7 @@ class DriftBlockFilterTest {
         // From drift to exactly 1.0 with a phase pending (the block path with a fixed row), jumps
         // between ±300 ppm, a 1000 ppm stretch (per-frame filter) and back.
         double[] ratios = {1.0001, 1.0, 0.9997, 1.0003, 1.001, 1.0, 0.99998, 1.00002, 1.0};
-        AdaptiveResampler.Kernel kernel = AdaptiveResampler.Kernel.forDrift();
+        ResamplerKernel kernel = ResamplerKernel.forDrift();
         Random random = new Random(17);
         Driver driver = new Driver(kernel, ratios[0], ratios.length * 40 * 340, random);
         for (double ratio : ratios) {
@@ -81,7 +81,7 @@ class DriftBlockFilterTest {
     void renderMatchesThePerFrameFilterForAnyStep() {
         // The block path is chosen only near ratio 1, but it must be right for any step: runs of one
         // frame, rows that jump, pieces between wraps of every length, the input advancing by 0 or 2.
-        AdaptiveResampler.Kernel kernel = AdaptiveResampler.Kernel.forDrift();
+        ResamplerKernel kernel = ResamplerKernel.forDrift();
         DriftBlockFilter filter = new DriftBlockFilter(kernel);
         Random random = new Random(23);
         float[] left = noise(random, 4096);
@@ -109,7 +109,7 @@ class DriftBlockFilterTest {
 
     @Test
     void theBlockPathIsChosenOnlyNearRatioOneAndOnlyForStereo() {
-        AdaptiveResampler.Kernel kernel = AdaptiveResampler.Kernel.forDrift();
+        ResamplerKernel kernel = ResamplerKernel.forDrift();
         AdaptiveResampler stereo = new AdaptiveResampler(2, 1024, 1.0, kernel);
         assertTrue(!stereo.blockPath(), "ratio 1.0 with no phase pending copies");
         stereo.setRatio(1.0003);
@@ -132,7 +132,7 @@ class DriftBlockFilterTest {
      * A stereo stream through the production resampler and the reference: first a pull that leaves the
      * phase at {@code startPhase}, then {@code pulls} pulls at {@code ratio} wandering by ±2 ppm.
      */
-    private static Result stream(AdaptiveResampler.Kernel kernel, double ratio, double startPhase, int pulls, long seed) {
+    private static Result stream(ResamplerKernel kernel, double ratio, double startPhase, int pulls, long seed) {
         Random random = new Random(seed);
         Driver driver = new Driver(kernel, ratio, (pulls + 4) * 400, random);
         // 100 frames at 1 + φ/100 input frames per output frame end at phase φ.
@@ -161,7 +161,7 @@ class DriftBlockFilterTest {
         long blockFrames;
         long frames;
 
-        Driver(AdaptiveResampler.Kernel kernel, double ratio, int maxInput, Random random) {
+        Driver(ResamplerKernel kernel, double ratio, int maxInput, Random random) {
             this.random = random;
             this.resampler = new AdaptiveResampler(2, 2048, ratio, kernel);
             this.reference = new ReferenceResampler(2, maxInput, ratio, kernel);
@@ -198,7 +198,7 @@ class DriftBlockFilterTest {
     }
 
     /** The per-frame filter at input position {@code read + position}, summed in double. */
-    private static double frame(AdaptiveResampler.Kernel kernel, float[] x, int read, double position) {
+    private static double frame(ResamplerKernel kernel, float[] x, int read, double position) {
         int whole = (int) position;
         double scaled = (position - whole) * kernel.phases;
         int row = (int) scaled;

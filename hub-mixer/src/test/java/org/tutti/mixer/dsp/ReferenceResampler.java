@@ -8,14 +8,14 @@ package org.tutti.mixer.dsp;
  * code's rounding alone). Same push/pull bookkeeping, an input array that only grows, no capacity.
  */
 final class ReferenceResampler {
-    private final AdaptiveResampler.Kernel kernel;
+    private final ResamplerKernel kernel;
     private final float[][] input;
     private int read;
     private int end;
     private double phase;
     private double step;
 
-    ReferenceResampler(int channels, int maxInput, double ratio, AdaptiveResampler.Kernel kernel) {
+    ReferenceResampler(int channels, int maxInput, double ratio, ResamplerKernel kernel) {
         this.kernel = kernel;
         this.input = new float[channels][maxInput + kernel.taps];
         this.read = kernel.half - 1;
