@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.tutti.mixer.dsp.AdaptiveResampler;
+import org.tutti.mixer.dsp.ResamplerKernel;
 import org.tutti.mixer.dsp.BurgConcealer;
 import org.tutti.mixer.dsp.LevelMeters;
 import org.tutti.protocol.udp.BitResolution;
@@ -67,7 +68,7 @@ public class EngineStagesBenchmark {
             jitterOfferAndRead();
         }
         concealer = new BurgConcealer(CHANNELS, BurgConcealer.DEFAULT_HISTORY_48K, RATE);
-        resampler = new AdaptiveResampler(CHANNELS, 4 * FRAMES, 1.0001, AdaptiveResampler.Kernel.forDrift());
+        resampler = new AdaptiveResampler(CHANNELS, 4 * FRAMES, 1.0001, ResamplerKernel.forDrift());
         levelMeters = new LevelMeters(1, RATE, FRAMES);
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.tutti.mixer.dsp.AdaptiveResampler;
+import org.tutti.mixer.dsp.ResamplerKernel;
 
 /**
  * Quality and cost of {@link AdaptiveResampler} for the conversions the hub makes:
@@ -25,16 +26,16 @@ public final class ResamplerQuality {
     private ResamplerQuality() {
     }
 
-    private record Case(String name, double in, double out, AdaptiveResampler.Kernel kernel) {
+    private record Case(String name, double in, double out, ResamplerKernel kernel) {
     }
 
     public static void main(String[] args) throws IOException {
         Path results = Path.of(args.length > 0 ? args[0] : "hub-benchmarks/results");
         Case[] cases = {
-            new Case("44.1 -> 48 kHz, forRatio (32 taps)", 44_100, 48_000, AdaptiveResampler.Kernel.forRatio(48_000 / 44_100.0)),
-            new Case("48 -> 44.1 kHz, forRatio (32 taps)", 48_000, 44_100, AdaptiveResampler.Kernel.forRatio(44_100 / 48_000.0)),
-            new Case("48 kHz +200 ppm, forDrift (24 taps)", 48_000 * 1.0002, 48_000, AdaptiveResampler.Kernel.forDrift()),
-            new Case("48 kHz at exactly 1.0 (pass-through)", 48_000, 48_000, AdaptiveResampler.Kernel.forDrift()),
+            new Case("44.1 -> 48 kHz, forRatio (32 taps)", 44_100, 48_000, ResamplerKernel.forRatio(48_000 / 44_100.0)),
+            new Case("48 -> 44.1 kHz, forRatio (32 taps)", 48_000, 44_100, ResamplerKernel.forRatio(44_100 / 48_000.0)),
+            new Case("48 kHz +200 ppm, forDrift (24 taps)", 48_000 * 1.0002, 48_000, ResamplerKernel.forDrift()),
+            new Case("48 kHz at exactly 1.0 (pass-through)", 48_000, 48_000, ResamplerKernel.forDrift()),
         };
         double[] tones = {100, 1000, 5000, 10_000, 15_000, 18_000, 20_000};
         List<String> lines = new ArrayList<>();

@@ -4,9 +4,11 @@ package org.tutti.mixer.dsp;
  * Converts a multi-channel stream by a ratio (output rate / input rate) that may change every call:
  * a fixed rate conversion (44.1 kHz client in a 48 kHz session) times a slowly varying drift
  * correction (a client whose clock runs 200 ppm fast). Band-limited interpolation with a Kaiser-
- * windowed sinc: a precomputed polyphase table ({@link Kernel}, shareable between streams) with linear
+ * windowed sinc: a precomputed polyphase table ({@link ResamplerKernel}, shareable between streams) with linear
  * interpolation between neighbouring phases, so any fractional position costs one multiply-add per
- * tap for the coefficients and one per tap and channel for the output.
+ * tap for the coefficients and one per tap and channel for the output. Stereo near ratio 1 (drift
+ * correction, which every client whose clock is off pays) takes {@link DriftBlockFilter} instead: the
+ * same output up to float rounding, computed over runs of frames in loops the JIT vectorises.
  *
  * <p>Pull model, shaped for the jitter buffer: the caller {@link #push}es input frames as they come
  * out of the buffer and {@link #pull}s exactly the output frames the period needs. Before a pull,
@@ -27,126 +29,9 @@ public final class AdaptiveResampler {
     public static final double MIN_RATIO = 0.25;
     public static final double MAX_RATIO = 4.0;
 
-    /**
-     * An immutable polyphase table of a Kaiser-windowed sinc. Expensive to build (tens of
-     * milliseconds), so share one per (taps, cutoff) between all streams that convert the same rates.
-     */
-    public static final class Kernel {
-        final int taps;
-        final int half;
-        final int phases;
-        /** {@code (phases + 1) × taps}: row φ holds h(φ/phases + half − 1 − k), k = 0..taps−1. */
-        final float[] coefficients;
-        /** {@code phases × taps}: row φ + 1 minus row φ, for the linear interpolation between rows. */
-        final float[] slopes;
-        private final double cutoff;
-        private final double beta;
-
-        /**
-         * @param taps   input frames under the filter (a multiple of 4, 8..128): quality and cost
-         * @param phases table rows per input frame: the interpolation accuracy between them
-         * @param cutoff −6 dB point as a fraction of the input Nyquist frequency; for down-conversion
-         *               scale it by the ratio so nothing above the output Nyquist frequency folds back
-         * @param beta   Kaiser window shape: stopband depth against transition width (8 ≈ −80 dB)
-         */
-        public Kernel(int taps, int phases, double cutoff, double beta) {
-            if (taps < 8 || taps > 128 || (taps & 3) != 0 || phases < 2 || phases > 8192 || !(cutoff > 0 && cutoff <= 1)) {
-                throw new IllegalArgumentException("bad kernel shape");
-            }
-            this.taps = taps;
-            this.half = taps / 2;
-            this.phases = phases;
-            this.cutoff = cutoff;
-            this.beta = beta;
-            this.coefficients = new float[(phases + 1) * taps];
-            this.slopes = new float[phases * taps];
-            double[] row = new double[taps];
-            double i0beta = besselI0(beta);
-            for (int p = 0; p <= phases; p++) {
-                double phi = (double) p / phases;
-                double sum = 0;
-                for (int k = 0; k < taps; k++) {
-                    double t = phi + half - 1 - k;
-                    double u = t / half;
-                    double window = Math.abs(u) >= 1 ? 0 : besselI0(beta * Math.sqrt(1 - u * u)) / i0beta;
-                    double x = cutoff * t;
-                    double sinc = Math.abs(x) < 1e-12 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-                    row[k] = cutoff * sinc * window;
-                    sum += row[k];
-                }
-                for (int k = 0; k < taps; k++) {
-                    // Unity gain at DC for every phase: no phase-dependent level ripple at low frequencies.
-                    coefficients[p * taps + k] = (float) (row[k] / sum);
-                }
-            }
-            for (int p = 0; p < phases; p++) {
-                for (int k = 0; k < taps; k++) {
-                    slopes[p * taps + k] = coefficients[(p + 1) * taps + k] - coefficients[p * taps + k];
-                }
-            }
-        }
-
-        /**
-         * The kernel for converting by {@code nominalRatio} (output / input rate): 32 taps, 512 phases,
-         * −6 dB at 94 % of the lower Nyquist frequency, Kaiser β = 9. Measured (see the tests): THD+N of a
-         * 1 kHz sine about −100 dB at 44.1 → 48 and 48 → 44.1 kHz; flat within 0.2 dB to 18 kHz, −3 dB
-         * at 20 kHz.
-         */
-        public static Kernel forRatio(double nominalRatio) {
-            // Shared: a hub sees few distinct ratios (the rate codes), and building one takes a millisecond.
-            return BY_RATIO.computeIfAbsent(nominalRatio, r -> new Kernel(32, 512, 0.94 * Math.min(1.0, r), 9.0));
-        }
-
-        private static final java.util.concurrent.ConcurrentHashMap<Double, Kernel> BY_RATIO =
-                new java.util.concurrent.ConcurrentHashMap<>();
-
-        /** Built once, on first use: every participant's drift correction shares it. */
-        private static final class Drift {
-            static final Kernel KERNEL = new Kernel(24, 512, 0.95, 8.0);
-        }
-
-        /**
-         * A cheaper kernel for drift correction only (ratio within a few hundred ppm of 1): 24 taps,
-         * 512 phases, −6 dB at 95 % of Nyquist, β = 8. Three quarters of the cost of {@link #forRatio};
-         * THD+N about −86 dB for tones up to 20 kHz at a 200 ppm ratio.
-         */
-        public static Kernel forDrift() {
-            return Drift.KERNEL;
-        }
-
-        public int taps() {
-            return taps;
-        }
-
-        public int phases() {
-            return phases;
-        }
-
-        public double cutoff() {
-            return cutoff;
-        }
-
-        public double beta() {
-            return beta;
-        }
-
-        private static double besselI0(double x) {
-            double sum = 1;
-            double term = 1;
-            double q = x * x / 4;
-            for (int k = 1; k < 200; k++) {
-                term *= q / ((double) k * k);
-                sum += term;
-                if (term < sum * 1e-17) {
-                    break;
-                }
-            }
-            return sum;
-        }
-    }
 
     private final int channels;
-    private final Kernel kernel;
+    private final ResamplerKernel kernel;
     private final int taps;
     private final int half;
     private final int phases;
@@ -156,6 +41,8 @@ public final class AdaptiveResampler {
     private final int bufferLength;
     private final int capacity;
     private final float[] taps0;
+    /** The stereo path near ratio 1 (null for other channel counts). */
+    private final DriftBlockFilter block;
 
     /** Index in {@code buffer} of the input frame at or just before the read position. */
     private int read;
@@ -173,7 +60,7 @@ public final class AdaptiveResampler {
      * @param ratio    initial output rate / input rate
      * @param kernel   the interpolation filter (shared)
      */
-    public AdaptiveResampler(int channels, int capacity, double ratio, Kernel kernel) {
+    public AdaptiveResampler(int channels, int capacity, double ratio, ResamplerKernel kernel) {
         if (channels < 1 || capacity < 1) {
             throw new IllegalArgumentException("bad resampler shape");
         }
@@ -189,13 +76,14 @@ public final class AdaptiveResampler {
         this.bufferLength = 2 * (capacity + taps);
         this.buffer = new float[channels][bufferLength];
         this.taps0 = new float[taps];
+        this.block = channels == 2 ? new DriftBlockFilter(kernel) : null;
         setRatio(ratio);
         reset();
     }
 
-    /** A resampler with its own {@link Kernel#forRatio} kernel (allocates the table: prefer sharing). */
+    /** A resampler with its own {@link ResamplerKernel#forRatio} kernel (allocates the table: prefer sharing). */
     public AdaptiveResampler(int channels, int capacity, double ratio) {
-        this(channels, capacity, ratio, Kernel.forRatio(ratio));
+        this(channels, capacity, ratio, ResamplerKernel.forRatio(ratio));
     }
 
     /** Forgets all input; the next output starts from silence history at phase 0 (passthrough again at 1.0). */
@@ -224,7 +112,7 @@ public final class AdaptiveResampler {
         return ratio;
     }
 
-    public Kernel kernel() {
+    public ResamplerKernel kernel() {
         return kernel;
     }
 
@@ -240,6 +128,11 @@ public final class AdaptiveResampler {
     /** True when the next pull copies samples through unchanged (ratio 1.0, no fractional phase). */
     public boolean passthrough() {
         return step == 1.0 && phase == 0.0;
+    }
+
+    /** True when the next pull takes the block path for ratios near 1 ({@link DriftBlockFilter}); for tests. */
+    boolean blockPath() {
+        return block != null && !passthrough() && block.suits(step);
     }
 
     /** Input frames pushed and not yet passed by the read position (includes the look-ahead). */
@@ -314,18 +207,23 @@ public final class AdaptiveResampler {
         final float[] right = stereo ? buffer[1] : null;
         final float[] outLeft = out[0];
         final float[] outRight = stereo ? out[1] : null;
-        for (int j = 0; j < possible; j++) {
-            // Positions from the block start, not accumulated: needed() computes the same expression.
-            double position = phase0 + j * stride;
-            int whole = (int) position;
-            double scaled = (position - whole) * phases;
-            int row = (int) scaled;
-            float w = (float) (scaled - row);
-            int base = read + whole - (half - 1);
-            if (stereo) {
-                stereoFrame(row * taps, w, left, right, base, outLeft, outRight, offset + j);
-            } else {
-                frame(row * taps, w, base, out, offset + j);
+        if (block != null && block.suits(stride)) {
+            // Drift correction: the same frames as below, a run of frames at a time (see DriftBlockFilter).
+            block.render(left, right, read, phase0, stride, possible, outLeft, outRight, offset);
+        } else {
+            for (int j = 0; j < possible; j++) {
+                // Positions from the block start, not accumulated: needed() computes the same expression.
+                double position = phase0 + j * stride;
+                int whole = (int) position;
+                double scaled = (position - whole) * phases;
+                int row = (int) scaled;
+                float w = (float) (scaled - row);
+                int base = read + whole - (half - 1);
+                if (stereo) {
+                    stereoFrame(table, slopes, taps, row * taps, w, left, right, base, outLeft, outRight, offset + j);
+                } else {
+                    frame(row * taps, w, base, out, offset + j);
+                }
             }
         }
         double next = phase0 + possible * stride;
@@ -363,10 +261,8 @@ public final class AdaptiveResampler {
      * both dot products: each coefficient is computed once, in a register, and used for both channels
      * (twice as fast as building the row and then running two dot products over it).
      */
-    private void stereoFrame(int at, float w, float[] left, float[] right, int base, float[] outLeft, float[] outRight,
-                             int index) {
-        final float[] h = table;
-        final float[] dh = slopes;
+    static void stereoFrame(float[] h, float[] dh, int taps, int at, float w, float[] left, float[] right, int base,
+                            float[] outLeft, float[] outRight, int index) {
         float l0 = 0, l1 = 0, l2 = 0, l3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
         for (int k = 0; k < taps; k += 4) { // taps is a multiple of 4
             float c0 = h[at + k] + w * dh[at + k];

@@ -21,7 +21,7 @@ class AdaptiveResamplerTest {
         for (double[] rates : new double[][] {{44_100, 48_000}, {48_000, 44_100}}) {
             double in = rates[0];
             double out = rates[1];
-            float[] y = convert(AdaptiveResampler.Kernel.forRatio(out / in), in, out, 1000, 0.5, 3.0);
+            float[] y = convert(ResamplerKernel.forRatio(out / in), in, out, 1000, 0.5, 3.0);
             int from = (int) (0.5 * out);
             double[] fit = SineFit.fit(y, from, y.length, 1000 / out);
             double frequency = SineFit.frequency(y, from, (int) out, 1000, out);
@@ -36,7 +36,7 @@ class AdaptiveResamplerTest {
     @Test
     void imagesAndAliasesStayFarBelowTheToneAcrossTheAudibleBand() {
         for (double[] rates : new double[][] {{44_100, 48_000}, {48_000, 44_100}}) {
-            AdaptiveResampler.Kernel kernel = AdaptiveResampler.Kernel.forRatio(rates[1] / rates[0]);
+            ResamplerKernel kernel = ResamplerKernel.forRatio(rates[1] / rates[0]);
             StringBuilder line = new StringBuilder(String.format("%.1f -> %.1f kHz, residual (everything but the tone):",
                     rates[0] / 1000, rates[1] / 1000));
             for (double hz : new double[] {100, 1000, 5000, 10_000, 15_000, 18_000, 19_000, 20_000}) {
@@ -56,7 +56,7 @@ class AdaptiveResamplerTest {
     void inputAboveTheNewNyquistFrequencyIsAttenuatedBeforeItFolds() {
         // 48 → 44.1 kHz: input between 22.05 and 24 kHz folds to 20.1–22.05 kHz. The kernel's transition
         // band sits there (flat to 18 kHz is the trade): 20–40 dB, more the higher the input.
-        AdaptiveResampler.Kernel kernel = AdaptiveResampler.Kernel.forRatio(44_100 / 48_000.0);
+        ResamplerKernel kernel = ResamplerKernel.forRatio(44_100 / 48_000.0);
         StringBuilder line = new StringBuilder("48 -> 44.1 kHz, alias level re input:");
         double previous = 0;
         for (double hz : new double[] {22_500, 23_000, 23_500, 23_900}) {
@@ -77,10 +77,51 @@ class AdaptiveResamplerTest {
     void theDriftKernelIsCleanAtTwoHundredPpm() {
         StringBuilder line = new StringBuilder("drift kernel (24 taps) at 48 kHz × (1 + 200 ppm):");
         for (double hz : new double[] {1000, 10_000, 20_000}) {
-            float[] y = convert(AdaptiveResampler.Kernel.forDrift(), 48_000, 48_000 / 1.0002, hz, 0.5, 1.5);
+            float[] y = convert(ResamplerKernel.forDrift(), 48_000, 48_000 / 1.0002, hz, 0.5, 1.5);
             double[] fit = SineFit.fit(y, 14_400, y.length, hz * 1.0002 / 48_000);
             line.append(String.format(" %.0f Hz THD+N %.1f dB;", hz, fit[1]));
             assertTrue(fit[1] < -80, hz + " Hz: " + fit[1] + " dB");
+        }
+        System.out.println(line);
+    }
+
+    @Test
+    void theDriftKernelIsJustAsCleanInStereoWhereTheBlockPathRuns() {
+        // Stereo near ratio 1 takes DriftBlockFilter: the same THD+N as the per-frame filter above.
+        StringBuilder line = new StringBuilder("drift kernel, stereo (block path), at 48 kHz:");
+        for (double ppm : new double[] {200, -200, 20}) {
+            for (double hz : new double[] {1000, 10_000, 20_000}) {
+                double ratio = 1 / (1 + ppm * 1e-6);
+                AdaptiveResampler resampler = new AdaptiveResampler(2, 4096, ratio, ResamplerKernel.forDrift());
+                int total = (int) (1.5 * 48_000) / PERIOD * PERIOD;
+                float[][] y = new float[2][total];
+                float[][] block = new float[2][PERIOD];
+                float[][] packet = new float[2][256];
+                long written = 0;
+                for (int at = 0; at < total; at += PERIOD) {
+                    while (resampler.available() < resampler.needed(PERIOD)) {
+                        for (int n = 0; n < 256; n++) {
+                            double t = 2 * Math.PI * hz * (written + n) / (48_000 * (1 + ppm * 1e-6));
+                            packet[0][n] = (float) (0.5 * Math.sin(t));
+                            packet[1][n] = (float) (0.5 * Math.cos(t));
+                        }
+                        written += 256;
+                        resampler.push(packet, 0, 256);
+                    }
+                    assertTrue(resampler.blockPath());
+                    resampler.pull(block, 0, PERIOD);
+                    System.arraycopy(block[0], 0, y[0], at, PERIOD);
+                    System.arraycopy(block[1], 0, y[1], at, PERIOD);
+                }
+                for (int c = 0; c < 2; c++) {
+                    double[] fit = SineFit.fit(y[c], 14_400, total, hz / 48_000);
+                    assertTrue(fit[1] < -80, ppm + " ppm, " + hz + " Hz, channel " + c + ": " + fit[1] + " dB");
+                    assertEquals(0.0, 20 * Math.log10(fit[0] / 0.5), hz < 20_000 ? 0.25 : 3.5, "level");
+                    if (c == 0) {
+                        line.append(String.format(" %+.0f ppm %.0f Hz THD+N %.1f dB;", ppm, hz, fit[1]));
+                    }
+                }
+            }
         }
         System.out.println(line);
     }
@@ -131,7 +172,7 @@ class AdaptiveResamplerTest {
     @Test
     void ratioOneIsABitExactPassThrough() {
         Random random = new Random(5);
-        AdaptiveResampler resampler = new AdaptiveResampler(2, 2048, 1.0, AdaptiveResampler.Kernel.forDrift());
+        AdaptiveResampler resampler = new AdaptiveResampler(2, 2048, 1.0, ResamplerKernel.forDrift());
         int total = 200 * PERIOD;
         float[][] source = new float[2][total + 4096];
         for (float[] channel : source) {
@@ -163,7 +204,7 @@ class AdaptiveResamplerTest {
         for (int[] sizes : packetSizes) {
             for (double base : ratios) {
                 int capacity = 4 * 441 + 2 * PERIOD;
-                AdaptiveResampler resampler = new AdaptiveResampler(2, capacity, base, AdaptiveResampler.Kernel.forDrift());
+                AdaptiveResampler resampler = new AdaptiveResampler(2, capacity, base, ResamplerKernel.forDrift());
                 float[][] packet = new float[2][441];
                 float[][] out = new float[2][PERIOD];
                 long consumedEstimate = 0;
@@ -229,7 +270,7 @@ class AdaptiveResamplerTest {
     // ---------------------------------------------------------------- helpers
 
     /** A sine at {@code hz} sampled at {@code in}, converted to {@code out}, {@code seconds} long, pulled per period. */
-    static float[] convert(AdaptiveResampler.Kernel kernel, double in, double out, double hz, double amplitude, double seconds) {
+    static float[] convert(ResamplerKernel kernel, double in, double out, double hz, double amplitude, double seconds) {
         AdaptiveResampler resampler = new AdaptiveResampler(1, 4096, out / in, kernel);
         int total = (int) (seconds * out) / PERIOD * PERIOD;
         float[] y = new float[total];
@@ -253,7 +294,7 @@ class AdaptiveResamplerTest {
     @Test
     void theStereoPathMatchesTheGeneralOneChannelByChannel() {
         // Two channels take a fused path; it must produce what two single-channel resamplers do.
-        AdaptiveResampler.Kernel kernel = AdaptiveResampler.Kernel.forDrift();
+        ResamplerKernel kernel = ResamplerKernel.forDrift();
         AdaptiveResampler stereo = new AdaptiveResampler(2, 4096, 1.0, kernel);
         AdaptiveResampler left = new AdaptiveResampler(1, 4096, 1.0, kernel);
         AdaptiveResampler right = new AdaptiveResampler(1, 4096, 1.0, kernel);

@@ -74,8 +74,8 @@ final class DriftSimulation {
             arrivalByIndex[(int) sender.packetIndex[i]] = sender.arrivalNanos[i];
         }
         double nominalRatio = (double) HUB_RATE / clientRate;
-        AdaptiveResampler.Kernel kernel = clientRate == HUB_RATE ? AdaptiveResampler.Kernel.forDrift()
-                : AdaptiveResampler.Kernel.forRatio(nominalRatio);
+        ResamplerKernel kernel = clientRate == HUB_RATE ? ResamplerKernel.forDrift()
+                : ResamplerKernel.forRatio(nominalRatio);
         AdaptiveResampler resampler = new AdaptiveResampler(1, 8 * frames + 4 * PERIOD, nominalRatio, kernel);
         DriftEstimator estimator = new DriftEstimator(clientRate);
         DepthController controller = new DepthController(clientRate, HUB_RATE, PERIOD);

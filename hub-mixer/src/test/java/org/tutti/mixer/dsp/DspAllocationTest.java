@@ -67,8 +67,8 @@ class DspAllocationTest {
         AdaptiveResampler[] resamplers = {
             new AdaptiveResampler(2, 2048, 48_000 / 44_100.0),
             new AdaptiveResampler(2, 2048, 44_100 / 48_000.0),
-            new AdaptiveResampler(2, 2048, 1.0, AdaptiveResampler.Kernel.forDrift()),
-            new AdaptiveResampler(2, 2048, 1.0, AdaptiveResampler.Kernel.forDrift()),
+            new AdaptiveResampler(2, 2048, 1.0, ResamplerKernel.forDrift()),
+            new AdaptiveResampler(2, 2048, 1.0, ResamplerKernel.forDrift()),
         };
         float[][] packet = new float[2][441];
         float[][] out = new float[2][BLOCK];

@@ -1,6 +1,7 @@
 package org.tutti.server.engine;
 
 import org.tutti.mixer.dsp.AdaptiveResampler;
+import org.tutti.mixer.dsp.ResamplerKernel;
 import org.tutti.server.net.PacketSender;
 
 /**
@@ -30,7 +31,7 @@ public final class StreamOutput {
         } else {
             double ratio = (double) clientRate / hubRate;
             this.resampler = new AdaptiveResampler(channels, 4 * (hubPeriod + packetFrames) + 64, ratio,
-                    AdaptiveResampler.Kernel.forRatio(ratio));
+                    ResamplerKernel.forRatio(ratio));
             this.staging = new float[channels][packetFrames];
         }
     }

@@ -1,6 +1,7 @@
 package org.tutti.server.jitter;
 
 import org.tutti.mixer.dsp.AdaptiveResampler;
+import org.tutti.mixer.dsp.ResamplerKernel;
 import org.tutti.mixer.dsp.DepthController;
 
 /**
@@ -64,8 +65,8 @@ public final class StreamInput {
         this.smoothing = 1 - Math.exp(-(double) hubPeriod / hubRate); // ~1 s time constant
         this.settlePeriods = 2L * hubRate / hubPeriod; // 2 s
         int channels = buffer.channels();
-        AdaptiveResampler.Kernel kernel = nominalRatio == 1.0 ? AdaptiveResampler.Kernel.forDrift()
-                : AdaptiveResampler.Kernel.forRatio(nominalRatio);
+        ResamplerKernel kernel = nominalRatio == 1.0 ? ResamplerKernel.forDrift()
+                : ResamplerKernel.forRatio(nominalRatio);
         int maxInput = (int) Math.ceil(hubPeriod / nominalRatio * 1.01) + kernel.taps() + 8;
         this.resampler = new AdaptiveResampler(channels, 4 * maxInput, nominalRatio, kernel);
         this.controller = new DepthController(clientRate, (double) hubRate / hubPeriod,
