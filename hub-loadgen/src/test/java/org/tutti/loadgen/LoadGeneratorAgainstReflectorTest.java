@@ -47,8 +47,8 @@ class LoadGeneratorAgainstReflectorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void everyClientConnectsAndGetsItsOwnAudioBackWithoutGaps(Transport io) throws Exception {
+    @EnumSource(ClientIoKind.class)
+    void everyClientConnectsAndGetsItsOwnAudioBackWithoutGaps(ClientIoKind io) throws Exception {
         io.ensureAvailable(); // Netty ships it for Linux x86_64, where Tutti and CI run: failing to load fails
         Results r = run(config(4).io(io).build());
 
