@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.tutti.protocol.udp.ExitPacket;
 
 /**
@@ -47,7 +48,11 @@ import org.tutti.protocol.udp.ExitPacket;
  *     (queued, submitted with the rest). The kernel runs the receives of datagrams that arrived while
  *     the loop was busy in one go, when it next enters.</li>
  * </ul>
- * Steady state allocates nothing: the {@link IoUringIoOps} of every receive and send slot are built
+ * With {@code --rx-batch-us} (default above 64 clients, as for nio) the loop pauses that long after
+ * handling a batch of receives, never past the next send deadline: datagrams arriving meanwhile wait in
+ * their sockets without waking it, and are handled together (dated up to that much late).
+ *
+ * <p>Steady state allocates nothing: the {@link IoUringIoOps} of every receive and send slot are built
  * once, the completion event is Netty's per registration, the timer has no Netty scheduled task.
  */
 final class BatchedClientIo implements ClientIo {
@@ -70,12 +75,15 @@ final class BatchedClientIo implements ClientIo {
      * A pass arms one timer, and a client start at most one more; this is far more than an iteration uses.
      */
     private static final int TIMER_SLOTS = 64;
+    /** A receive pause ends this long before the next send is due (a parked thread wakes up to ~50 µs late). */
+    static final long REST_MARGIN_NANOS = 60_000L;
     /** A receive that keeps failing this many times in a row (not a one-off ICMP error) is not re-posted. */
     private static final int MAX_RECEIVE_ERRORS_IN_A_ROW = 1000;
 
     private final RunClock clock;
     private final Markers markers;
     private final long slackNanos;
+    private final long restNanos;
     private final boolean ipv4;
     private final MultiThreadIoEventLoopGroup group;
     private final Worker[] workers;
@@ -90,6 +98,7 @@ final class BatchedClientIo implements ClientIo {
         this.clock = clock;
         this.markers = markers;
         this.slackNanos = slackNanos;
+        this.restNanos = config.receiveBatchMicros() * 1000L;
         this.ipv4 = ipv4;
         // As the Netty layer: whatever the hub's period and redundancy, its packets fit.
         this.receiveBufferSize = Math.max(16384, 2 * config.datagramSize());
@@ -108,6 +117,11 @@ final class BatchedClientIo implements ClientIo {
         for (Worker worker : workers) {
             worker.loop.submit(() -> threadNames.add(Thread.currentThread().getName())).syncUninterruptibly();
         }
+    }
+
+    /** How long a receive pause lasts: {@code rest}, but never past the next send (the armed timer) less a margin. */
+    static long restPause(long rest, boolean timerArmed, long timerAt, long now) {
+        return timerArmed ? Math.min(rest, timerAt - now - REST_MARGIN_NANOS) : rest;
     }
 
     private static IoRegistration register(IoEventLoop loop, IoUringIoHandle handle) {
@@ -196,6 +210,9 @@ final class BatchedClientIo implements ClientIo {
         boolean timerArmed;
         long timerAt;
         boolean running = true;
+        /** The receive pause is queued as a task (it runs once this iteration's completions are handled). */
+        boolean restQueued;
+        final Runnable rest = this::rest;
 
         Worker(IoEventLoop loop, ThreadStats stats, LoadConfig config, Signal signal) {
             this.loop = loop;
@@ -307,6 +324,10 @@ final class BatchedClientIo implements ClientIo {
             SimClient client = conn.client;
             if (result > 0) {
                 conn.receiveErrorsInARow = 0;
+                if (restNanos > 0 && !restQueued) {
+                    restQueued = true;
+                    loop.execute(rest);
+                }
                 if (result <= receiveBufferSize) {
                     analyzer.onDatagram(client, conn.receive, 0, result, System.nanoTime());
                 } else {
@@ -324,6 +345,18 @@ final class BatchedClientIo implements ClientIo {
                 conn.finishClose();
             } else if (result != -ECANCELED && conn.receiveErrorsInARow < MAX_RECEIVE_ERRORS_IN_A_ROW) {
                 conn.postReceive();
+            }
+        }
+
+        /**
+         * The receive pause, after the completions of a loop iteration: the thread sleeps instead of
+         * waiting in io_uring, so arrivals queue as the kernel's deferred work without a wake-up each.
+         */
+        private void rest() {
+            restQueued = false;
+            long pause = restPause(restNanos, timerArmed, timerAt, System.nanoTime());
+            if (pause > 0) {
+                LockSupport.parkNanos(pause);
             }
         }
 

@@ -38,7 +38,8 @@ import org.tutti.protocol.udp.PacketLayout;
  * @param ioThreads         event loops of the Netty and batch layers (NIO always uses one sender and one receiver thread)
  * @param handshakeTimeoutMillis TCP connect and reply timeout
  * @param rampTolerance     loopback: returned ramp samples may differ by this many codes without counting as a gap
- * @param receiveBatchMicros nio: the receiver pauses this long after each pass (fewer wake-ups, arrival times later)
+ * @param receiveBatchMicros nio and batch: the receiver pauses this long after each pass (fewer wake-ups, arrival
+ *                          times later; batch: never past the next send deadline)
  * @param playoutPackets    depth of each client's simulated playout buffer: a packet later than this many periods
  *                          behind the earliest-arriving schedule is an underrun (JackTrip's default {@code -q} is 4)
  * @param churnRate         churn clients joining per second, besides the steady ones; 0 = no churn

@@ -317,7 +317,8 @@ public final class LoadGenerator {
         cfg.put("drift_spread_ppm", config.driftSpreadPpm());
         cfg.put("drift_clients", config.driftClients());
         cfg.put("phases", config.phases());
-        cfg.put("rx_batch_us", config.io() == ClientIoKind.NIO ? config.receiveBatchMicros() : 0);
+        cfg.put("rx_batch_us", config.io() == ClientIoKind.NIO || config.io() == ClientIoKind.BATCH
+                ? config.receiveBatchMicros() : 0);
         cfg.put("packet_bytes", config.packetSize());
         cfg.put("datagram_bytes", config.datagramSize());
 

@@ -12,13 +12,16 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tutti.protocol.udp.BitResolution;
 
 /**
  * The batched io_uring layer on its own, against a hub that echoes each client's stream from a port
  * of its own and impairs chosen clients' streams on the way back: every client gets exactly its own
- * stream, a loss or a swap shows at the client it happened to and nowhere else, and the steady state
- * allocates nothing.
+ * stream, a loss or a swap shows at the client it happened to and nowhere else, the steady state
+ * allocates nothing per packet, with and without pauses between receive passes ({@code --rx-batch-us}),
+ * which end before the next send is due.
  */
 class BatchedClientIoTest {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -52,13 +55,14 @@ class BatchedClientIoTest {
         }
     }
 
-    @Test
-    void eachClientGetsItsOwnStreamAndALossOrSwapShowsAtThatClientOnly() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {0, 250})
+    void eachClientGetsItsOwnStreamAndALossOrSwapShowsAtThatClientOnly(int rxBatchMicros) throws Exception {
         Map<String, Set<Integer>> drops = Map.of("lg001", Set.of(100), "lg003", Set.of(120, 121, 122));
         Map<String, Set<Integer>> holds = Map.of("lg002", Set.of(150));
         try (ImpairingEchoHub hub = new ImpairingEchoHub(drops, holds)) {
             // Eight clients on two loops: the clients of one loop share its ring, thread and buffers.
-            LoadConfig config = config(hub, 8, 2).build();
+            LoadConfig config = config(hub, 8, 2).receiveBatchMicros(rxBatchMicros).build();
             Signal signal = new Signal(config.sampleRate(), BitResolution.BIT16, config.frames());
             BatchedClientIo io = new BatchedClientIo(config, new RunClock(), signal, null, LoadGenerator.SLACK_NANOS,
                     true);
@@ -97,11 +101,12 @@ class BatchedClientIoTest {
         }
     }
 
-    @Test
-    void steadyStateAllocatesNothingPerPacket() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {0, 250})
+    void steadyStateAllocatesNothingPerPacket(int rxBatchMicros) throws Exception {
         try (ImpairingEchoHub hub = new ImpairingEchoHub(Map.of(), Map.of())) {
             // All clients in one send phase: few loop iterations per packet, see below.
-            LoadConfig config = config(hub, 16, 1).phases(1).build();
+            LoadConfig config = config(hub, 16, 1).phases(1).receiveBatchMicros(rxBatchMicros).build();
             Signal signal = new Signal(config.sampleRate(), BitResolution.BIT16, config.frames());
             BatchedClientIo io = new BatchedClientIo(config, new RunClock(), signal, null, LoadGenerator.SLACK_NANOS,
                     true);
@@ -135,6 +140,43 @@ class BatchedClientIoTest {
                         + " for " + packets + ")");
             } finally {
                 io.stop(100);
+            }
+        }
+    }
+
+    @Test
+    void aReceivePauseEndsBeforeTheNextSend() {
+        long now = 1_000_000_000L;
+        long margin = BatchedClientIo.REST_MARGIN_NANOS;
+        assertEquals(250_000, BatchedClientIo.restPause(250_000, true, now + 2_000_000, now), "send far off");
+        assertEquals(300_000 - margin, BatchedClientIo.restPause(2_700_000, true, now + 300_000, now), "send sooner");
+        assertTrue(BatchedClientIo.restPause(250_000, true, now + 10_000, now) <= 0, "send due: no pause");
+        assertEquals(250_000, BatchedClientIo.restPause(250_000, false, 0, now), "nothing to send");
+    }
+
+    @Test
+    void longReceivePausesLoseNothing() throws Exception {
+        try (ImpairingEchoHub hub = new ImpairingEchoHub(Map.of(), Map.of())) {
+            // A pause longer than a period, on one loop: datagrams wait in their sockets meanwhile. (That it
+            // ends before the next send is aReceivePauseEndsBeforeTheNextSend's: on this shared machine a
+            // timing check here could not tell a late send from a stalled test.)
+            LoadConfig config = config(hub, 16, 1).receiveBatchMicros(2_700).build();
+            Signal signal = new Signal(config.sampleRate(), BitResolution.BIT16, config.frames());
+            BatchedClientIo io = new BatchedClientIo(config, new RunClock(), signal, null, LoadGenerator.SLACK_NANOS,
+                    true);
+            SimClient[] clients;
+            try {
+                clients = start(io, config, signal, hub);
+                awaitReceived(clients, 500);
+            } finally {
+                io.stop(100);
+            }
+            for (SimClient client : clients) {
+                ImpairingEchoHub.Port port = hub.port(client.name);
+                assertTrue(client.datagramsReceived >= 500, client.name + " received " + client.datagramsReceived);
+                assertEquals(port.echoed, client.datagramsReceived, client.name + " got back all the hub echoed");
+                assertEquals(0, client.sequences.lost() + client.sequences.outOfOrder + client.audibleGaps,
+                        client.name);
             }
         }
     }
