@@ -2,6 +2,7 @@ package org.tutti.loadgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tutti.protocol.udp.BitResolution;
+import picocli.CommandLine;
 
 /**
  * The batched io_uring layer on its own, against a hub that echoes each client's stream from a port
@@ -142,6 +144,23 @@ class BatchedClientIoTest {
                 io.stop(100);
             }
         }
+    }
+
+    @Test
+    void theCommandLineDefaultIsTheBatchLayerWhereIoUringRuns() {
+        ClientIoKind.BATCH.ensureAvailable(); // Netty ships it for Linux x86_64, where Tutti and CI run
+        assertEquals(ClientIoKind.BATCH, config().io());
+        assertEquals(ClientIoKind.NIO, config("--io", "nio").io(), "the java.nio layer stays");
+        assertEquals(ClientIoKind.IO_URING, config("--io", "io-uring").io());
+        assertEquals(ClientIoKind.BATCH, config("--io", "batch", "--io-threads", "2").io());
+        assertEquals(2, config("--io", "batch", "--io-threads", "2").ioThreads());
+        assertThrows(IllegalArgumentException.class, () -> config("--io", "sendmmsg"));
+    }
+
+    private static LoadConfig config(String... args) {
+        Main main = new Main();
+        new CommandLine(main).parseArgs(args);
+        return main.toConfig();
     }
 
     @Test
