@@ -146,11 +146,12 @@ public final class Main implements Callable<Integer> {
             description = "Write results to FILE: JSON, or TSV if FILE ends in .tsv.")
     Path out;
 
-    @Option(names = "--io", paramLabel = "KIND", defaultValue = "auto",
-            description = "Socket layer: batch (io_uring without Netty channels: every send and receive of a "
-                + "pass, for all clients, in one system call, on --io-threads loops), nio (java.nio, one sender "
-                + "and one receiver thread), epoll or io_uring (Netty channels on event loops), or auto (batch "
-                + "where io_uring runs, else nio). One UDP socket per client in every case. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--io", paramLabel = "KIND", defaultValue = "nio",
+            description = "Socket layer: nio (java.nio, one sender and one receiver thread), batch (io_uring "
+                + "without Netty channels: every send and receive of a pass, for all clients, in one system "
+                + "call, on --io-threads loops), epoll or io_uring (Netty channels on event loops), or auto "
+                + "(batch where io_uring runs, else nio). One UDP socket per client in every case. "
+                + "Default ${DEFAULT-VALUE}.")
     String io;
 
     @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
