@@ -167,11 +167,11 @@ class BatchedClientIoTest {
     @Test
     void aReceivePauseEndsBeforeTheNextSend() {
         long now = 1_000_000_000L;
-        long margin = BatchedClientIo.REST_MARGIN_NANOS;
-        assertEquals(250_000, BatchedClientIo.restPause(250_000, true, now + 2_000_000, now), "send far off");
-        assertEquals(300_000 - margin, BatchedClientIo.restPause(2_700_000, true, now + 300_000, now), "send sooner");
-        assertTrue(BatchedClientIo.restPause(250_000, true, now + 10_000, now) <= 0, "send due: no pause");
-        assertEquals(250_000, BatchedClientIo.restPause(250_000, false, 0, now), "nothing to send");
+        long margin = BatchedLoop.REST_MARGIN_NANOS;
+        assertEquals(250_000, BatchedLoop.restPause(250_000, true, now + 2_000_000, now), "send far off");
+        assertEquals(300_000 - margin, BatchedLoop.restPause(2_700_000, true, now + 300_000, now), "send sooner");
+        assertTrue(BatchedLoop.restPause(250_000, true, now + 10_000, now) <= 0, "send due: no pause");
+        assertEquals(250_000, BatchedLoop.restPause(250_000, false, 0, now), "nothing to send");
     }
 
     @Test
