@@ -3,7 +3,6 @@ package org.tutti.loadgen;
 import java.nio.file.Path;
 import org.tutti.protocol.udp.BitResolution;
 import org.tutti.protocol.udp.PacketLayout;
-import org.tutti.transport.Transport;
 
 /**
  * One load-generator run. Built by the command line ({@link Main}) or by tests.
@@ -36,10 +35,11 @@ import org.tutti.transport.Transport;
  * @param reportIntervalSeconds print (and record) a line this often; 0 = only the summary
  * @param out               results file (.json or .tsv), or {@code null}
  * @param io                socket layer
- * @param ioThreads         Netty event loops (NIO always uses one sender and one receiver thread)
+ * @param ioThreads         event loops of the Netty and batch layers (NIO always uses one sender and one receiver thread)
  * @param handshakeTimeoutMillis TCP connect and reply timeout
  * @param rampTolerance     loopback: returned ramp samples may differ by this many codes without counting as a gap
- * @param receiveBatchMicros nio: the receiver pauses this long after each pass (fewer wake-ups, arrival times later)
+ * @param receiveBatchMicros nio and batch: the receiver pauses this long after each pass (fewer wake-ups, arrival
+ *                          times later; batch: never past the next send deadline)
  * @param playoutPackets    depth of each client's simulated playout buffer: a packet later than this many periods
  *                          behind the earliest-arriving schedule is an underrun (JackTrip's default {@code -q} is 4)
  * @param churnRate         churn clients joining per second, besides the steady ones; 0 = no churn
@@ -59,7 +59,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
                          double durationSeconds, double warmupSeconds, double rampPerSecond, Expectation expect,
                          double lossPercent, double jitterMillis, double reorderPercent, double driftPpm,
                          double driftSpreadPpm, int driftClients, long seed, String namePrefix, int phases, int markerIntervalMillis,
-                         double toneLevel, double reportIntervalSeconds, Path out, Transport io, int ioThreads,
+                         double toneLevel, double reportIntervalSeconds, Path out, ClientIoKind io, int ioThreads,
                          int handshakeTimeoutMillis, int rampTolerance, int receiveBatchMicros, int playoutPackets,
                          double churnRate, double churnStaySeconds, double churnStaySpreadSeconds, int churnMax,
                          double churnStartAfterSeconds, String churnPrefix, double churnForSeconds) {
@@ -181,7 +181,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         double toneLevel = Double.NaN;
         double reportIntervalSeconds;
         Path out;
-        Transport io = Transport.NIO;
+        ClientIoKind io = ClientIoKind.NIO;
         int ioThreads = 1;
         int handshakeTimeoutMillis = 5000;
         int rampTolerance;
@@ -225,7 +225,7 @@ public record LoadConfig(String host, int tcpPort, int clients, int localPortBas
         public Builder toneLevel(double v) { toneLevel = v; return this; }
         public Builder reportIntervalSeconds(double v) { reportIntervalSeconds = v; return this; }
         public Builder out(Path v) { out = v; return this; }
-        public Builder io(Transport v) { io = v; return this; }
+        public Builder io(ClientIoKind v) { io = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
         public Builder handshakeTimeoutMillis(int v) { handshakeTimeoutMillis = v; return this; }
         public Builder rampTolerance(int v) { rampTolerance = v; return this; }

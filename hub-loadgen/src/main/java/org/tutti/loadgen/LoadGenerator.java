@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.tutti.transport.Transport;
 
 /**
  * One run: start the clients at the ramp-up rate (bind, TCP handshake, stream), let them warm up,
@@ -65,10 +64,14 @@ public final class LoadGenerator {
     }
 
     private ClientIo openIo(boolean ipv4) throws IOException {
-        if (config.io() == Transport.NIO) {
-            return new NioClientIo(config, clock, signal, markers, SLACK_NANOS, ipv4);
+        switch (config.io()) {
+            case NIO:
+                return new NioClientIo(config, clock, signal, markers, SLACK_NANOS, ipv4);
+            case BATCH:
+                return new BatchedClientIo(config, clock, signal, markers, SLACK_NANOS, ipv4);
+            default:
+                return new NettyClientIo(config.io().transport(), config, clock, signal, markers, SLACK_NANOS, ipv4);
         }
-        return new NettyClientIo(config.io(), config, clock, signal, markers, SLACK_NANOS, ipv4);
     }
 
     private Results run() throws IOException, InterruptedException {
@@ -297,7 +300,7 @@ public final class LoadGenerator {
         cfg.put("tcp_port", config.tcpPort());
         cfg.put("clients", config.clients());
         cfg.put("io", config.io().label());
-        cfg.put("io_threads", config.io() == Transport.NIO ? 2 : config.ioThreads());
+        cfg.put("io_threads", config.io() == ClientIoKind.NIO ? 2 : config.ioThreads());
         cfg.put("sample_rate", config.sampleRate());
         cfg.put("frames", config.frames());
         cfg.put("channels", config.channels());
@@ -314,7 +317,8 @@ public final class LoadGenerator {
         cfg.put("drift_spread_ppm", config.driftSpreadPpm());
         cfg.put("drift_clients", config.driftClients());
         cfg.put("phases", config.phases());
-        cfg.put("rx_batch_us", config.io() == Transport.NIO ? config.receiveBatchMicros() : 0);
+        cfg.put("rx_batch_us", config.io() == ClientIoKind.NIO || config.io() == ClientIoKind.BATCH
+                ? config.receiveBatchMicros() : 0);
         cfg.put("packet_bytes", config.packetSize());
         cfg.put("datagram_bytes", config.datagramSize());
 

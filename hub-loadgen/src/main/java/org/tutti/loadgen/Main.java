@@ -7,7 +7,6 @@ import org.tutti.protocol.udp.BitResolution;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import org.tutti.transport.Transport;
 
 /** {@code loadgen}: the command line of {@link LoadGenerator}. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -148,17 +147,21 @@ public final class Main implements Callable<Integer> {
     Path out;
 
     @Option(names = "--io", paramLabel = "KIND", defaultValue = "nio",
-            description = "Socket layer: nio (java.nio, one sender and one receiver thread), epoll or io_uring "
-                + "(Netty event loops that send and receive). Default ${DEFAULT-VALUE}, measured cheapest (README).")
+            description = "Socket layer: nio (java.nio, one sender and one receiver thread), batch (io_uring "
+                + "without Netty channels: every send and receive of a pass, for all clients, in one system "
+                + "call, on --io-threads loops), epoll or io_uring (Netty channels on event loops), or auto "
+                + "(batch where io_uring runs, else nio). One UDP socket per client in every case. "
+                + "Default ${DEFAULT-VALUE}.")
     String io;
 
     @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
-            description = "Event loops for epoll/io_uring (nio always uses one sender and one receiver). Default ${DEFAULT-VALUE}.")
+            description = "Event loops for batch, epoll and io_uring (nio always uses one sender and one receiver). Default ${DEFAULT-VALUE}.")
     int ioThreads;
 
     @Option(names = "--rx-batch-us", paramLabel = "MICROS",
-            description = "nio: after each receive pass, pause MICROS before the next: far fewer wake-ups (about "
-                + "20%% less CPU at 256 clients with 250) but arrivals are dated up to that late. Default: 0 (precise "
+            description = "nio and batch: after each receive pass, pause MICROS before the next (batch: never past "
+                + "the next send): far fewer wake-ups (nio: about 20%% less CPU at 256 clients with 250) but arrivals "
+                + "are dated up to that late. Default: 0 (precise "
                 + "RTT) up to " + LoadConfig.PRECISE_RECEIVE_CLIENTS + " clients, " + LoadConfig.DEFAULT_RECEIVE_BATCH_MICROS
                 + " above.")
     Integer rxBatch;
@@ -222,7 +225,7 @@ public final class Main implements Callable<Integer> {
                 .driftPpm(drift).driftSpreadPpm(driftSpread).driftClients(driftClients).seed(seed).namePrefix(namePrefix)
                 .phases(phases).markerIntervalMillis(markerInterval)
                 .toneLevel(toneLevel == null ? Double.NaN : toneLevel).rampTolerance(rampTolerance).playoutPackets(playout)
-                .reportIntervalSeconds(interval).out(out).io(Transport.select(io)).ioThreads(ioThreads)
+                .reportIntervalSeconds(interval).out(out).io(ClientIoKind.select(io)).ioThreads(ioThreads)
                 .handshakeTimeoutMillis(handshakeTimeout).receiveBatchMicros(rxBatch != null ? rxBatch : LoadConfig.defaultReceiveBatchMicros(clients))
                 .churnRate(churnRate).churnStay(churnStay).churnStaySpread(churnStaySpread == null ? Double.NaN : churnStaySpread)
                 .churnMax(churnMax).churnStartAfter(churnStartAfter).churnPrefix(churnPrefix).churnFor(churnFor)

@@ -60,8 +60,8 @@ class ChurnAgainstReflectorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void churnClientsJoinAndLeaveAtTheRateWhileTheSteadyOnesAreCountedApart(Transport io) throws Exception {
+    @EnumSource(ClientIoKind.class)
+    void churnClientsJoinAndLeaveAtTheRateWhileTheSteadyOnesAreCountedApart(ClientIoKind io) throws Exception {
         io.ensureAvailable(); // Netty ships it for Linux x86_64, where Tutti and CI run: failing to load fails
         Results r = run(config().io(io).build());
         String why = log.toString();

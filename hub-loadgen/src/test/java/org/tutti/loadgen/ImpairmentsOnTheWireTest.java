@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The sender-side impairments, checked where a hub would see them: a fake hub records the sequence
- * number and arrival time of every datagram each client sends.
+ * number and arrival time of every datagram each client sends, from the java.nio layer and the batched one.
  */
 class ImpairmentsOnTheWireTest {
     private static final double PERIOD_NANOS = 128 * 1e9 / 48000;
@@ -40,15 +41,16 @@ class ImpairmentsOnTheWireTest {
         return arrivals;
     }
 
-    private LoadConfig.Builder clients(int n) {
-        return LoadConfig.builder("127.0.0.1", hub.tcpPort()).clients(n);
+    private LoadConfig.Builder clients(ClientIoKind io, int n) {
+        return LoadConfig.builder("127.0.0.1", hub.tcpPort()).clients(n).io(io);
     }
 
-    @Test
-    void lossSkipsThatShareOfSequenceNumbers() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = ClientIoKind.class, names = {"NIO", "BATCH"})
+    void lossSkipsThatShareOfSequenceNumbers(ClientIoKind io) throws Exception {
         long sent = 0;
         long missing = 0;
-        for (List<FakeHub.Arrival> stream : run(clients(4).lossPercent(10).seed(5)).values()) {
+        for (List<FakeHub.Arrival> stream : run(clients(io, 4).lossPercent(10).seed(5)).values()) {
             int first = stream.get(0).sequence();
             int last = stream.get(stream.size() - 1).sequence();
             long span = last - first + 1;
@@ -60,11 +62,12 @@ class ImpairmentsOnTheWireTest {
         assertTrue(percent > 7 && percent < 13, "about 10 % of sequence numbers never arrive: " + percent);
     }
 
-    @Test
-    void reorderSwapsNeighboursWithoutLosingAnything() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = ClientIoKind.class, names = {"NIO", "BATCH"})
+    void reorderSwapsNeighboursWithoutLosingAnything(ClientIoKind io) throws Exception {
         long total = 0;
         long late = 0;
-        for (List<FakeHub.Arrival> stream : run(clients(4).reorderPercent(10).seed(9)).values()) {
+        for (List<FakeHub.Arrival> stream : run(clients(io, 4).reorderPercent(10).seed(9)).values()) {
             int max = -1;
             int previous = -1;
             for (FakeHub.Arrival a : stream) {
@@ -83,9 +86,10 @@ class ImpairmentsOnTheWireTest {
         assertTrue(percent > 6.5 && percent < 13.5, "about 10 % arrive after their successor: " + percent);
     }
 
-    @Test
-    void jitterDelaysPacketsRandomlyButKeepsTheirOrder() throws Exception {
-        for (List<FakeHub.Arrival> stream : run(clients(2).jitterMillis(4).seed(2)).values()) {
+    @ParameterizedTest
+    @EnumSource(value = ClientIoKind.class, names = {"NIO", "BATCH"})
+    void jitterDelaysPacketsRandomlyButKeepsTheirOrder(ClientIoKind io) throws Exception {
+        for (List<FakeHub.Arrival> stream : run(clients(io, 2).jitterMillis(4).seed(2)).values()) {
             assertEquals(0, outOfOrder(stream));
             double spread = interquartileRange(offsetsFromSchedule(stream));
             // Uniform 0..4 ms: quartiles 2 ms apart. A stall of the machine delays a run of packets, a few
@@ -95,9 +99,10 @@ class ImpairmentsOnTheWireTest {
         }
     }
 
-    @Test
-    void unimpairedStreamKeepsRealTimePace() throws Exception {
-        for (List<FakeHub.Arrival> stream : run(clients(2)).values()) {
+    @ParameterizedTest
+    @EnumSource(value = ClientIoKind.class, names = {"NIO", "BATCH"})
+    void unimpairedStreamKeepsRealTimePace(ClientIoKind io) throws Exception {
+        for (List<FakeHub.Arrival> stream : run(clients(io, 2)).values()) {
             assertEquals(0, outOfOrder(stream));
             double spread = interquartileRange(offsetsFromSchedule(stream));
             // Half the packets within 0.5 ms of each other: a sender that bursts or drifts off its schedule
@@ -109,9 +114,10 @@ class ImpairmentsOnTheWireTest {
         }
     }
 
-    @Test
-    void clockDriftChangesTheSendRateByThatManyPpm() throws Exception {
-        for (List<FakeHub.Arrival> stream : run(clients(2).driftPpm(20_000)).values()) {
+    @ParameterizedTest
+    @EnumSource(value = ClientIoKind.class, names = {"NIO", "BATCH"})
+    void clockDriftChangesTheSendRateByThatManyPpm(ClientIoKind io) throws Exception {
+        for (List<FakeHub.Arrival> stream : run(clients(io, 2).driftPpm(20_000)).values()) {
             double rate = packetsPerSecond(stream);
             assertEquals(375.0 * 1.02, rate, 375.0 * 0.004, "2 % fast");
         }

@@ -47,8 +47,8 @@ class LoadGeneratorAgainstReflectorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void everyClientConnectsAndGetsItsOwnAudioBackWithoutGaps(Transport io) throws Exception {
+    @EnumSource(ClientIoKind.class)
+    void everyClientConnectsAndGetsItsOwnAudioBackWithoutGaps(ClientIoKind io) throws Exception {
         io.ensureAvailable(); // Netty ships it for Linux x86_64, where Tutti and CI run: failing to load fails
         Results r = run(config(4).io(io).build());
 
@@ -71,9 +71,10 @@ class LoadGeneratorAgainstReflectorTest {
         assertEquals(4, reflector.stats().endedByExit(), "every client sent exit packets at the end");
     }
 
-    @Test
-    void lossOnTheWayInIsSeenOnTheWayBackAsLostPacketsAndAudibleGaps() throws Exception {
-        Results r = run(config(4).lossPercent(10).seed(7).build());
+    @ParameterizedTest
+    @EnumSource(value = ClientIoKind.class, names = {"NIO", "BATCH"})
+    void lossOnTheWayInIsSeenOnTheWayBackAsLostPacketsAndAudibleGaps(ClientIoKind io) throws Exception {
+        Results r = run(config(4).io(io).lossPercent(10).seed(7).build());
 
         double lostPercent = r.getDouble("steady", "seq_lost_percent");
         assertTrue(lostPercent > 7 && lostPercent < 13, "about 10 % lost: " + lostPercent);
@@ -86,9 +87,10 @@ class LoadGeneratorAgainstReflectorTest {
                 "each run of lost packets is one audible gap: " + gaps + " vs " + gapEvents);
     }
 
-    @Test
-    void redundancyRevivesPacketsLostOnTheWayIn() throws Exception {
-        Results r = run(config(2).lossPercent(10).redundancy(2).seed(3).build());
+    @ParameterizedTest
+    @EnumSource(value = ClientIoKind.class, names = {"NIO", "BATCH"})
+    void redundancyRevivesPacketsLostOnTheWayIn(ClientIoKind io) throws Exception {
+        Results r = run(config(2).io(io).lossPercent(10).redundancy(2).seed(3).build());
 
         assertTrue(r.getLong("steady", "revived") > 0, "lost packets come back from slot 1");
         double lostPercent = r.getDouble("steady", "seq_lost_percent");
@@ -96,9 +98,10 @@ class LoadGeneratorAgainstReflectorTest {
         assertEquals(1056, r.getLong("config", "datagram_bytes"));
     }
 
-    @Test
-    void reorderedPacketsArriveLateAndAreNotPlayed() throws Exception {
-        Results r = run(config(4).reorderPercent(10).seed(11).build());
+    @ParameterizedTest
+    @EnumSource(value = ClientIoKind.class, names = {"NIO", "BATCH"})
+    void reorderedPacketsArriveLateAndAreNotPlayed(ClientIoKind io) throws Exception {
+        Results r = run(config(4).io(io).reorderPercent(10).seed(11).build());
 
         long received = r.getLong("steady", "packets_received");
         long late = r.getLong("steady", "seq_out_of_order");
