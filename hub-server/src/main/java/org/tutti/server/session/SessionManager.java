@@ -81,6 +81,13 @@ public final class SessionManager implements SessionEvents {
     }
 
     public void start() {
+        try {
+            long warmUp = JoinWarmUp.run(config, streams, mixes);
+            LOG.debug("join path warmed up in {} ms", warmUp / 1_000_000);
+        } catch (RuntimeException e) {
+            // Only the first joiner's latency depends on it: a hub that cannot warm up still serves.
+            LOG.warn("could not warm up the join path (the first joiner may wait longer): {}", e.toString(), e);
+        }
         ticker = conductor.scheduleAtFixedRate(this::checkTimeouts, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
