@@ -132,7 +132,7 @@ public final class TuttiCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--transport", paramLabel = "NAME",
-            description = "Network transport: auto (epoll on Linux, else nio), epoll, io_uring, nio.")
+            description = "Network transport: auto (io_uring where the kernel allows it, else epoll, else nio), io_uring, epoll, nio.")
     String transport;
 
     @Option(names = "--io-threads", paramLabel = "N",
