@@ -164,7 +164,15 @@ final class JackBackend {
             serverGone = true;
             lost.run();
         });
-        client.activate();
+        try {
+            client.activate();
+        } catch (JackException | RuntimeException e) {
+            JackEngineThread thread = engineThread;
+            if (thread != null) {
+                thread.stop(); // no cycle will come for it
+            }
+            throw e;
+        }
         if (connectSystemPorts) {
             connectPhysical();
         }
