@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class EngineThreadPriorityTest {
     @Test
     void belowJacksClientThreadsAndNeverAboveWhatTheOperatorAllows() {
-        assertEquals(8, JackBackend.engineThreadPriority(20, 9), "jackd's default -P 10: clients at 9");
+        assertEquals(4, JackBackend.engineThreadPriority(20, 5), "jackd2 -R with its default -P: clients at 5");
         assertEquals(5, JackBackend.engineThreadPriority(5, 70), "--realtime-priority caps it");
         assertEquals(0, JackBackend.engineThreadPriority(0, 70), "--realtime-priority 0: normal scheduling");
         assertEquals(0, JackBackend.engineThreadPriority(20, -1), "JACK without real-time: neither is the engine");
