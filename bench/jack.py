@@ -81,7 +81,7 @@ def run_row(engine, n, args, out, jackd, env):
     jvm = args.jvm.split()
     if engine == "jack" and n == args.jfr:
         jvm += [f"-XX:StartFlightRecording=filename={out}/jack-{n}/hub.jfr,settings=profile"]
-    options = ["--jack", "--jack-server", jackd.name] if engine == "jack" else []
+    options = ["--jack", "--jack-server", jackd.name, *args.jack_options.split()] if engine == "jack" else []
     thru = None
     if engine == "embedded":
         thru = compare.spawn(["jack_thru"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -161,6 +161,7 @@ def main():
     parser.add_argument("--jfr", type=int, default=0, help="profile the JACK-mode hub at this N")
     parser.add_argument("--no-publish", action="store_true")
     parser.add_argument("--jvm", default="", help="more JVM options for the hub (both engines), e.g. safepoint flags")
+    parser.add_argument("--jack-options", default="", help="more hub options for the JACK row, e.g. --jack-engine sync")
     args = parser.parse_args()
     out = ROOT / "bench/out" / time.strftime("jack-%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
@@ -188,6 +189,7 @@ def main():
                     if l.startswith("model name")), "unknown CPU")
         jfr = f" --jfr {args.jfr}" if args.jfr else ""
         jfr += f' --jvm "{args.jvm}"' if args.jvm else ""
+        jfr += f' --jack-options "{args.jack_options}"' if args.jack_options else ""
         publish(f"Run {out.name}: `bench/jack.sh --counts {args.counts} --seconds {args.seconds}{jfr}` on "
                 f"{os.cpu_count()} × {cpu}, load generator on the same machine.\n\n" + block,
                 marker="jack", script="bench/jack.py", heading="## JACK mode")

@@ -187,6 +187,12 @@ public final class TuttiCommand implements Callable<Integer> {
                 "comma-separated (alice,soprano-*). The operator changes it at run time (PUT /api/jack/ports)."})
     String jackPorts;
 
+    @Option(names = "--jack-engine", paramLabel = "async|sync",
+            description = {"With --jack: async (default) runs the engine on a thread of its own and JACK's",
+                "callback only exchanges audio with it, so a late engine never makes JACK late; audio",
+                "from participants reaches JACK a cycle later. sync runs the engine in JACK's callback."})
+    String jackEngine;
+
     @Option(names = "--jack-aliases", negatable = true, fallbackValue = "true",
             description = "Also name participant ports as JackTrip does (alice:receive_1); default on.")
     boolean jackAliases;
@@ -288,6 +294,7 @@ public final class TuttiCommand implements Callable<Integer> {
             b.jackClientName = jackName;
             b.jackAliases = jackAliases;
             b.jackPorts = jackPorts;
+            b.jackEngine = jackEngine.strip().toLowerCase(Locale.ROOT);
             b.sendRedundancy = parseRedundancy(redundancy);
             return b.build();
         } catch (IllegalArgumentException e) {

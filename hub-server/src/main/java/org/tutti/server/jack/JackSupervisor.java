@@ -15,7 +15,9 @@ import org.tutti.server.engine.HubEngine;
 import org.tutti.server.engine.PeriodTimings;
 
 /**
- * The audio server for {@code --jack}: the engine runs in JACK's process callback. If the JACK server
+ * The audio server for {@code --jack}: the engine runs once per JACK cycle, on a thread of its own that
+ * JACK's process callback hands the cycle to ({@code --jack-engine async}, the default) or in the
+ * callback itself ({@code sync}). If the JACK server
  * dies (or changes its period), the hub logs it, switches to its embedded clock so participants keep
  * hearing each other, and rejoins JACK as soon as a server with the same rate and period is back.
  */
@@ -23,9 +25,13 @@ public final class JackSupervisor implements AudioServer {
     private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
     static final long RETRY_MILLIS = 2000;
 
-    /** JACK's settings plus the hub's. */
+    /**
+     * JACK's settings plus the hub's.
+     *
+     * @param asyncEngine whether the engine runs on a thread of its own ({@code --jack-engine async})
+     */
     public record Settings(String server, String clientName, int hubChannels, boolean connectSystemPorts,
-                           long spinNanos, int realtimePriority) {
+                           long spinNanos, int realtimePriority, boolean asyncEngine) {
     }
 
     private final Settings settings;
@@ -64,6 +70,9 @@ public final class JackSupervisor implements AudioServer {
 
     /** The participant ports to maintain; set before {@link #start}. */
     public void ports(ParticipantPorts participantPorts) {
+        if (settings.asyncEngine() != (participantPorts.staged() != null)) {
+            throw new IllegalArgumentException("participant ports staged for the other JACK engine mode");
+        }
         this.ports = participantPorts;
     }
 
@@ -87,6 +96,11 @@ public final class JackSupervisor implements AudioServer {
         return backend.processThreadId();
     }
 
+    /** The engine's own thread with {@code --jack-engine async} (0 with sync). */
+    public long engineThreadId() {
+        return backend.engineThreadId();
+    }
+
     public long fallbacks() {
         return fallbacks;
     }
@@ -104,8 +118,10 @@ public final class JackSupervisor implements AudioServer {
     private void startOnJack() throws JackException {
         JackBackend current = backend;
         ports.attachFromAnyThread(current.client());
-        engine.bridge(ports);
-        current.start(engine, settings.connectSystemPorts(), () -> lost(current), ports::connectionChanged);
+        boolean async = settings.asyncEngine();
+        engine.bridge(async ? ports.staged() : ports.direct());
+        current.start(engine, settings.connectSystemPorts(), () -> lost(current), ports::connectionChanged, async,
+                ports.staged(), settings.realtimePriority());
         onJack.set(true);
     }
 

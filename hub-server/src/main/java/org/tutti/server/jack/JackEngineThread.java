@@ -1,0 +1,144 @@
+package org.tutti.server.jack;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tutti.server.engine.AudioClient;
+import org.tutti.server.engine.PeriodTimings;
+import org.tutti.server.engine.RealtimeScheduling;
+
+/**
+ * Tutti's engine thread with {@code --jack-engine async}: runs each cycle JACK's callback handed over
+ * ({@link CycleHandoff}), and the owed periods that come with it, against the staging sets, so that
+ * the engine's work never runs on JACK's process thread. Parks while there is nothing to run; the
+ * callback unparks it. Nothing allocated per cycle.
+ */
+final class JackEngineThread {
+    private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
+    static final String NAME = "tutti-jack-engine";
+    /** A cycle that keeps failing is logged again this often, with the count. */
+    private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+    private static final long STOP_TIMEOUT_MILLIS = 2000;
+
+    /** Told which set and cycle the engine runs next, before it does (the staged participant ports). */
+    interface CycleStart {
+        void cycle(int set, long cycle);
+
+        CycleStart NONE = (set, cycle) -> { };
+    }
+
+    private final CycleHandoff handoff;
+    private final AudioClient engine;
+    private final PeriodTimings timings;
+    private final CycleStart cycleStart;
+    private final int frames;
+    private final int realtimePriority;
+    /** What an owed period reads as the hub's input, and where its output goes (no JACK cycle is its). */
+    private final float[][] silence;
+    private final float[][] discarded;
+    private final Thread thread;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private long failures;
+    private long lastFailureLogNanos;
+
+    /**
+     * @param realtimePriority SCHED_FIFO priority to ask for (0: normal scheduling)
+     */
+    JackEngineThread(CycleHandoff handoff, AudioClient engine, PeriodTimings timings, CycleStart cycleStart,
+                     int captureChannels, int playbackChannels, int frames, int realtimePriority) {
+        this.handoff = handoff;
+        this.engine = engine;
+        this.timings = timings;
+        this.cycleStart = cycleStart;
+        this.frames = frames;
+        this.realtimePriority = realtimePriority;
+        this.silence = new float[captureChannels][frames];
+        this.discarded = new float[playbackChannels][frames];
+        this.thread = new Thread(this::run, NAME);
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MAX_PRIORITY);
+    }
+
+    /** Starts the thread and returns once it waits for cycles. */
+    void start() {
+        thread.start();
+        try {
+            started.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    long threadId() {
+        return thread.getId();
+    }
+
+    private void run() {
+        promote();
+        handoff.engine(thread);
+        started.countDown();
+        while (running) {
+            long cycle = handoff.next();
+            if (cycle == 0) {
+                Thread.interrupted(); // a set flag would make park return at once, for ever
+                LockSupport.park(this); // an unpark that came first makes this return at once
+                continue;
+            }
+            runCycle(cycle);
+            handoff.finish(cycle);
+        }
+    }
+
+    private void runCycle(long cycle) {
+        int set = CycleHandoff.set(cycle);
+        long periodStart = handoff.startNanos(set);
+        long begin = System.nanoTime();
+        try {
+            cycleStart.cycle(set, cycle);
+            for (int i = 0; i < handoff.extraPeriods(set); i++) {
+                engine.process(periodStart, silence, discarded, frames); // a period owed, run late
+                timings.recovered(1);
+            }
+            engine.process(periodStart, handoff.capture(set), handoff.playback(set), frames);
+        } catch (Throwable e) {
+            failures++;
+            long now = System.nanoTime();
+            if (failures == 1 || now - lastFailureLogNanos > FAILURE_LOG_INTERVAL_NANOS) {
+                lastFailureLogNanos = now;
+                LOG.error("a period of the JACK engine thread failed ({} so far); the hub goes on with the next",
+                        failures, e);
+            }
+        }
+        timings.record(handoff.latenessNanos(set), System.nanoTime() - begin);
+    }
+
+    private void promote() {
+        if (realtimePriority <= 0) {
+            return;
+        }
+        String refused = RealtimeScheduling.promoteCurrentThread(realtimePriority);
+        timings.realtime(refused == null);
+        if (refused != null) {
+            LOG.warn("the JACK engine thread runs without real-time scheduling ({}); on a busy machine expect"
+                    + " late JACK cycles (tutti_jack_engine_late_cycles_total)", refused);
+        } else {
+            LOG.info("JACK engine thread: SCHED_FIFO priority {}", realtimePriority);
+        }
+    }
+
+    /** Stops the thread after the cycle it runs, if any, and waits for it (at most 2 s). */
+    void stop() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(STOP_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("the JACK engine thread did not stop within {} ms", STOP_TIMEOUT_MILLIS);
+        }
+    }
+}
