@@ -189,8 +189,9 @@ public final class TuttiCommand implements Callable<Integer> {
 
     @Option(names = "--jack-engine", paramLabel = "async|sync",
             description = {"With --jack: async (default) runs the engine on a thread of its own and JACK's",
-                "callback only exchanges audio with it, so a late engine never makes JACK late; audio",
-                "from participants reaches JACK a cycle later. sync runs the engine in JACK's callback."})
+                "callback only exchanges audio with it, so the engine's work no longer counts against JACK's",
+                "deadline (JVM pauses still do); audio from participants reaches JACK a cycle later.",
+                "sync runs the engine in JACK's callback."})
     String jackEngine;
 
     @Option(names = "--jack-aliases", negatable = true, fallbackValue = "true",

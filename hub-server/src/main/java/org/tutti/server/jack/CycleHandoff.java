@@ -55,6 +55,7 @@ final class CycleHandoff {
     private volatile Thread engine;
     /** Callback only: whether the last callback handed a cycle over (else its cycle's outputs are not due now). */
     private boolean lastCallbackHanded;
+    private volatile boolean stopping;
 
     /**
      * @param capture  channels of the hub's own inputs staged in each set
@@ -83,6 +84,11 @@ final class CycleHandoff {
      */
     boolean exchange(JackSide jack, long startNanos, long lateness, int extraPeriods) {
         long last = handed;
+        if (stopping) {
+            jack.output(-1, last); // the engine thread is gone or going: silence, and nothing counted
+            lastCallbackHanded = false;
+            return true;
+        }
         long done = finished;
         if (lastCallbackHanded && done == last) {
             jack.output(set(last), last);
@@ -92,8 +98,8 @@ final class CycleHandoff {
                 timings.lateJackCycle();
             }
         }
-        lastCallbackHanded = last - done < SETS;
-        if (!lastCallbackHanded) {
+        lastCallbackHanded = false; // until this cycle is handed over: if staging throws, nothing is due next time
+        if (last - done >= SETS) {
             return false; // both sets are the engine's: touch neither
         }
         long cycle = last + 1;
@@ -103,11 +109,23 @@ final class CycleHandoff {
         this.latenessNanos[set] = lateness;
         this.extraPeriods[set] = extraPeriods;
         handed = cycle;
+        lastCallbackHanded = true;
         Thread thread = engine;
         if (thread != null) {
+            // Takes the engine thread's parker mutex for a moment (HotSpot). The engine holds it only
+            // inside park, briefly and at a real-time priority just below this thread's, and waits in
+            // pthread_cond_wait without it, so this does not wait on the engine's work.
             LockSupport.unpark(thread);
         }
         return true;
+    }
+
+    /**
+     * From now on callbacks put out silence and hand nothing over, and count nothing: the engine thread
+     * is being stopped (a fall-back, the hub's shutdown), and its absence is not the engine being late.
+     */
+    void stop() {
+        stopping = true;
     }
 
     /** The callback's side of set {@code set}: the hub's inputs, to be filled. */

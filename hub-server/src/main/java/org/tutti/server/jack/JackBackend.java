@@ -108,14 +108,14 @@ final class JackBackend {
                java.util.function.BiConsumer<String, String> connectionChanged, boolean async, StagedPorts ports,
                int realtimePriority) throws JackException {
         engine.configure(format, inputs.length, outputs.length);
+        timings.realtime(false); // until a thread of the engine's own is promoted (async); JACK's is not the engine's
         Cycle cycle;
         if (async) {
             CycleHandoff handoff = new CycleHandoff(inputs.length, outputs.length, format.periodFrames(), timings);
             int priority = engineThreadPriority(realtimePriority, JackCycle.clientRealtimePriority(clientAddress));
             engineThread = new JackEngineThread(handoff, engine, timings,
                     ports == null ? JackEngineThread.CycleStart.NONE : ports, inputs.length, outputs.length,
-                    format.periodFrames(), priority);
-            engineThread.start();
+                    format.periodFrames(), priority, lost);
             cycle = new AsyncCycle(clientAddress, inputAddresses, outputAddresses, format, timings, handoff, ports);
         } else {
             cycle = new SyncCycle(engine, clientAddress, inputAddresses, outputAddresses, format, timings);
@@ -164,6 +164,9 @@ final class JackBackend {
             serverGone = true;
             lost.run();
         });
+        if (engineThread != null) {
+            engineThread.start(); // last before activate: a set-up call above that throws leaves no thread behind
+        }
         try {
             client.activate();
         } catch (JackException | RuntimeException e) {

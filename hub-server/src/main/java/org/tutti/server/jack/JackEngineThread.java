@@ -37,6 +37,7 @@ final class JackEngineThread {
     /** What an owed period reads as the hub's input, and where its output goes (no JACK cycle is its). */
     private final float[][] silence;
     private final float[][] discarded;
+    private final Runnable died;
     private final Thread thread;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -45,9 +46,10 @@ final class JackEngineThread {
 
     /**
      * @param realtimePriority SCHED_FIFO priority to ask for (0: normal scheduling)
+     * @param died             called on this thread if it ends other than by {@link #stop} (a bug)
      */
     JackEngineThread(CycleHandoff handoff, AudioClient engine, PeriodTimings timings, CycleStart cycleStart,
-                     int captureChannels, int playbackChannels, int frames, int realtimePriority) {
+                     int captureChannels, int playbackChannels, int frames, int realtimePriority, Runnable died) {
         this.handoff = handoff;
         this.engine = engine;
         this.timings = timings;
@@ -56,9 +58,9 @@ final class JackEngineThread {
         this.realtimePriority = realtimePriority;
         this.silence = new float[captureChannels][frames];
         this.discarded = new float[playbackChannels][frames];
+        this.died = died;
         this.thread = new Thread(this::run, NAME);
         thread.setDaemon(true);
-        thread.setPriority(Thread.MAX_PRIORITY);
     }
 
     /** Starts the thread and returns once it waits for cycles. */
@@ -76,18 +78,29 @@ final class JackEngineThread {
     }
 
     private void run() {
-        promote();
-        handoff.engine(thread);
-        started.countDown();
-        while (running) {
-            long cycle = handoff.next();
-            if (cycle == 0) {
-                Thread.interrupted(); // a set flag would make park return at once, for ever
-                LockSupport.park(this); // an unpark that came first makes this return at once
-                continue;
+        try {
+            try {
+                promote();
+            } finally {
+                handoff.engine(thread);
+                started.countDown(); // also when promote failed: start() must not wait for ever
             }
-            runCycle(cycle);
-            handoff.finish(cycle);
+            while (running) {
+                long cycle = handoff.next();
+                if (cycle == 0) {
+                    Thread.interrupted(); // a set flag would make park return at once, for ever
+                    LockSupport.park(this); // an unpark that came first makes this return at once
+                    continue;
+                }
+                runCycle(cycle);
+                handoff.finish(cycle);
+            }
+        } catch (Throwable e) {
+            // runCycle contains a period's failure; this is a bug (or the JVM out of memory). Without
+            // this thread nobody hears a mix, so the hub gives JACK up as when the server goes away.
+            handoff.stop();
+            LOG.error("the JACK engine thread failed; the hub falls back to its own clock", e);
+            died.run();
         }
     }
 
@@ -111,7 +124,9 @@ final class JackEngineThread {
                         failures, e);
             }
         }
-        timings.record(handoff.latenessNanos(set), System.nanoTime() - begin);
+        // Late by what the callback was, plus the time the cycle waited for this thread (its wake-up, or
+        // the cycle before still running): the engine's own start is what decides whether it finishes in time.
+        timings.record(handoff.latenessNanos(set) + (begin - periodStart), System.nanoTime() - begin);
     }
 
     private void promote() {
@@ -130,6 +145,7 @@ final class JackEngineThread {
 
     /** Stops the thread after the cycle it runs, if any, and waits for it (at most 2 s). */
     void stop() {
+        handoff.stop();
         running = false;
         LockSupport.unpark(thread);
         try {

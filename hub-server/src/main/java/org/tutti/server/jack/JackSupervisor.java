@@ -137,9 +137,19 @@ public final class JackSupervisor implements AudioServer {
         fallbacks++;
         LOG.error("lost the JACK server; participants keep hearing each other on the hub's own clock. Rejoining"
                 + " JACK when it is back (every {} s)", RETRY_MILLIS / 1000);
+        leave(which);
+        runOnOwnClock();
+    }
+
+    /** Takes the engine and the participants' ports away from {@code which} and closes it. */
+    private void leave(JackBackend which) {
         engine.bridge(org.tutti.server.engine.PortBridge.NONE);
         ports.detachFromAnyThread();
         which.close();
+    }
+
+    /** The embedded clock runs the engine until {@link #tryRejoin} finds JACK again. */
+    private void runOnOwnClock() {
         fallback = new EmbeddedClockServer(format, settings.hubChannels(), settings.hubChannels(),
                 (capture, frames) -> {
                     for (float[] channel : capture) {
@@ -179,9 +189,13 @@ public final class JackSupervisor implements AudioServer {
             startOnJack();
             rejoins++;
             LOG.info("rejoined the JACK server; the engine follows JACK's clock again");
-        } catch (JackException e) {
-            LOG.error("rejoining JACK failed: {}", e.getMessage());
-            lost(candidate);
+        } catch (JackException | RuntimeException e) {
+            // Not lost(candidate): the hub was not on JACK yet, so that would find nothing to fall back
+            // from, and nothing would run the engine.
+            LOG.error("rejoining JACK failed ({}); staying on the hub's own clock", e.toString());
+            onJack.set(false);
+            leave(candidate);
+            runOnOwnClock();
         }
     }
 

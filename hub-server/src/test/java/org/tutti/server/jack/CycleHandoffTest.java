@@ -32,8 +32,9 @@ class CycleHandoffTest {
     private final CycleHandoff handoff = new CycleHandoff(2, 2, FRAMES, timings);
     private final FakeEngine engine = new FakeEngine();
     private final FakeJack jack = new FakeJack();
+    private final CountDownLatch died = new CountDownLatch(1);
     private final JackEngineThread thread = new JackEngineThread(handoff, engine, timings,
-            JackEngineThread.CycleStart.NONE, 2, 2, FRAMES, 0);
+            JackEngineThread.CycleStart.NONE, 2, 2, FRAMES, 0, died::countDown);
 
     @AfterEach
     void stop() {
@@ -50,6 +51,8 @@ class CycleHandoffTest {
         final long[] outCycle = new long[MAX_CALLBACKS + 1];
         final float[] outValue = new float[MAX_CALLBACKS + 1];
         int inputs;
+        /** If set, the next input() throws this (a staging failure), once. */
+        RuntimeException failNextInput;
 
         boolean call(int extra) {
             callback++;
@@ -64,6 +67,11 @@ class CycleHandoffTest {
 
         @Override
         public void input(int set, long cycle) {
+            RuntimeException failure = failNextInput;
+            if (failure != null) {
+                failNextInput = null;
+                throw failure;
+            }
             inputs++;
             for (float[] channel : handoff.capture(set)) {
                 Arrays.fill(channel, callback);
@@ -208,6 +216,70 @@ class CycleHandoffTest {
         assertEquals(3, jack.outCycle[6], "cycle 3 was handed over in callback 5, put out in 6");
         assertEquals(5, jack.outValue[6]);
         assertEquals(4, timings.lateJackCycles());
+    }
+
+    /**
+     * A callback whose staging throws (caught around the callback in the real one) has handed nothing
+     * over: the next callback must put out silence, not the previous cycle's outputs a second time.
+     */
+    @Test
+    void aCallbackWhoseStagingFailedLeavesNothingDueForTheNext() {
+        thread.start();
+        assertTrue(jack.call(0));
+        awaitEngineIdle();
+        jack.failNextInput = new IllegalStateException("planted");
+        try {
+            jack.call(0);
+        } catch (IllegalStateException expected) {
+            // as JackBackend's catch would
+        }
+        assertEquals(1, jack.outCycle[2], "callback 2 put out cycle 1 before its staging failed");
+        assertTrue(jack.call(0));
+        assertEquals(0, jack.outCycle[3], "callback 3: silence (callback 2 handed nothing over), not cycle 1 again");
+        awaitEngineIdle();
+        assertTrue(jack.call(0));
+        assertEquals(2, jack.outCycle[4], "cycle 2, handed over in callback 3 (callback 2's never was)");
+        assertEquals(3, jack.outValue[4]);
+    }
+
+    /** While the engine thread is being stopped, callbacks put out silence, hand nothing over and count nothing. */
+    @Test
+    void afterStopCallbacksPutOutSilenceAndCountNothing() {
+        thread.start();
+        for (int n = 1; n <= 3; n++) {
+            assertTrue(jack.call(0));
+            awaitEngineIdle();
+        }
+        thread.stop();
+        long handedBefore = handoff.handed();
+        for (int n = 4; n <= 10; n++) {
+            assertTrue(jack.call(0), "nothing owed");
+            assertEquals(0, jack.outCycle[n], "callback " + n + ": silence");
+        }
+        assertEquals(handedBefore, handoff.handed(), "nothing handed over");
+        assertEquals(0, timings.lateJackCycles(), "the stopped engine is not a late one");
+        assertEquals(1, died.getCount(), "a stop is not a death");
+    }
+
+    /** An engine thread that ends on an error reports it (the hub then falls back), and its callbacks go silent. */
+    @Test
+    void anEngineThreadThatDiesSaysSoAndItsCallbacksGoSilent() throws Exception {
+        thread.start();
+        assertTrue(jack.call(0));
+        awaitEngineIdle();
+        CountDownLatch inSecond = new CountDownLatch(1);
+        engine.gate = inSecond;
+        assertTrue(jack.call(0));
+        inSecond.await();
+        // A bug planted while the thread runs cycle 2: something else reports it finished, so the thread's
+        // own report comes out of order and throws outside the period's catch.
+        handoff.finish(2);
+        engine.release.release();
+        assertTrue(died.await(5, java.util.concurrent.TimeUnit.SECONDS), "the thread reported its death");
+        assertTrue(jack.call(0));
+        assertTrue(jack.call(0));
+        assertEquals(0, jack.outCycle[4], "silence after the engine thread died");
+        assertEquals(2, handoff.handed(), "nothing handed over to a dead thread");
     }
 
     /**
