@@ -130,17 +130,8 @@ final class JackEngineThread {
     }
 
     private void promote() {
-        if (realtimePriority <= 0) {
-            return;
-        }
-        String refused = RealtimeScheduling.promoteCurrentThread(realtimePriority);
-        timings.realtime(refused == null);
-        if (refused != null) {
-            LOG.warn("the JACK engine thread runs without real-time scheduling ({}); on a busy machine expect"
-                    + " late JACK cycles (tutti_jack_engine_late_cycles_total)", refused);
-        } else {
-            LOG.info("JACK engine thread: SCHED_FIFO priority {}", realtimePriority);
-        }
+        RealtimeScheduling.promoteAndReport(realtimePriority, timings, LOG, "JACK engine thread",
+                "late JACK cycles (tutti_jack_engine_late_cycles_total)");
     }
 
     /** Stops the thread after the cycle it runs, if any, and waits for it (at most 2 s). */
