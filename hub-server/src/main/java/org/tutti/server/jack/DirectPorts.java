@@ -23,8 +23,8 @@ final class DirectPorts implements PortBridge {
         PortEntry.Map current = ports.map();
         ports.applied(current.version());
         for (ParticipantStream stream : snapshot.streams()) {
-            PortEntry entry = current.bySlot()[stream.slot()];
-            if (entry == null || entry.stream() != stream) {
+            PortEntry entry = current.of(stream);
+            if (entry == null) {
                 continue;
             }
             float[][] input = stream.input();
@@ -41,8 +41,8 @@ final class DirectPorts implements PortBridge {
     public void beforeMix(EngineSnapshot snapshot, int frames) {
         PortEntry.Map current = ports.map();
         for (ParticipantStream stream : snapshot.streams()) {
-            PortEntry entry = current.bySlot()[stream.slot()];
-            if (entry == null || entry.stream() != stream) {
+            PortEntry entry = current.of(stream);
+            if (entry == null) {
                 continue;
             }
             for (int c = 0; c < entry.to().length; c++) {

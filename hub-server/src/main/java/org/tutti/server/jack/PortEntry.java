@@ -18,5 +18,10 @@ record PortEntry(Participant participant, String name, ParticipantStream stream,
 
     /** What the audio threads read: entries by slot, the same entries in a dense array, and a version they acknowledge. */
     record Map(long version, PortEntry[] bySlot, PortEntry[] all) {
+        /** The ports of {@code stream}, or null when it has none (or they belong to an earlier stream of its slot). */
+        PortEntry of(org.tutti.server.engine.ParticipantStream stream) {
+            PortEntry entry = bySlot[stream.slot()];
+            return entry != null && entry.stream() == stream ? entry : null;
+        }
     }
 }

@@ -78,8 +78,8 @@ final class StagedPorts implements PortBridge, JackEngineThread.CycleStart {
     public void afterInputs(EngineSnapshot snapshot, int frames) {
         PortEntry.Map current = ports.map();
         for (ParticipantStream stream : snapshot.streams()) {
-            PortEntry entry = current.bySlot()[stream.slot()];
-            if (entry == null || entry.stream() != stream) {
+            PortEntry entry = current.of(stream);
+            if (entry == null) {
                 continue;
             }
             PortStaging staging = entry.staging();
@@ -98,8 +98,8 @@ final class StagedPorts implements PortBridge, JackEngineThread.CycleStart {
     public void beforeMix(EngineSnapshot snapshot, int frames) {
         PortEntry.Map current = ports.map();
         for (ParticipantStream stream : snapshot.streams()) {
-            PortEntry entry = current.bySlot()[stream.slot()];
-            if (entry == null || entry.stream() != stream) {
+            PortEntry entry = current.of(stream);
+            if (entry == null) {
                 continue;
             }
             PortStaging staging = entry.staging();
