@@ -26,6 +26,8 @@ final class JackEngineThread {
         void cycle(int set, long cycle);
 
         CycleStart NONE = (set, cycle) -> { };
+        /** The cycle of an owed period: none, so no staged JACK audio matches it (cycles count from 1). */
+        long NO_CYCLE = -1;
     }
 
     private final CycleHandoff handoff;
@@ -109,11 +111,14 @@ final class JackEngineThread {
         long periodStart = handoff.startNanos(set);
         long begin = System.nanoTime();
         try {
-            cycleStart.cycle(set, cycle);
+            // An owed period had no JACK cycle: it mixes no audio from JACK ports (as its hub input is
+            // silence), and what it puts out for them is overwritten by the cycle's own period.
+            cycleStart.cycle(set, CycleStart.NO_CYCLE);
             for (int i = 0; i < handoff.extraPeriods(set); i++) {
                 engine.process(periodStart, silence, discarded, frames); // a period owed, run late
                 timings.recovered(1);
             }
+            cycleStart.cycle(set, cycle);
             engine.process(periodStart, handoff.capture(set), handoff.playback(set), frames);
         } catch (Throwable e) {
             failures++;
