@@ -239,6 +239,7 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=10, make_hub=None, beside=Non
         side1 = beside() if beside else {}
         rss = hub.rss()
         streaming_at_end = metric("tutti_participants") if hub.kind == "tutti" else n
+        transport = metric_label("tutti_transport", "transport") if hub.kind == "tutti" else ""
         loadgen.wait(seconds + TAIL + 120)
         result = json.loads((run / "loadgen.json").read_text()) if (run / "loadgen.json").exists() else {}
     finally:
@@ -253,6 +254,7 @@ def run_one(kind, n, seconds, out, ramp=40, warmup=10, make_hub=None, beside=Non
         "cpu_per_participant_pct": round(cpu_pct / max(1, connected), 3), "rss_mib": round(rss, 1),
         # Fewer than N here: clients left (or were dropped) inside the window, whose figures then mislead.
         "streaming_at_window_end": streaming_at_end,
+        "transport": transport,  # Tutti's, as its /metrics says (--transport auto picks it)
         "late_periods": late1 - late0, "kernel_drops": drops1 - drops0,
         "kernel_drops_whole_run": udp_drops() - run_drops0,
         # A dropout is a packet lost on the way back or one later than the client's 4-packet playout
@@ -284,7 +286,38 @@ def write_results(rows, out):
             f.write(f"| {r['hub']} | {r['n']} | {r['connected']} | {r['cpu_pct']} | {r['cpu_per_participant_pct']} | "
                     f"{r['rss_mib']} | {r['late_periods']} | {r['kernel_drops']} | {r['gaps_per_s']} | "
                     f"{r['seq_lost_pct']} | {r['rtt_p50_ms']} | {r['rtt_p99_ms']} |\n")
+        f.write(targets(rows))
     plot(rows, out / "cpu.svg")
+
+
+def targets(rows):
+    """Tutti's CPU per participant as ratios to the reflector's and to jacktrip -S's at each N both ran, and
+    the 256 row's late periods, kernel drops and gaps, each against its target (issue 17's), met or not."""
+    def per(kind, n):
+        row = next((r for r in rows if r["hub"] == kind and r["n"] == n and r["connected"] == n), None)
+        return row["cpu_per_participant_pct"] if row and row["cpu_per_participant_pct"] else None
+    transports = sorted({r.get("transport") for r in rows if r["hub"] == "tutti" and r.get("transport")})
+    lines = ["", f"Tutti's transport: {', '.join(transports) or 'not reported'}.", "",
+             "| N | Tutti / reflector, CPU per participant (target ≤ 1.0 at 128, 256) "
+             "| Tutti / jacktrip -S (target ≤ 0.2 at 16) |", "|---|---|---|"]
+    for n in sorted({r["n"] for r in rows}):
+        tutti, reflector, jacktrip = per("tutti", n), per("reflector", n), per("jacktrip", n)
+        if tutti is None:
+            continue
+        to_reflector = f"{tutti / reflector:.2f}" if reflector else "–"
+        to_jacktrip = f"{tutti / jacktrip:.2f}" if jacktrip else "–"
+        if reflector and n in (128, 256):
+            to_reflector += " (met)" if tutti / reflector <= 1.0 else " (not met)"
+        if jacktrip and n == 16:
+            to_jacktrip += " (met)" if tutti / jacktrip <= 0.2 else " (not met)"
+        lines.append(f"| {n} | {to_reflector} | {to_jacktrip} |")
+    top = next((r for r in rows if r["hub"] == "tutti" and r["n"] == 256), None)
+    if top:
+        met = top["late_periods"] == 0 and top["kernel_drops"] == 0 and top["gaps_per_s"] < 1
+        lines += ["", f"Tutti at 256 (target: 0 late periods, 0 kernel drops, under 1 gap/s over all clients): "
+                      f"{top['connected']} streaming, {top['late_periods']:g} late periods, {top['kernel_drops']:g} kernel "
+                      f"drops, {top['gaps_per_s']:g} gaps/s — {'met' if met else 'not met'}."]
+    return "\n".join(lines) + "\n"
 
 
 def plot(rows, path):
@@ -407,6 +440,16 @@ def metric_sum(name, port=HTTP):
     except Exception:
         return float("nan")
     return sum(float(v) for v in re.findall(rf"^{re.escape(name)}(?:{{[^}}]*}})? (\S+)$", text, re.M))
+
+
+def metric_label(name, label, port=HTTP):
+    """The value of {label} on the first series of a metric (which transport, say), or "" when absent."""
+    try:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    except Exception:
+        return ""
+    m = re.search(rf'^{re.escape(name)}{{[^}}]*{re.escape(label)}="([^"]*)"', text, re.M)
+    return m.group(1) if m else ""
 
 
 def metric_from(text, name):

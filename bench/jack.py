@@ -29,7 +29,7 @@ from churn import JackServer  # noqa: E402
 from pages import publish  # noqa: E402
 
 ROOT = compare.ROOT
-COLUMNS = ["engine", "n", "connected", "cpu_pct", "jackd_cpu_pct", "xruns", "late_periods", "recovered_periods",
+COLUMNS = ["engine", "n", "connected", "cpu_pct", "jackd_cpu_pct", "xruns", "jack_late_cycles", "late_periods", "recovered_periods",
            "skipped_periods", "kernel_drops", "net_wait_pct", "hub_unsent", "hub_socket_errors", "seq_lost_pct",
            "gaps_per_s", "rtt_p50_ms", "loadgen_cpu_pct"]
 
@@ -42,6 +42,9 @@ def beside(jackd, hubs):
                    "xruns": jackd.xruns(), "window_s": time.time(),
                    # Periods a stall took that were run again, and those given up on: every client misses
                    # a packet for each one given up on.
+                   # --jack-engine async: cycles whose audio JACK got as silence, the engine not done in time
+                   # (a dropout on Tutti's ports that JACK's xrun count does not show).
+                   "jack_late_cycles": compare.metric("tutti_jack_engine_late_cycles_total"),
                    "recovered_periods": compare.metric("tutti_engine_recovered_periods_total"),
                    "skipped_periods": compare.metric("tutti_engine_skipped_periods_total"),
                    # What the hub numbered and sent, against what the clients received (seq lost): a packet
@@ -81,7 +84,7 @@ def run_row(engine, n, args, out, jackd, env):
     jvm = args.jvm.split()
     if engine == "jack" and n == args.jfr:
         jvm += [f"-XX:StartFlightRecording=filename={out}/jack-{n}/hub.jfr,settings=profile"]
-    options = ["--jack", "--jack-server", jackd.name] if engine == "jack" else []
+    options = ["--jack", "--jack-server", jackd.name, *args.jack_options.split()] if engine == "jack" else []
     thru = None
     if engine == "embedded":
         thru = compare.spawn(["jack_thru"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -136,7 +139,7 @@ def profile(jfr, into):
 
 
 def table(rows):
-    lines = ["| engine | N | streaming | hub CPU % | jackd CPU % | JACK xruns | late periods | periods run again "
+    lines = ["| engine | N | streaming | hub CPU % | jackd CPU % | JACK xruns | cycles the engine thread missed (silence on JACK) | late periods | periods run again "
              "| periods given up | kernel drops | network thread waiting for a CPU, % | packets the hub could not "
              "stage | failed sends | packets lost on the way back, % | gaps/s (all clients) "
              "| RTT p50 ms | load generator CPU % |", "|" + "---|" * len(COLUMNS)]
@@ -161,6 +164,7 @@ def main():
     parser.add_argument("--jfr", type=int, default=0, help="profile the JACK-mode hub at this N")
     parser.add_argument("--no-publish", action="store_true")
     parser.add_argument("--jvm", default="", help="more JVM options for the hub (both engines), e.g. safepoint flags")
+    parser.add_argument("--jack-options", default="", help="more hub options for the JACK row, e.g. --jack-engine sync")
     args = parser.parse_args()
     out = ROOT / "bench/out" / time.strftime("jack-%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
@@ -188,6 +192,7 @@ def main():
                     if l.startswith("model name")), "unknown CPU")
         jfr = f" --jfr {args.jfr}" if args.jfr else ""
         jfr += f' --jvm "{args.jvm}"' if args.jvm else ""
+        jfr += f' --jack-options "{args.jack_options}"' if args.jack_options else ""
         publish(f"Run {out.name}: `bench/jack.sh --counts {args.counts} --seconds {args.seconds}{jfr}` on "
                 f"{os.cpu_count()} × {cpu}, load generator on the same machine.\n\n" + block,
                 marker="jack", script="bench/jack.py", heading="## JACK mode")

@@ -131,7 +131,7 @@ public final class Hub implements AutoCloseable {
         if (jack != null) {
             ParticipantPorts ports = new ParticipantPorts(sessions, layout.participants(),
                     new AudioFormat(config.sampleRate(), config.periodFrames()),
-                    config.jackAliases(), PortPolicy.parse(config.jackPorts()));
+                    config.jackAliases(), PortPolicy.parse(config.jackPorts()), "async".equals(config.jackEngine()));
             sessions.addListener(ports);
             sessions.returns(ports);
             jack.ports(ports);
@@ -196,7 +196,7 @@ public final class Hub implements AutoCloseable {
         try {
             return JackSupervisor.connect(new JackSupervisor.Settings(config.jackServer(), config.jackClientName(),
                     HUB_CHANNELS, systemPorts, TimeUnit.MICROSECONDS.toNanos(config.spinMicros()),
-                    config.realtimePriority()), timings);
+                    config.realtimePriority(), "async".equals(config.jackEngine())), timings);
         } catch (org.jaudiolibs.jnajack.JackException | RuntimeException | UnsatisfiedLinkError e) {
             String server = config.jackServer() == null ? "the default JACK server" : "JACK server '"
                     + config.jackServer() + "'";

@@ -57,6 +57,7 @@ final class BuilderDefaults implements CommandLine.IDefaultValueProvider {
                 Map.entry("--http-bind", b.httpBind),
                 Map.entry("--jack-name", b.jackClientName),
                 Map.entry("--jack-ports", b.jackPorts),
+                Map.entry("--jack-engine", b.jackEngine),
                 Map.entry("--jack-aliases", Boolean.toString(b.jackAliases)),
                 Map.entry("--state-dir", b.stateDirectory.toString()),
                 Map.entry("--record-mix", b.recordMix));

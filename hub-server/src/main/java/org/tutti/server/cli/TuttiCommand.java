@@ -132,7 +132,7 @@ public final class TuttiCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--transport", paramLabel = "NAME",
-            description = "Network transport: auto (epoll on Linux, else nio), epoll, io_uring, nio.")
+            description = "Network transport: auto (io_uring where the kernel allows it, else epoll, else nio), io_uring, epoll, nio.")
     String transport;
 
     @Option(names = "--io-threads", paramLabel = "N",
@@ -186,6 +186,13 @@ public final class TuttiCommand implements Callable<Integer> {
             description = {"With --jack: who gets JACK ports: all (default), none, or names and patterns,",
                 "comma-separated (alice,soprano-*). The operator changes it at run time (PUT /api/jack/ports)."})
     String jackPorts;
+
+    @Option(names = "--jack-engine", paramLabel = "async|sync",
+            description = {"With --jack: async (default) runs the engine on a thread of its own and JACK's",
+                "callback only exchanges audio with it, so the engine's work no longer counts against JACK's",
+                "deadline (JVM pauses still do); audio from participants reaches JACK a cycle later.",
+                "sync runs the engine in JACK's callback."})
+    String jackEngine;
 
     @Option(names = "--jack-aliases", negatable = true, fallbackValue = "true",
             description = "Also name participant ports as JackTrip does (alice:receive_1); default on.")
@@ -288,6 +295,7 @@ public final class TuttiCommand implements Callable<Integer> {
             b.jackClientName = jackName;
             b.jackAliases = jackAliases;
             b.jackPorts = jackPorts;
+            b.jackEngine = jackEngine.strip().toLowerCase(Locale.ROOT);
             b.sendRedundancy = parseRedundancy(redundancy);
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -44,6 +44,8 @@ import org.tutti.transport.Transport;
  * @param credsFile          JackTrip credentials file for {@code -A}
  * @param recordMix          the take's mix: "auto" (the mix master's while that mode is on, else everyone
  *                           at unity) or "unity" (always everyone at unity)
+ * @param jackEngine         with {@code jack}: "async" (the engine on a thread of its own, JACK's callback
+ *                           only exchanges audio with it) or "sync" (the engine in JACK's callback)
  */
 public record HubConfig(
         int tcpPort,
@@ -89,7 +91,8 @@ public record HubConfig(
         boolean auth,
         Path certFile,
         Path keyFile,
-        Path credsFile) {
+        Path credsFile,
+        String jackEngine) {
 
     public static final int DEFAULT_TCP_PORT = 4464;
     public static final int DEFAULT_UDP_BASE = 61002;
@@ -98,6 +101,7 @@ public record HubConfig(
     /** The most packets a datagram to a client carries (JackTrip clients accept any -r; 4 is plenty). */
     public static final int MAX_SEND_REDUNDANCY = 4;
     public static final java.util.List<String> RECORD_MIXES = java.util.List.of("auto", "unity");
+    public static final java.util.List<String> JACK_ENGINES = java.util.List.of("async", "sync");
 
     public HubConfig {
         requirePort("TCP port", tcpPort);
@@ -145,6 +149,9 @@ public record HubConfig(
         }
         if (!RECORD_MIXES.contains(recordMix)) {
             throw new IllegalArgumentException("the recording's mix must be one of " + RECORD_MIXES + ": " + recordMix);
+        }
+        if (!JACK_ENGINES.contains(jackEngine)) {
+            throw new IllegalArgumentException("the JACK engine must be one of " + JACK_ENGINES + ": " + jackEngine);
         }
         java.util.Objects.requireNonNull(hubInput, "hub input");
         java.util.Objects.requireNonNull(transport, "transport");
@@ -217,6 +224,7 @@ public record HubConfig(
         b.certFile = certFile;
         b.keyFile = keyFile;
         b.credsFile = credsFile;
+        b.jackEngine = jackEngine;
         return b;
     }
 
@@ -272,6 +280,8 @@ public record HubConfig(
         public Path certFile;
         public Path keyFile;
         public Path credsFile;
+        /** The engine on a thread of its own, so that JACK's callback stays short (see docs/jack.md). */
+        public String jackEngine = "async";
 
         /** JackTrip's {@code -o}: moves the TCP port and, unless set explicitly, the UDP base. */
         public Builder portOffset(int offset) {
@@ -338,7 +348,7 @@ public record HubConfig(
                     ioThreads, spinMicros, realtimePriority, maxChannels, httpPort, httpBind, stateDirectory, jack, jackServer,
                     jackClientName, jackAliases, queueAuto, queueMarginMillis, concealment, refuseOtherRates,
                     sendRedundancy, jackPorts, httpTlsCert, httpTlsKey, recordDirectory, recordMix, auth,
-                    certFile, keyFile, credsFile);
+                    certFile, keyFile, credsFile, jackEngine);
         }
     }
 }

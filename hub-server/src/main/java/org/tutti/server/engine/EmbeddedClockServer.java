@@ -92,17 +92,8 @@ public final class EmbeddedClockServer implements AudioServer {
         int frames = format.periodFrames();
         float[][] capture = new float[captureChannels][frames];
         float[][] playback = new float[playbackChannels][frames];
-        if (realtimePriority > 0) {
-            String refused = RealtimeScheduling.promoteCurrentThread(realtimePriority);
-            timings.realtime(refused == null);
-            if (refused != null) {
-                LOG.warn("the engine thread runs without real-time scheduling ({}); on a busy machine expect"
-                        + " late periods (tutti_engine_late_periods_total). --realtime-priority 0 silences this",
-                        refused);
-            } else {
-                LOG.info("engine thread: SCHED_FIFO priority {}", realtimePriority);
-            }
-        }
+        RealtimeScheduling.promoteAndReport(realtimePriority, timings, LOG, "engine thread",
+                "late periods (tutti_engine_late_periods_total)");
         Thread engineThread = Thread.currentThread();
         client.onWork(() -> LockSupport.unpark(engineThread));
         long maxBehind = (long) Math.ceil(MAX_CATCH_UP_SECONDS * 1e9 / format.periodNanos());

@@ -14,6 +14,7 @@ public final class PeriodTimings {
     private volatile long latePeriods;
     private volatile long skippedPeriods;
     private volatile long recoveredPeriods;
+    private volatile long lateJackCycles;
     private volatile long lastProcessingNanos;
     private volatile long maxLatenessNanos;
     private volatile boolean realtime;
@@ -111,6 +112,18 @@ public final class PeriodTimings {
 
     public long recoveredPeriods() {
         return recoveredPeriods;
+    }
+
+    /**
+     * A JACK cycle whose outputs the engine thread had not finished ({@code --jack-engine async}): the
+     * hub's ports carried silence in it. JACK's process thread only.
+     */
+    public void lateJackCycle() {
+        lateJackCycles++;
+    }
+
+    public long lateJackCycles() {
+        return lateJackCycles;
     }
 
     private static int bucket(long nanos) {

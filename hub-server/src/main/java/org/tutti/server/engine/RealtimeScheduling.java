@@ -55,8 +55,30 @@ public final class RealtimeScheduling {
             return e.getErrorCode() == 1 // EPERM
                     ? "not permitted (run as root, grant CAP_SYS_NICE, or set LimitRTPRIO in the systemd unit)"
                     : "sched_setscheduler failed: errno " + e.getErrorCode();
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            return "cannot call sched_setscheduler: " + e.getMessage();
+        } catch (LinkageError | RuntimeException e) { // no libc via JNA: UnsatisfiedLinkError, or its class failed to initialise
+            return "cannot call sched_setscheduler: " + e;
+        }
+    }
+
+    /**
+     * For an audio thread at its start: asks for {@code priority} (0: asks nothing), records in
+     * {@code timings} whether it got it, and logs the outcome.
+     *
+     * @param thread   the thread as the log names it ("engine thread")
+     * @param lateness what a busy machine then shows, and where ("late periods (tutti_engine_late_periods_total)")
+     */
+    public static void promoteAndReport(int priority, PeriodTimings timings, org.slf4j.Logger log, String thread,
+                                        String lateness) {
+        if (priority <= 0) {
+            return;
+        }
+        String refused = promoteCurrentThread(priority);
+        timings.realtime(refused == null);
+        if (refused != null) {
+            log.warn("the {} runs without real-time scheduling ({}); on a busy machine expect {}."
+                    + " --realtime-priority 0 silences this", thread, refused, lateness);
+        } else {
+            log.info("{}: SCHED_FIFO priority {}", thread, priority);
         }
     }
 

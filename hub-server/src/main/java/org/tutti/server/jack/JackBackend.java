@@ -15,8 +15,9 @@ import org.tutti.server.engine.PeriodTimings;
 
 /**
  * One JACK client driving the engine from JACK's process callback ({@link JackCycle}: nothing allocated
- * per cycle): rate and period are JACK's. The periods a stall took are run again afterwards
- * ({@link LostCycles}).
+ * per cycle): rate and period are JACK's. The engine runs in the callback ({@link SyncCycle}) or on a
+ * thread of its own that the callback hands each cycle to ({@link AsyncCycle}). The periods a stall
+ * took are run again afterwards ({@link LostCycles}).
  * The hub's own input and output are ports {@code in_N} / {@code out_N}, connected to the system
  * (physical) ports when asked, as JackTrip's hub does in modes 0 and {@code -i}.
  */
@@ -30,7 +31,6 @@ final class JackBackend {
     private final long clientAddress;
     private final long[] inputAddresses;
     private final long[] outputAddresses;
-    private final JackCycle.BufferView view = new JackCycle.BufferView();
     /** Held here: JNA keeps a callback only weakly, and JACK calls it for as long as the client lives. */
     private JackCycle.Process process;
     private long processFailures;
@@ -38,14 +38,9 @@ final class JackBackend {
     /** A cycle that keeps failing is logged again this often, with the count, not every 2.7 ms. */
     private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
     private volatile long processThreadId;
-    private final float[][] capture;
-    private final float[][] playback;
     private final PeriodTimings timings;
-    private final LostCycles lostCycles;
-    /** What a late-run period reads as the hub's input, and where its output goes (JACK has no cycle for it). */
-    private final float[][] silence;
-    private final float[][] discarded;
-    private long reportedSkipped;
+    /** With {@code --jack-engine async}, else null. */
+    private volatile JackEngineThread engineThread;
     private volatile long wrongSizedPeriods;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** JACK said its server went away: the client is dead, and closing it can hang (see {@link #close}). */
@@ -62,12 +57,12 @@ final class JackBackend {
         this.clientAddress = JackConnection.address(client);
         this.inputAddresses = java.util.Arrays.stream(inputs).mapToLong(JackConnection::address).toArray();
         this.outputAddresses = java.util.Arrays.stream(outputs).mapToLong(JackConnection::address).toArray();
-        this.capture = new float[inputs.length][format.periodFrames()];
-        this.playback = new float[outputs.length][format.periodFrames()];
         this.timings = timings;
-        this.lostCycles = new LostCycles(format.periodNanos(), format.periodFrames());
-        this.silence = new float[inputs.length][format.periodFrames()];
-        this.discarded = new float[outputs.length][format.periodFrames()];
+    }
+
+    /** What JACK's process callback does each cycle of the right size, on JACK's process thread. */
+    interface Cycle {
+        void run(int frames);
     }
 
     /** Opens the client and registers the hub's own ports; nothing runs until {@link #start}. */
@@ -98,15 +93,33 @@ final class JackBackend {
     }
 
     /**
-     * Starts calling {@code engine} from JACK's process thread.
+     * Starts running {@code engine} once per JACK cycle: in JACK's process callback, or with
+     * {@code async} on a thread of its own.
      *
      * @param lost              called (from a JACK thread) if the server goes away or changes its period
      * @param connectionChanged called (from JACK's notification thread) with the two ports of every
      *                          connection made or broken in the graph
+     * @param async             whether the engine runs on its own thread ({@code --jack-engine async})
+     * @param ports             with {@code async}: participants' ports, exchanged by the callback (null: none)
+     * @param realtimePriority  with {@code async}: the highest SCHED_FIFO priority the engine thread may
+     *                          have (0: normal scheduling); it stays below JACK's client threads
      */
     void start(AudioClient engine, boolean connectSystemPorts, Runnable lost,
-               java.util.function.BiConsumer<String, String> connectionChanged) throws JackException {
-        engine.configure(format, capture.length, playback.length);
+               java.util.function.BiConsumer<String, String> connectionChanged, boolean async, StagedPorts ports,
+               int realtimePriority) throws JackException {
+        engine.configure(format, inputs.length, outputs.length);
+        timings.realtime(false); // until a thread of the engine's own is promoted (async); JACK's is not the engine's
+        Cycle cycle;
+        if (async) {
+            CycleHandoff handoff = new CycleHandoff(inputs.length, outputs.length, format.periodFrames(), timings);
+            int priority = engineThreadPriority(realtimePriority, JackCycle.clientRealtimePriority(clientAddress));
+            engineThread = new JackEngineThread(handoff, engine, timings,
+                    ports == null ? JackEngineThread.CycleStart.NONE : ports, inputs.length, outputs.length,
+                    format.periodFrames(), priority, lost);
+            cycle = new AsyncCycle(clientAddress, inputAddresses, outputAddresses, format, timings, handoff, ports);
+        } else {
+            cycle = new SyncCycle(engine, clientAddress, inputAddresses, outputAddresses, format, timings);
+        }
         client.setPortConnectCallback(new org.jaudiolibs.jnajack.JackPortConnectCallback() {
             @Override
             public void portsConnected(JackClient c, String source, String destination) {
@@ -120,7 +133,14 @@ final class JackBackend {
         });
         process = (frames, argument) -> {
             try {
-                cycle(engine, frames);
+                if (processThreadId == 0) {
+                    processThreadId = Thread.currentThread().getId();
+                }
+                if (frames != format.periodFrames()) {
+                    wrongSizedPeriods++;
+                } else {
+                    cycle.run(frames);
+                }
             } catch (Throwable e) {
                 processFailures++;
                 long now = System.nanoTime();
@@ -144,44 +164,46 @@ final class JackBackend {
             serverGone = true;
             lost.run();
         });
-        client.activate();
+        if (engineThread != null) {
+            engineThread.start(); // last before activate: a set-up call above that throws leaves no thread behind
+        }
+        try {
+            client.activate();
+        } catch (JackException | RuntimeException e) {
+            JackEngineThread thread = engineThread;
+            if (thread != null) {
+                thread.stop(); // no cycle will come for it
+            }
+            throw e;
+        }
         if (connectSystemPorts) {
             connectPhysical();
         }
     }
 
-    /** One JACK cycle: the periods a stall took, then this one, the hub's own ports read and written by address. */
-    private void cycle(AudioClient engine, int frames) {
-        if (processThreadId == 0) {
-            processThreadId = Thread.currentThread().getId();
+    /**
+     * The engine thread's SCHED_FIFO priority: {@code allowed} ({@code --realtime-priority}), but below
+     * JACK's client threads ({@code jackClients}, -1 when JACK runs without real-time scheduling), so
+     * that on a machine with fewer cores than busy threads the engine never takes a core from a JACK
+     * client's callback, Tutti's or another's: that would make JACK's graph late, the xrun this thread
+     * is there to prevent. Without real-time JACK it stays at normal scheduling, as JACK's threads do.
+     */
+    static int engineThreadPriority(int allowed, int jackClients) {
+        if (allowed <= 0 || jackClients <= 1) {
+            return 0;
         }
-        if (frames != format.periodFrames()) {
-            wrongSizedPeriods++;
-            return;
-        }
-        long begin = System.nanoTime();
-        if (lostCycles.onCallback(begin, JackCycle.lastFrameTime(clientAddress), timings.lastProcessingNanos()) > 0) {
-            engine.process(begin, silence, discarded, frames); // a period a stall took, run late
-            timings.recovered(1);
-        }
-        long skipped = lostCycles.skipped();
-        if (skipped != reportedSkipped) {
-            timings.skipped(skipped - reportedSkipped);
-            reportedSkipped = skipped;
-        }
-        for (int i = 0; i < inputs.length; i++) {
-            view.read(JackCycle.jack_port_get_buffer(inputAddresses[i], frames), capture[i], frames);
-        }
-        engine.process(begin, capture, playback, frames);
-        for (int i = 0; i < outputs.length; i++) {
-            view.write(JackCycle.jack_port_get_buffer(outputAddresses[i], frames), playback[i], frames);
-        }
-        timings.record(lostCycles.latenessNanos(), System.nanoTime() - begin);
+        return Math.min(allowed, jackClients - 1);
     }
 
     /** The thread JACK calls the process callback on (0 before the first cycle): for measuring it. */
     long processThreadId() {
         return processThreadId;
+    }
+
+    /** The engine's own thread with {@code --jack-engine async}, else 0. */
+    long engineThreadId() {
+        JackEngineThread thread = engineThread;
+        return thread == null ? 0 : thread.threadId();
     }
 
     /** system:capture_k → in_k and out_k → system:playback_k, up to the physical ports there are. */
@@ -219,6 +241,12 @@ final class JackBackend {
     boolean close() {
         if (!closed.compareAndSet(false, true)) {
             return true;
+        }
+        JackEngineThread thread = engineThread;
+        if (thread != null) {
+            // First, and whatever becomes of the client: the embedded clock, when it takes over, must be
+            // the engine's only caller. A callback that still comes hands cycles nobody runs: silence.
+            thread.stop();
         }
         if (serverGone) {
             // Its server is gone, so the client is dead already. libjack's close of such a client hung in a

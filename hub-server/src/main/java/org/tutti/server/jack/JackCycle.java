@@ -41,6 +41,9 @@ final class JackCycle {
     /** JACK's frame time at the start of this cycle, a 32-bit count. */
     private static native int jack_last_frame_time(long client);
 
+    /** The SCHED_FIFO priority of the client's process thread, -1 when JACK runs without real-time scheduling. */
+    private static native int jack_client_real_time_priority(long client);
+
     /**
      * Makes {@code callback} the client's process callback. The caller keeps {@code callback} reachable
      * for as long as the client lives: JNA holds it only weakly. The thread JACK calls it on stays
@@ -53,6 +56,11 @@ final class JackCycle {
         if (result != 0) {
             throw new IllegalStateException("jack_set_process_callback failed (" + result + ")");
         }
+    }
+
+    /** Any thread: the priority JACK gives the client's process thread, or -1 if not real-time. */
+    static int clientRealtimePriority(long client) {
+        return jack_client_real_time_priority(client);
     }
 
     static long lastFrameTime(long client) {

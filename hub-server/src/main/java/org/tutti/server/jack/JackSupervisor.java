@@ -15,7 +15,9 @@ import org.tutti.server.engine.HubEngine;
 import org.tutti.server.engine.PeriodTimings;
 
 /**
- * The audio server for {@code --jack}: the engine runs in JACK's process callback. If the JACK server
+ * The audio server for {@code --jack}: the engine runs once per JACK cycle, on a thread of its own that
+ * JACK's process callback hands the cycle to ({@code --jack-engine async}, the default) or in the
+ * callback itself ({@code sync}). If the JACK server
  * dies (or changes its period), the hub logs it, switches to its embedded clock so participants keep
  * hearing each other, and rejoins JACK as soon as a server with the same rate and period is back.
  */
@@ -23,9 +25,13 @@ public final class JackSupervisor implements AudioServer {
     private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
     static final long RETRY_MILLIS = 2000;
 
-    /** JACK's settings plus the hub's. */
+    /**
+     * JACK's settings plus the hub's.
+     *
+     * @param asyncEngine whether the engine runs on a thread of its own ({@code --jack-engine async})
+     */
     public record Settings(String server, String clientName, int hubChannels, boolean connectSystemPorts,
-                           long spinNanos, int realtimePriority) {
+                           long spinNanos, int realtimePriority, boolean asyncEngine) {
     }
 
     private final Settings settings;
@@ -64,6 +70,9 @@ public final class JackSupervisor implements AudioServer {
 
     /** The participant ports to maintain; set before {@link #start}. */
     public void ports(ParticipantPorts participantPorts) {
+        if (settings.asyncEngine() != (participantPorts.staged() != null)) {
+            throw new IllegalArgumentException("participant ports staged for the other JACK engine mode");
+        }
         this.ports = participantPorts;
     }
 
@@ -87,6 +96,11 @@ public final class JackSupervisor implements AudioServer {
         return backend.processThreadId();
     }
 
+    /** The engine's own thread with {@code --jack-engine async} (0 with sync). */
+    public long engineThreadId() {
+        return backend.engineThreadId();
+    }
+
     public long fallbacks() {
         return fallbacks;
     }
@@ -104,8 +118,10 @@ public final class JackSupervisor implements AudioServer {
     private void startOnJack() throws JackException {
         JackBackend current = backend;
         ports.attachFromAnyThread(current.client());
-        engine.bridge(ports);
-        current.start(engine, settings.connectSystemPorts(), () -> lost(current), ports::connectionChanged);
+        boolean async = settings.asyncEngine();
+        engine.bridge(async ? ports.staged() : ports.direct());
+        current.start(engine, settings.connectSystemPorts(), () -> lost(current), ports::connectionChanged, async,
+                ports.staged(), settings.realtimePriority());
         onJack.set(true);
     }
 
@@ -121,9 +137,19 @@ public final class JackSupervisor implements AudioServer {
         fallbacks++;
         LOG.error("lost the JACK server; participants keep hearing each other on the hub's own clock. Rejoining"
                 + " JACK when it is back (every {} s)", RETRY_MILLIS / 1000);
+        leave(which);
+        runOnOwnClock();
+    }
+
+    /** Takes the engine and the participants' ports away from {@code which} and closes it. */
+    private void leave(JackBackend which) {
         engine.bridge(org.tutti.server.engine.PortBridge.NONE);
         ports.detachFromAnyThread();
         which.close();
+    }
+
+    /** The embedded clock runs the engine until {@link #tryRejoin} finds JACK again. */
+    private void runOnOwnClock() {
         fallback = new EmbeddedClockServer(format, settings.hubChannels(), settings.hubChannels(),
                 (capture, frames) -> {
                     for (float[] channel : capture) {
@@ -163,9 +189,13 @@ public final class JackSupervisor implements AudioServer {
             startOnJack();
             rejoins++;
             LOG.info("rejoined the JACK server; the engine follows JACK's clock again");
-        } catch (JackException e) {
-            LOG.error("rejoining JACK failed: {}", e.getMessage());
-            lost(candidate);
+        } catch (JackException | RuntimeException e) {
+            // Not lost(candidate): the hub was not on JACK yet, so that would find nothing to fall back
+            // from, and nothing would run the engine.
+            LOG.error("rejoining JACK failed ({}); staying on the hub's own clock", e.toString());
+            onJack.set(false);
+            leave(candidate);
+            runOnOwnClock();
         }
     }
 

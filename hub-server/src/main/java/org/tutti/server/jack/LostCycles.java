@@ -22,7 +22,11 @@ package org.tutti.server.jack;
  * is run. At most {@link #MAX_OWED_SECONDS} is run again, as the embedded clock catches up at most that
  * much; the rest counts as skipped.
  *
- * <p>Audio thread only; no allocation.
+ * <p>A third kind of loss is the hub's own, with {@code --jack-engine async}: a cycle JACK called the
+ * hub for, that the engine thread could not take because it was still busy with the two before
+ * ({@link #notRun}). It is owed like the others, and run again the same way.
+ *
+ * <p>JACK's process thread only; no allocation.
  */
 final class LostCycles {
     /** Wall-clock time between callbacks beyond what JACK's frame time accounts for, this many periods or more, is a stall. */
@@ -50,9 +54,12 @@ final class LostCycles {
     private long lowestClaim;
     /** How many cycles the frame time has claimed went by without a callback, owed, run or skipped. */
     private long claimedByFrameTime;
-    /** Periods owed because JACK skipped the hub, and because the whole server stalled. */
+    /** Periods owed because JACK skipped the hub, because the whole server stalled, and because the engine thread was busy. */
     private long owedToSkips;
     private long owedToStalls;
+    private long owedToEngine;
+    /** Which debt the extra period the last callback asked for was taken from (0: none). */
+    private int lastPaid;
     private long lost;
     private long skipped;
 
@@ -72,6 +79,7 @@ final class LostCycles {
      * @return how many extra periods to run before this one (0 or 1)
      */
     int onCallback(long nowNanos, long frameTime, long lastProcessingNanos) {
+        lastPaid = NONE;
         if (first) {
             first = false;
             lastCallbackNanos = nowNanos;
@@ -100,13 +108,7 @@ final class LostCycles {
             lost += skippedByJack + stalled;
             owedToSkips += skippedByJack;
             owedToStalls += stalled;
-            long beyond = owed() - maxOwed;
-            if (beyond > 0) {
-                skipped += beyond;
-                long fromStalls = Math.min(beyond, owedToStalls);
-                owedToStalls -= fromStalls;
-                owedToSkips -= beyond - fromStalls;
-            }
+            capDebt();
             return 0; // not in the cycle right after the stall: the driver may run its missed ones itself
         }
         if (gap < BACK_TO_BACK_PERIODS) {
@@ -116,15 +118,58 @@ final class LostCycles {
             return 0;
         }
         if (owed() > 0 && lastProcessingNanos < HEADROOM * periodNanos) {
-            // Stalls first: a skip's debt may still turn out to be a read ahead, and be taken back.
+            // Stalls and the engine's first: a skip's debt may still turn out to be a read ahead, and be taken back.
             if (owedToStalls > 0) {
                 owedToStalls--;
+                lastPaid = STALL;
+            } else if (owedToEngine > 0) {
+                owedToEngine--;
+                lastPaid = ENGINE;
             } else {
                 owedToSkips--;
+                lastPaid = SKIP;
             }
             return 1;
         }
         return 0;
+    }
+
+    private static final int NONE = 0;
+    private static final int STALL = 1;
+    private static final int ENGINE = 2;
+    private static final int SKIP = 3;
+
+    /**
+     * The cycle of this callback was not run ({@code --jack-engine async}: the engine thread was still
+     * busy with the two cycles before it, and the callback does not wait): it is owed, and so is the
+     * extra period {@link #onCallback} asked for in it, if it did, which is not run either. Call after
+     * {@link #onCallback}, in the same callback.
+     */
+    void notRun() {
+        lost++;
+        owedToEngine++;
+        switch (lastPaid) {
+            case STALL -> owedToStalls++;
+            case ENGINE -> owedToEngine++;
+            case SKIP -> owedToSkips++;
+            default -> {
+            }
+        }
+        lastPaid = NONE;
+        capDebt();
+    }
+
+    /** Debt beyond {@link #MAX_OWED_SECONDS} is skipped: the stalls' first, then the engine's, then JACK's skips. */
+    private void capDebt() {
+        long beyond = owed() - maxOwed;
+        if (beyond > 0) {
+            skipped += beyond;
+            long fromStalls = Math.min(beyond, owedToStalls);
+            owedToStalls -= fromStalls;
+            long fromEngine = Math.min(beyond - fromStalls, owedToEngine);
+            owedToEngine -= fromEngine;
+            owedToSkips -= beyond - fromStalls - fromEngine;
+        }
     }
 
     /**
@@ -168,6 +213,6 @@ final class LostCycles {
 
     /** Lost periods still to be run. */
     long owed() {
-        return owedToSkips + owedToStalls;
+        return owedToSkips + owedToStalls + owedToEngine;
     }
 }

@@ -12,7 +12,6 @@ import org.jaudiolibs.jnajack.JackPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tutti.server.engine.AudioFormat;
-import org.tutti.server.engine.EngineSnapshot;
 import org.tutti.server.engine.ParticipantStream;
 import org.tutti.server.engine.PortBridge;
 import org.tutti.server.session.Participant;
@@ -25,55 +24,74 @@ import org.tutti.server.session.SessionManager;
  * Participants' JACK ports, all on Tutti's one JACK client, for those the {@link PortPolicy} picks.
  * Ports are taken (from the spares of participants who left, else registered) and given back on the
  * conductor thread when participants join and leave or the policy changes; the audio thread sees them
- * through an immutable {@link PortMap} swapped in whole, and a port is only given back after the audio
- * thread has moved on to a map without it. A port nothing is connected to costs the audio thread
+ * through an immutable {@link PortEntry.Map} swapped in whole, and a port is only given back after the
+ * audio thread that uses its JACK buffer has moved on to a map without it. That thread is JACK's
+ * process thread, where the engine runs in it ({@link DirectPorts}) or hands its work to a thread of
+ * its own ({@link StagedPorts}). A port nothing is connected to costs the audio thread
  * nothing: JACK reports connections ({@link #connectionChanged}), the conductor asks JACK how many each
  * of our ports has ({@link ConnectionCounter}), and the audio thread skips those with none.
  */
-public final class ParticipantPorts implements SessionListener, PortBridge, ReturnSources {
+public final class ParticipantPorts implements SessionListener, ReturnSources {
     private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
 
-    /**
-     * One participant's ports and their native addresses (for {@link JackCycle}), how many connections
-     * each has (conductor writes, audio thread reads), and the buffers its input ports are read into,
-     * with whether each holds audio (audio thread only).
-     */
-    record Entry(Participant participant, String name, ParticipantStream stream, JackPort[] from, JackPort[] to,
-                 long[] fromAddresses, long[] toAddresses, AtomicIntegerArray fromConnections,
-                 AtomicIntegerArray toConnections, float[][] returns, boolean[] returnsHoldAudio) {
-    }
-
-    /** What the audio thread reads: entries by slot, with a version it acknowledges. */
-    record PortMap(long version, Entry[] bySlot) {
-    }
-
     /** Where a port of ours is: its entry, direction and channel (conductor thread). */
-    private record PortRef(Entry entry, boolean from, int channel) {
+    private record PortRef(PortEntry entry, boolean from, int channel) {
     }
 
     private final SessionManager sessions;
     private final int periodFrames;
     private final boolean aliases;
     private final ConnectionCounter counter;
-    private final Map<Participant, Entry> entries = new HashMap<>();
+    private final Map<Participant, PortEntry> entries = new HashMap<>();
     private final Map<String, PortRef> byFullName = new HashMap<>();
     private final SparePorts spares = new SparePorts();
-    /** Audio thread only. */
-    private final JackCycle.BufferView view = new JackCycle.BufferView();
+    private final DirectPorts direct;
+    /** With {@code --jack-engine async}, else null. */
+    private final StagedPorts staged;
     private volatile PortPolicy policy;
-    private volatile PortMap map;
+    private volatile PortEntry.Map map;
     private volatile long appliedVersion;
     private volatile JackClient client;
     private long nextVersion = 1;
 
+    /**
+     * @param staged whether the engine runs on a thread of its own ({@code --jack-engine async}): the
+     *               ports' audio then goes through staging buffers ({@link #staged()}), else straight
+     *               between JACK's buffers and the engine ({@link #direct()})
+     */
     public ParticipantPorts(SessionManager sessions, int slots, AudioFormat format, boolean aliases,
-                            PortPolicy policy) {
+                            PortPolicy policy, boolean staged) {
         this.sessions = sessions;
         this.periodFrames = format.periodFrames();
         this.counter = new ConnectionCounter(sessions.conductor(), format.periodNanos());
         this.aliases = aliases;
         this.policy = policy;
-        this.map = new PortMap(0, new Entry[slots]);
+        this.map = new PortEntry.Map(0, new PortEntry[slots], new PortEntry[0]);
+        this.direct = new DirectPorts(this);
+        this.staged = staged ? new StagedPorts(this, periodFrames) : null;
+    }
+
+    /** The engine's hooks when it runs in JACK's process callback ({@code --jack-engine sync}). */
+    public PortBridge direct() {
+        return direct;
+    }
+
+    /** The engine's hooks and the callback's exchange with {@code --jack-engine async}; null without it. */
+    StagedPorts staged() {
+        return staged;
+    }
+
+    /** The audio threads' view of who has which ports. */
+    PortEntry.Map map() {
+        return map;
+    }
+
+    /**
+     * The audio thread that uses the ports' JACK buffers (the process callback) has moved on to the map
+     * of this version: ports that are in no map since may be given back.
+     */
+    void applied(long version) {
+        appliedVersion = version;
     }
 
     /** Conductor thread: (re)attach to a JACK client and give every streaming participant picked its ports. */
@@ -180,7 +198,7 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
 
     /** Takes a participant's ports out of the map and gives them back once the audio thread let go. */
     private boolean giveBack(Participant participant) {
-        Entry entry = entries.remove(participant);
+        PortEntry entry = entries.remove(participant);
         if (entry == null) {
             return false;
         }
@@ -201,9 +219,9 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         int wanted = stream.output().length;
         JackPort[] from = new JackPort[sent];
         JackPort[] to = new JackPort[wanted];
-        Entry entry = new Entry(participant, name, stream, from, to, new long[sent], new long[wanted],
+        PortEntry entry = new PortEntry(participant, name, stream, from, to, new long[sent], new long[wanted],
                 new AtomicIntegerArray(sent), new AtomicIntegerArray(wanted), new float[wanted][periodFrames],
-                new boolean[wanted]);
+                new boolean[wanted], staged == null ? null : new PortStaging(sent, wanted, periodFrames));
         try {
             for (int c = 0; c < sent; c++) {
                 from[c] = spares.take(jack, true, PortNames.fromParticipant(name, c + 1));
@@ -235,7 +253,7 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         return true;
     }
 
-    private void forgetNames(Entry entry) {
+    private void forgetNames(PortEntry entry) {
         byFullName.values().removeIf(ref -> ref.entry() == entry);
     }
 
@@ -255,7 +273,7 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
         if (ref == null || client == null) {
             return;
         }
-        Entry entry = ref.entry();
+        PortEntry entry = ref.entry();
         int channel = ref.channel();
         JackPort port = ref.from() ? entry.from()[channel] : entry.to()[channel];
         AtomicIntegerArray counts = ref.from() ? entry.fromConnections() : entry.toConnections();
@@ -270,17 +288,17 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     }
 
     private long publish() {
-        Entry[] bySlot = new Entry[map.bySlot().length];
-        for (Entry entry : entries.values()) {
+        PortEntry[] bySlot = new PortEntry[map.bySlot().length];
+        for (PortEntry entry : entries.values()) {
             bySlot[entry.participant().slot()] = entry;
         }
         long version = nextVersion++;
-        map = new PortMap(version, bySlot);
+        map = new PortEntry.Map(version, bySlot, entries.values().toArray(new PortEntry[0]));
         sessions.publishSnapshot(); // return buffers come and go with the ports
         return version;
     }
 
-    private void unregisterWhenUnused(Entry entry, long version, long deadline) {
+    private void unregisterWhenUnused(PortEntry entry, long version, long deadline) {
         if (client == null || appliedVersion >= version || System.nanoTime() > deadline) {
             unregister(entry);
             return;
@@ -289,7 +307,7 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
     }
 
     /** Conductor thread only, like every change of {@link #client}: never races a close. */
-    private void unregister(Entry entry) {
+    private void unregister(PortEntry entry) {
         JackClient jack = client;
         if (jack == null) {
             return; // the client is gone, and its ports with it
@@ -332,51 +350,7 @@ public final class ParticipantPorts implements SessionListener, PortBridge, Retu
 
     @Override
     public float[][] buffers(int slot) {
-        Entry entry = map.bySlot()[slot];
+        PortEntry entry = map.bySlot()[slot];
         return entry == null ? null : entry.returns();
-    }
-
-    // ---------------------------------------------------------------- PortBridge (audio thread)
-
-    @Override
-    public void afterInputs(EngineSnapshot snapshot, int frames) {
-        PortMap current = map;
-        appliedVersion = current.version();
-        for (ParticipantStream stream : snapshot.streams()) {
-            Entry entry = current.bySlot()[stream.slot()];
-            if (entry == null || entry.stream() != stream) {
-                continue;
-            }
-            float[][] input = stream.input();
-            for (int c = 0; c < entry.from().length; c++) {
-                if (entry.fromConnections().get(c) == 0) {
-                    continue; // nobody listens
-                }
-                view.write(JackCycle.jack_port_get_buffer(entry.fromAddresses()[c], frames), input[c], frames);
-            }
-        }
-    }
-
-    @Override
-    public void beforeMix(EngineSnapshot snapshot, int frames) {
-        PortMap current = map;
-        for (ParticipantStream stream : snapshot.streams()) {
-            Entry entry = current.bySlot()[stream.slot()];
-            if (entry == null || entry.stream() != stream) {
-                continue;
-            }
-            for (int c = 0; c < entry.to().length; c++) {
-                float[] target = entry.returns()[c];
-                if (entry.toConnections().get(c) == 0) {
-                    if (entry.returnsHoldAudio()[c]) {
-                        java.util.Arrays.fill(target, 0f); // disconnected: what it last carried is not mixed on
-                        entry.returnsHoldAudio()[c] = false;
-                    }
-                    continue;
-                }
-                view.read(JackCycle.jack_port_get_buffer(entry.toAddresses()[c], frames), target, frames);
-                entry.returnsHoldAudio()[c] = true;
-            }
-        }
     }
 }

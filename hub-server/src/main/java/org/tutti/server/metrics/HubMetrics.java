@@ -65,8 +65,8 @@ public final class HubMetrics implements AutoCloseable {
         FunctionCounter.builder("tutti.engine.periods", timings, PeriodTimings::periods)
                 .description("Audio periods processed").register(registry);
         Gauge.builder("tutti.engine.realtime", timings, t -> t.realtime() ? 1 : 0)
-                .description("1 if the embedded clock's engine thread got SCHED_FIFO;"
-                        + " always 0 on JACK, whose own thread runs the engine")
+                .description("1 if the engine thread got SCHED_FIFO (the embedded clock's, or JACK's engine thread"
+                        + " with --jack-engine async); 0 with --jack-engine sync, where JACK's thread runs the engine")
                 .register(registry);
         Gauge.builder("tutti.engine.idle", timings, t -> t.idle() ? 1 : 0)
                 .description("1 while the embedded clock sleeps because nobody is connected (no periods run then)")
@@ -81,6 +81,9 @@ public final class HubMetrics implements AutoCloseable {
                 .description("Periods a stall took, run afterwards (embedded clock: back to back; JACK: one extra"
                         + " per cycle) so the jitter buffers do not keep what piled up as latency")
                 .register(registry);
+        FunctionCounter.builder("tutti.jack.engine.late.cycles", timings, PeriodTimings::lateJackCycles)
+                .description("JACK cycles in which the engine thread had not finished the cycle before"
+                        + " (--jack-engine async): the hub's JACK ports carried silence in them").register(registry);
         FunctionCounter.builder("tutti.udp.kernel.receive.drops", drops, KernelUdpDrops::total)
                 .description("Datagrams the kernel dropped on the hub's participant sockets (receive buffer full)")
                 .register(registry);

@@ -43,8 +43,25 @@ public final class UdpEndpoints {
 
     /** Binds {@code port} for {@code participant}; the future fails if the port is taken. */
     public ChannelFuture bind(int port, Participant participant, SessionEvents events) {
-        Bootstrap bootstrap = new Bootstrap()
-                .group(group)
+        InetSocketAddress local = bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
+        return bootstrap(group, new ParticipantDatagramHandler(participant, validator, events)).bind(local);
+    }
+
+    /**
+     * Sends datagrams between two throwaway sockets with the participants' options on every audio
+     * event loop, so that the first joiner's first packet finds the receive and send paths loaded and
+     * each loop's buffer pool made: see {@link DatagramPathWarmUp}.
+     *
+     * @return the datagrams that went round, of those sent
+     */
+    public DatagramPathWarmUp.Result warmUp(int packetBytes) throws InterruptedException {
+        return DatagramPathWarmUp.run(group, this::bootstrap, packetBytes);
+    }
+
+    /** A participant's socket: its transport, buffers and marking, on {@code loops} (the audio event loops, or one of them). */
+    private Bootstrap bootstrap(EventLoopGroup loops, io.netty.channel.ChannelHandler handler) {
+        return new Bootstrap()
+                .group(loops)
                 .channelFactory(transport.datagramChannelFactory())
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 // Every datagram needs a 64 KiB receive buffer (any client layout must fit). Netty's
@@ -54,9 +71,7 @@ public final class UdpEndpoints {
                 .option(ChannelOption.SO_RCVBUF, 256 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 256 * 1024)
                 .option(ChannelOption.IP_TOS, 0xB8) // DSCP EF, as JackTrip 1.7.0 marks audio
-                .handler(new ParticipantDatagramHandler(participant, validator, events));
-        InetSocketAddress local = bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
-        return bootstrap.bind(local);
+                .handler(handler);
     }
 
     /** Sends the exit packet twice to {@code to} from {@code channel} (its event loop runs it), then closes the channel. */

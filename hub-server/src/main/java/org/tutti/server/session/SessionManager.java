@@ -21,6 +21,7 @@ import org.tutti.server.engine.HubEngine;
 import org.tutti.server.engine.ParticipantStream;
 import org.tutti.server.engine.StreamFormat;
 import org.tutti.server.mix.MixModel;
+import org.tutti.server.net.DatagramPathWarmUp;
 import org.tutti.server.net.UdpEndpoints;
 
 /**
@@ -87,6 +88,17 @@ public final class SessionManager implements SessionEvents {
         } catch (RuntimeException e) {
             // Only the first joiner's latency depends on it: a hub that cannot warm up still serves.
             LOG.warn("could not warm up the join path (the first joiner may wait longer): {}", e.toString(), e);
+        }
+        try {
+            long start = System.nanoTime();
+            DatagramPathWarmUp.Result sent = udp.warmUp(JoinWarmUp.format(config).packetSize());
+            LOG.debug("datagram path warmed up in {} ms ({} of {} datagrams went round)",
+                    (System.nanoTime() - start) / 1_000_000, sent.received(), sent.sent());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // As above: it only saves the first joiner's first packet some milliseconds.
+            LOG.warn("could not warm up the datagram path (the first joiner may wait longer): {}", e.toString(), e);
         }
         ticker = conductor.scheduleAtFixedRate(this::checkTimeouts, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }

@@ -135,6 +135,14 @@ class CommandLineTest {
                 "a tone the hub's rate cannot carry is refused before start-up");
         assertTrue(runExpectingError(2, "--concealment", "lpc").contains("concealment must be one of [silence, fade, burg]"));
         assertTrue(runExpectingError(2, "--transport", "dpdk").contains("transport must be auto, epoll, io_uring or nio"));
+        assertTrue(runExpectingError(2, "--jack-engine", "threaded").contains("JACK engine must be one of [async, sync]"));
+    }
+
+    @Test
+    void theJackEngineRunsOnItsOwnThreadUnlessAskedToRunInJacksCallback() {
+        assertEquals("async", Main.parse("--jack").jackEngine());
+        assertEquals("sync", Main.parse("--jack", "--jack-engine", "sync").jackEngine());
+        assertEquals("async", Main.parse("--jack-engine", "ASYNC").jackEngine());
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tutti.mixer.PatchMode;
 import org.tutti.server.session.Participant;
 import org.tutti.server.testing.FakeClient;
@@ -22,8 +23,9 @@ import org.tutti.testsupport.Ports;
 /**
  * JACK mode's process cycle allocates nothing: 32 participants streaming with ports (a quarter of them
  * patched both ways to another JACK client, the rest unconnected), the engine mixing, and not one byte
- * allocated on JACK's process thread over thousands of cycles after warm-up. jnajack's own process
- * callback allocated a Pointer per registered port per cycle; {@link JackCycle} replaced it.
+ * allocated on JACK's process thread over thousands of cycles after warm-up, nor, with
+ * {@code --jack-engine async}, on the engine's own thread. jnajack's own process callback allocated a
+ * Pointer per registered port per cycle; {@link JackCycle} replaced it.
  */
 class JackAllocationTest {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -31,10 +33,11 @@ class JackAllocationTest {
     private static final int PATCHED = 8;
     private static final long CYCLES = 2000;
 
-    @Test
-    void jackProcessCyclesAllocateNothingWith32Participants() throws Exception {
+    @ParameterizedTest(name = "--jack-engine {0}")
+    @ValueSource(strings = {"sync", "async"})
+    void jackProcessCyclesAllocateNothingWith32Participants(String engineMode) throws Exception {
         JackServer server = JackServer.shared();
-        String tutti = "tutti-alloc" + ProcessHandle.current().pid();
+        String tutti = "tutti-alloc-" + engineMode + ProcessHandle.current().pid();
         List<FakeClient> clients = new ArrayList<>();
         AtomicBoolean streaming = new AtomicBoolean(true);
         try (TestHub hub = TestHub.start(b -> {
@@ -42,6 +45,7 @@ class JackAllocationTest {
                 b.jack = true;
                 b.jackServer = server.name();
                 b.jackClientName = tutti;
+                b.jackEngine = engineMode;
                 b.queuePackets(4);
                 b.udpBasePort = Ports.freeUdpRange(PARTICIPANTS + 4);
             });
@@ -63,24 +67,33 @@ class JackAllocationTest {
             Thread.sleep(windowMillis); // warm-up: JIT, pools, buffers, connection counts
             long thread = jack.processThreadId();
             assertTrue(thread != 0, "JACK runs the process callback");
+            long engineThread = jack.engineThreadId();
+            assertEquals(engineMode.equals("async"), engineThread != 0, "an engine thread of its own with async only");
             // The patched ports are counted as connected, so their buffers are fetched and copied every cycle.
             assertEquals("from [1, 0] to [1, 0]", hub.hub().jackPorts().connectionCounts("p0"));
             long bytes = -1;
+            long engineBytes = -1;
             // Up to three windows, as EngineAllocationTest: allocation per cycle shows in every window, a
             // one-off JVM event (a deoptimisation) does not recur. The last window must be clean.
-            for (int window = 1; window <= 3 && bytes != 0; window++) {
+            for (int window = 1; window <= 3 && (bytes != 0 || engineBytes > 0); window++) {
                 long before = THREADS.getThreadAllocatedBytes(thread);
-                assertTrue(before >= 0, "JACK's process thread is alive");
+                long engineBefore = engineThread == 0 ? 0 : THREADS.getThreadAllocatedBytes(engineThread);
+                assertTrue(before >= 0 && engineBefore >= 0, "JACK's process thread and the engine's are alive");
                 long cyclesBefore = hub.hub().timings().periods();
                 Thread.sleep(windowMillis);
                 bytes = THREADS.getThreadAllocatedBytes(thread) - before;
-                assertTrue(jack.onJack() && jack.fallbacks() == 0 && jack.processThreadId() == thread,
-                        "the hub stayed on JACK, on the same process thread");
+                engineBytes = engineThread == 0 ? 0 : THREADS.getThreadAllocatedBytes(engineThread) - engineBefore;
+                assertTrue(jack.onJack() && jack.fallbacks() == 0 && jack.processThreadId() == thread
+                                && jack.engineThreadId() == engineThread,
+                        "the hub stayed on JACK, on the same threads");
                 long cycles = hub.hub().timings().periods() - cyclesBefore;
-                System.out.printf("JACK process thread, window %d: %d bytes in %d cycles%n", window, bytes, cycles);
+                System.out.printf("--jack-engine %s, window %d: %d bytes on JACK's process thread, %d on the engine"
+                        + " thread, in %d cycles (%d late in all)%n", engineMode, window, bytes, engineBytes, cycles,
+                        hub.hub().timings().lateJackCycles());
                 assertTrue(cycles > CYCLES / 2, "JACK ran the hub: " + cycles + " cycles");
             }
             assertEquals(0, bytes, "bytes allocated on JACK's process thread with " + PARTICIPANTS + " participants");
+            assertEquals(0, engineBytes, "bytes allocated on the engine thread with " + PARTICIPANTS + " participants");
             assertEquals(PARTICIPANTS, hub.hub().jackPorts().size(), "every participant has ports");
         } finally {
             streaming.set(false);

@@ -219,4 +219,44 @@ class LostCyclesTest {
         assertEquals(300 - maxOwed, lost.skipped());
         assertEquals(maxOwed, callbacks(lost, 200, 1.0, CHEAP));
     }
+
+    @Test
+    void aCycleTheEngineThreadCouldNotTakeIsOwedAndRunAgainOneACycle() {
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
+        callbacks(lost, 10, 1.0, CHEAP);
+        for (int i = 0; i < 3; i++) {
+            callbacks(lost, 1, 1.0, CHEAP); // from the second on, asks for one owed period: not run either
+            lost.notRun(); // --jack-engine async: the engine thread still had two cycles
+        }
+        assertEquals(3, lost.owed());
+        assertEquals(3, lost.lost());
+        assertEquals(3, callbacks(lost, 10, 1.0, CHEAP), "run again, one extra a cycle");
+        assertEquals(0, lost.owed());
+        assertEquals(0, lost.skipped());
+    }
+
+    @Test
+    void anExtraPeriodAskedForInACycleThatWasNotRunIsOwedAgain() {
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
+        callbacks(lost, 10, 1.0, CHEAP);
+        callbacks(lost, 1, 5.0, CHEAP); // a stall: 4 owed
+        assertEquals(1, callbacks(lost, 1, 1.0, CHEAP), "one of them asked for");
+        lost.notRun(); // neither it nor the cycle ran
+        assertEquals(5, lost.owed(), "the 3 left, the one asked for, and the cycle itself");
+        assertEquals(5, lost.lost());
+        assertEquals(5, callbacks(lost, 20, 1.0, CHEAP));
+    }
+
+    @Test
+    void cyclesTheEngineThreadCouldNotTakeBeyondTwoHundredMillisecondsAreSkipped() {
+        LostCycles lost = new LostCycles(PERIOD, FRAMES);
+        callbacks(lost, 10, 1.0, CHEAP);
+        long maxOwed = (long) Math.ceil(LostCycles.MAX_OWED_SECONDS * 1e9 / PERIOD);
+        for (int i = 0; i < maxOwed + 10; i++) {
+            callbacks(lost, 1, 1.0, PERIOD); // a busy engine: no extra asked for
+            lost.notRun();
+        }
+        assertEquals(maxOwed, lost.owed());
+        assertEquals(10, lost.skipped());
+    }
 }
