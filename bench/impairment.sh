@@ -22,7 +22,7 @@ if [ "$condition" = busy ]; then
 fi
 started=$(date -u +%Y-%m-%dT%H:%MZ)
 mvn -B -q -pl hub-server -am verify -Pimpairment -Dtest='ImpairmentComparisonBench,AutoDepthBench' \
-    -Dsurefire.failIfNoSpecifiedTests=false -Djacktrip2.skip=true "$@"
+    -Dsurefire.failIfNoSpecifiedTests=false -Djacktrip2.skip=true -DskipITs "$@"
 cleanup; hog=""
 python3 - "$condition" "$started" <<'PY'
 import os, re, sys

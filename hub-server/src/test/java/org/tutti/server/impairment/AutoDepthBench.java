@@ -15,6 +15,7 @@ import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.RepoFiles;
 import org.tutti.server.testing.TestHub;
 import org.tutti.testsupport.Ports;
+import org.tutti.transport.Transport;
 
 /**
  * What {@code -q auto} settles at against fixed depths (a benchmark, not part of the default build): a
@@ -34,6 +35,8 @@ class AutoDepthBench {
      * milliseconds) then spoils one round, not the one depth that happened to be running.
      */
     static final int SWEEP_ROUNDS = Integer.getInteger("autodepth.sweep.rounds", 3);
+    /** The hub's transport ({@code auto}, the hub's default, or one named), to compare them on one machine. */
+    static final String TRANSPORT = System.getProperty("autodepth.transport", "auto");
     static final int PACKET = 128;
     static final int RATE = 48000;
 
@@ -68,6 +71,7 @@ class AutoDepthBench {
     private static Hub start(String queue) throws Exception {
         TestHub hub = TestHub.start(b -> {
             b.patchMode(PatchMode.CLIENT_LOOPBACK);
+            b.transport = Transport.select(TRANSPORT);
             if (queue.equals("auto")) {
                 b.queueAuto = true;
             } else {
@@ -86,7 +90,7 @@ class AutoDepthBench {
     @org.junit.jupiter.api.Timeout(value = 30, unit = java.util.concurrent.TimeUnit.MINUTES)
     void autoAgainstFixedDepthsAndThroughAJitterEpisode() throws Exception {
         List<String> out = new ArrayList<>();
-        int roundSeconds = Math.max(1, SWEEP_SECONDS / SWEEP_ROUNDS);
+        int roundSeconds = Math.max(1, SWEEP_SECONDS / Math.max(1, SWEEP_ROUNDS)); // rounds 0: the auto part alone
         long[][] gaps = new long[9][SWEEP_ROUNDS];
         long[][] stalls = new long[9][SWEEP_ROUNDS];
         for (int round = 0; round < SWEEP_ROUNDS; round++) {
@@ -178,6 +182,8 @@ class AutoDepthBench {
             }
             out.add("");
             out.add(samples.toString());
+            out.add("");
+            out.add("The hub's transport: " + Transport.select(TRANSPORT).label() + " (`-Dautodepth.transport`, " + TRANSPORT + ").");
         }
         String text = String.join("\n", out) + "\n";
         System.out.println(text);
