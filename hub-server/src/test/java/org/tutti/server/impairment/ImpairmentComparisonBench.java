@@ -12,6 +12,7 @@ import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripHub;
 import org.tutti.server.testing.RepoFiles;
 import org.tutti.server.testing.TestHub;
+import org.tutti.transport.Transport;
 
 /**
  * The impairment comparison (a benchmark, not part of the default build): Tutti and {@code jacktrip -S}
@@ -25,9 +26,19 @@ import org.tutti.server.testing.TestHub;
 @Tag("impairment")
 class ImpairmentComparisonBench {
     static final double SECONDS = Double.parseDouble(System.getProperty("impairment.seconds", "20"));
+    /** Tutti's transport ({@code auto}, the hub's default, or one named), to compare them under loss. */
+    static final String TRANSPORT = System.getProperty("impairment.transport", "auto");
+    /** Only the conditions whose {@link Condition#label} contains this (all when empty), e.g. {@code "-r 2, 5.0% loss"}. */
+    static final String ONLY = System.getProperty("impairment.only", "");
+    /** {@code false}: Tutti's rows alone (to compare Tutti with itself, say across transports). */
+    static final boolean WITH_JACKTRIP = Boolean.parseBoolean(System.getProperty("impairment.jacktrip", "true"));
 
     /** One row pair: the client's redundancy and what each direction does. */
     record Condition(int redundancy, Impairment uplink, Impairment downlink) {
+        String label() {
+            return "-r " + redundancy + ", " + uplink.name() + " / " + downlink.name();
+        }
+
         String[] clientFlags() {
             return new String[] {"-q", "4", "-r", Integer.toString(redundancy)};
         }
@@ -57,8 +68,12 @@ class ImpairmentComparisonBench {
         String tuttiQueue = System.getProperty("impairment.tutti.queue", "auto");
         String jacktripQueue = System.getProperty("impairment.jacktrip.queue", "auto");
         for (Condition condition : conditions()) {
+            if (!condition.label().contains(ONLY)) {
+                continue;
+            }
             try (TestHub tutti = TestHub.start(b -> {
                     b.patchMode(PatchMode.CLIENT_LOOPBACK);
+                    b.transport = Transport.select(TRANSPORT);
                     if (tuttiQueue.equals("auto")) {
                         b.queueAuto = true; // -q auto, default margin, Burg concealment, -r auto (the defaults)
                     } else {
@@ -69,6 +84,9 @@ class ImpairmentComparisonBench {
                         condition.uplink(), condition.downlink(), SECONDS, condition.clientFlags())));
                 System.out.println(rows.get(rows.size() - 1));
             }
+            if (!WITH_JACKTRIP) {
+                continue;
+            }
             try (JackTripHub jacktrip = JackTripHub.start(JackServer.shared(), "-p", "1", "--bufstrategy", "3",
                     "-q", jacktripQueue)) {
                 rows.add(ImpairedLink.rowBothWays(ImpairedLink.measure("jacktrip -S --bufstrategy 3 -q " + jacktripQueue,
@@ -76,6 +94,8 @@ class ImpairmentComparisonBench {
                 System.out.println(rows.get(rows.size() - 1));
             }
         }
+        rows.add("");
+        rows.add("Tutti's transport: " + Transport.select(TRANSPORT).label() + " (`-Dimpairment.transport`, " + TRANSPORT + ").");
         String table = String.join("\n", rows) + "\n";
         System.out.println(table);
         Files.writeString(RepoFiles.resolve("hub-server/target/impairment.md"), table);
