@@ -60,8 +60,9 @@ class LoadGeneratorAgainstReflectorTest {
         assertTrue(r.getLong("steady", "datagrams_received") >= sent * 0.99, "echoes come back");
         assertEquals(0, r.getLong("steady", "seq_lost"));
         assertEquals(0, r.getLong("steady", "seq_out_of_order"));
-        assertEquals(0, r.getLong("steady", "audible_gaps"));
-        assertEquals(0, r.getLong("steady", "bad_frames"));
+        // The load generator's report on failure: a broken ramp with nothing lost (seen once on a busy machine, BATCH) is not explained yet.
+        assertEquals(0, r.getLong("steady", "audible_gaps"), log::toString);
+        assertEquals(0, r.getLong("steady", "bad_frames"), log::toString);
         assertTrue(r.getLong("steady", "frames_checked") >= sent * 128 * 0.9, "the ramp was checked");
         assertTrue(r.getLong("steady", "rtt_count") >= sent * 0.9, "every returned packet is timed");
         assertTrue(r.getDouble("steady", "rtt_p50_ms") < 5, "loopback RTT is small: " + r.get("steady", "rtt_p50_ms"));
