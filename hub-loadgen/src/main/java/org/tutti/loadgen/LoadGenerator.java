@@ -554,6 +554,11 @@ public final class LoadGenerator {
             o.printf(Locale.ROOT, "  audio     audible gaps %d (%.2f/s), bad frames %d of %d checked%s%n", s.audibleGaps,
                     s.audibleGaps / seconds, s.badFrames, s.framesChecked,
                     config.rampTolerance() > 0 ? ", slips within tolerance " + s.rampSlips : "");
+            for (SimClient c : clients) {
+                if (c != null) {
+                    c.gapRecords.print(o, c.name, clock.startNanos, config.frames());
+                }
+            }
             o.printf(Locale.ROOT, "  rtt       p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (n=%d)%n",
                     rtt.percentile(0.5) / 1000.0, rtt.percentile(0.9) / 1000.0, rtt.percentile(0.99) / 1000.0,
                     rtt.max() / 1000.0, rtt.count());

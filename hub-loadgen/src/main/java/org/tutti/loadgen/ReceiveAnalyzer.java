@@ -47,6 +47,8 @@ final class ReceiveAnalyzer {
         if (client.firstReceiveNanos == 0) {
             client.firstReceiveNanos = now;
         }
+        client.previousReceiveNanos = client.lastReceiveNanos;
+        client.lastReceiveNanos = now;
         if (ExitPacket.isControlLength(length)) {
             if (ExitPacket.isExit(buffer, offset, length)) {
                 client.exitsReceived++;
@@ -220,6 +222,8 @@ final class ReceiveAnalyzer {
                 if (!client.inGap) {
                     client.audibleGaps++;
                     client.inGap = true;
+                    client.gapRecords.add(now, client.lastPlayed, i, s.distance(value, client.rampExpected),
+                            client.previousReceiveNanos == 0 ? -1 : now - client.previousReceiveNanos);
                 }
                 client.goodRun = 0;
             }

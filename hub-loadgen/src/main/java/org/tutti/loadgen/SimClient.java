@@ -93,6 +93,9 @@ final class SimClient {
     /** An exit packet arrived while this client was still streaming (not the hub's answer to ours). */
     volatile boolean endedByHub;
     long firstReceiveNanos;
+    /** When the datagram before the one being analysed arrived (for {@link GapRecords}). */
+    long previousReceiveNanos;
+    long lastReceiveNanos;
     // playout: the schedule of the earliest-arriving packet so far (see ReceiveAnalyzer.playout)
     long playAnchorNanos;
     long playAnchorIndex;
@@ -109,6 +112,8 @@ final class SimClient {
     /** Samples off by 1..tolerance codes: a resampling hub (drift correction) shows here. */
     long rampSlips;
     long framesChecked;
+    /** The first few audible gaps, with what broke (printed with the report). */
+    final GapRecords gapRecords = new GapRecords();
     // mix checks
     final ToneProbe peerTone;
     final ToneProbe ownTone;

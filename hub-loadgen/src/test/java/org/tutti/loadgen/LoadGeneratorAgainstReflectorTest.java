@@ -60,7 +60,8 @@ class LoadGeneratorAgainstReflectorTest {
         assertTrue(r.getLong("steady", "datagrams_received") >= sent * 0.99, "echoes come back");
         assertEquals(0, r.getLong("steady", "seq_lost"));
         assertEquals(0, r.getLong("steady", "seq_out_of_order"));
-        // The load generator's report on failure: a broken ramp with nothing lost (seen once on a busy machine, BATCH) is not explained yet.
+        // The load generator's report on failure, with a line per gap saying which packet broke and by how much: a broken
+        // ramp with nothing lost (seen once on a busy machine, BATCH) is not explained yet.
         assertEquals(0, r.getLong("steady", "audible_gaps"), log::toString);
         assertEquals(0, r.getLong("steady", "bad_frames"), log::toString);
         assertTrue(r.getLong("steady", "frames_checked") >= sent * 128 * 0.9, "the ramp was checked");

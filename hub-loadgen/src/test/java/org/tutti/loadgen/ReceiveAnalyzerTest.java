@@ -68,6 +68,15 @@ class ReceiveAnalyzerTest {
         }
         assertEquals(1, client.sequences.lost());
         assertEquals(1, client.audibleGaps);
+        assertGapRecord("packet 21, frame 0, ramp off by 128 samples (1.00 packets)");
+    }
+
+    /** The report's line for the client's one recorded gap contains {@code expected}. */
+    private void assertGapRecord(String expected) {
+        assertEquals(1, client.gapRecords.count());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        client.gapRecords.print(new java.io.PrintStream(out, true), client.name, 0, config.frames());
+        assertTrue(out.toString().contains(expected), out.toString());
     }
 
     @Test
@@ -137,6 +146,7 @@ class ReceiveAnalyzerTest {
         }
         assertEquals(1, client.audibleGaps);
         assertEquals(2, client.badFrames, "a one-sample spike breaks continuity into it and out of it");
+        assertGapRecord("packet 20, frame 64, ramp off by 1 samples");
     }
 
     @Test
