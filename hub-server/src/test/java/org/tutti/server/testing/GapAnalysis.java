@@ -3,9 +3,11 @@ package org.tutti.server.testing;
 /**
  * Compares what came back with what was sent: finds the round trip (the lag) window by window,
  * marks 128-frame blocks whose error is within 6 dB of the signal itself as broken, and counts
- * each run of broken blocks as one audible gap. A window in which the lag cannot be found (silence,
- * or nothing that matches the sent signal: an outage) is judged at the last lag found, so its blocks
- * count as broken; only the windows before the first match are left out.
+ * each run of broken blocks as one audible gap. The lag is looked for near the last one found, then,
+ * if it is not there, over the whole range (a buffer that stepped by tens of milliseconds). A window
+ * in which it cannot be found at all (silence, or nothing that matches the sent signal: an outage) is
+ * judged at the last lag found, so its blocks count as broken; only the windows before the first
+ * match are left out.
  */
 public final class GapAnalysis {
     private static final int BLOCK = 128;
@@ -54,6 +56,11 @@ public final class GapAnalysis {
             int from = lag < 0 ? 0 : Math.max(0, lag - 384);
             int to = lag < 0 ? maxLag : Math.min(maxLag, lag + 384);
             int best = bestLag(received, start, reference, maxLag, from, to);
+            if (best < 0 && lag >= 0) {
+                // Near the last lag first (cheap); a buffer that stepped by more than that (a jitter buffer
+                // resetting or deepening by tens of ms) is found in the whole range, not judged at the old lag.
+                best = bestLag(received, start, reference, maxLag, 0, maxLag);
+            }
             if (best >= 0) {
                 lag = best;
                 lags[counted++] = lag;

@@ -61,4 +61,18 @@ class GapAnalysisTest {
         GapAnalysis.Result result = analyse(received);
         assertEquals(1, result.gaps());
     }
+
+    @Test
+    void aStepOfTheRoundTripBeyondTheNearSearchIsFoundAgainNotCountedAsBrokenFromThenOn() {
+        float[] received = returned();
+        // 20 ms deeper from 5.04 s on: farther than the search near the last lag (8 ms) reaches.
+        for (int n = 5 * RATE + 2000; n < received.length; n++) {
+            received[n] = sent.at(MAX_LAG + n - LAG - 960);
+        }
+        GapAnalysis.Result result = analyse(received);
+        assertEquals(1, result.gaps(), "the step is one gap");
+        // The step's window is judged at the new lag: its 2000 frames before the step (16 blocks) are broken,
+        // and nothing of the 5 s after it.
+        assertEquals(16, result.brokenBlocks(), 2);
+    }
 }
