@@ -15,8 +15,11 @@ import org.tutti.server.engine.StreamFormat;
  * Encodes one participant's mix into a packet each period (audio thread) and hands it to the
  * network thread, in a datagram that also carries the previous R−1 packets, newest first (spec
  * §3.4), when the client reads redundancy: a JackTrip client reads datagrams with its own {@code -r},
- * so by default ({@code auto}) R is what the client sends (the network thread reports it, see
- * {@link #clientSends}), and a lost datagram is recovered from the next one. Older slots come from
+ * so by default ({@code auto}) R is what the client sends (from its first datagram, which builds the
+ * stream, then as the network thread reports it, see {@link #clientSends}), and a lost datagram is
+ * recovered from the next one. The very first datagram to the client must already carry R packets:
+ * a JackTrip client (1.7 and 2.x alike) reads every datagram with the length of the first one it got,
+ * so a first datagram of one packet would cut every later one to its newest packet. Older slots come from
  * the ring's previous packets, which stay intact until reused; before R packets exist they are zeros,
  * as JackTrip's are. The hub's own sequence numbers go in every slot's header, wrapping at 65536. A small ring of direct buffers is allocated once and doubles as a FIFO between the
  * two threads: the audio thread publishes packets in order, the network thread sends every published
@@ -44,7 +47,7 @@ public final class PacketSender {
     /** Packets per datagram fixed by the operator, or 0 to follow the client. */
     private final int fixedRedundancy;
     /** Packets per datagram the client sends (network thread writes, audio thread reads). */
-    private volatile int clientRedundancy = 1;
+    private volatile int clientRedundancy;
     private volatile int redundancy = 1;
     private int sequence;
     /** Packets published by the audio thread; the next one goes to ring[published % RING]. */
@@ -57,15 +60,21 @@ public final class PacketSender {
      * @param format       the participant's format: we send {@code channelsWanted} channels in its resolution
      * @param packetFrames frames per packet: the hub period, or the client's own at another rate
      * @param redundancy   packets per datagram, 1..{@link #MAX_REDUNDANCY}, or 0 to send what the client sends
+     * @param clientRedundancy packets per datagram in the client's first datagram (what {@code auto} sends from
+     *                     the first packet on)
      * @param channel      the participant's socket, which the network thread sends on
      * @param recipient    the client's address, learned from its first datagram
      */
-    public PacketSender(StreamFormat format, int packetFrames, int redundancy, Channel channel,
+    public PacketSender(StreamFormat format, int packetFrames, int redundancy, int clientRedundancy, Channel channel,
                         InetSocketAddress recipient) {
         if (redundancy < 0 || redundancy > MAX_REDUNDANCY) {
             throw new IllegalArgumentException("redundancy must be 0 (auto) or 1.." + MAX_REDUNDANCY + ": " + redundancy);
         }
+        if (clientRedundancy < 1) {
+            throw new IllegalArgumentException("a client's datagram carries at least one packet: " + clientRedundancy);
+        }
         this.fixedRedundancy = redundancy;
+        this.clientRedundancy = clientRedundancy;
         this.channel = channel;
         this.format = format;
         this.frames = packetFrames;

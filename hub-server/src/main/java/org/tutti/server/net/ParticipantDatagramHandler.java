@@ -116,7 +116,8 @@ public final class ParticipantDatagramHandler extends ChannelInboundHandlerAdapt
             participant.heard(now);
             if (!firstReported) {
                 firstReported = true;
-                events.firstDatagram(participant, StreamFormat.of(header), source, now);
+                StreamFormat format = StreamFormat.of(header);
+                events.firstDatagram(participant, format, Redundancy.slotCount(length, format.packetSize()), source, now);
             }
             return;
         }

@@ -42,7 +42,7 @@ final class JoinWarmUp {
         StreamFormat format = format(config);
         int frames = format.framesPerPacket();
         int channels = format.channelsSent();
-        ParticipantStream stream = streams.create(0, format, null,
+        ParticipantStream stream = streams.create(0, format, 1, null,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
         ByteBuffer packet = ByteBuffer.allocate(format.packetSize());
         new PacketHeader().wrap(packet, 0).bufferSize(frames).samplingRateCode(format.rateCode())

@@ -10,11 +10,13 @@ import org.tutti.server.engine.StreamFormat;
  */
 public interface SessionEvents {
     /**
-     * The session's first valid datagram came from {@code source}, in {@code format}. The control
-     * plane builds the stream and publishes it in {@link Participant#stream()}; the network thread
-     * drops the participant's packets until it sees it there.
+     * The session's first valid datagram came from {@code source}, in {@code format}, with
+     * {@code packetsPerDatagram} packets (the client's redundancy). The control plane builds the stream
+     * and publishes it in {@link Participant#stream()}; the network thread drops the participant's
+     * packets until it sees it there.
      */
-    void firstDatagram(Participant participant, StreamFormat format, InetSocketAddress source, long nowNanos);
+    void firstDatagram(Participant participant, StreamFormat format, int packetsPerDatagram, InetSocketAddress source,
+                       long nowNanos);
 
     /** The client sent its exit packet. */
     void clientExit(Participant participant);

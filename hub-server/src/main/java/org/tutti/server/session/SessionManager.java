@@ -121,17 +121,19 @@ public final class SessionManager implements SessionEvents {
     // ------------------------------------------------------------------ events from the network
 
     @Override
-    public void firstDatagram(Participant participant, StreamFormat format, InetSocketAddress source, long nowNanos) {
-        conductor.execute(() -> startStream(participant, format, source, nowNanos));
+    public void firstDatagram(Participant participant, StreamFormat format, int packetsPerDatagram,
+                              InetSocketAddress source, long nowNanos) {
+        conductor.execute(() -> startStream(participant, format, packetsPerDatagram, source, nowNanos));
     }
 
-    private void startStream(Participant participant, StreamFormat format, InetSocketAddress source, long nowNanos) {
+    private void startStream(Participant participant, StreamFormat format, int packetsPerDatagram,
+                             InetSocketAddress source, long nowNanos) {
         if (participant.state() != Participant.State.AWAITING_AUDIO) {
             return; // ended (kicked, shut down) while the report was on its way
         }
         ParticipantStream stream;
         try {
-            stream = streams.create(participant.slot(), format, participant.channel(), source);
+            stream = streams.create(participant.slot(), format, packetsPerDatagram, participant.channel(), source);
         } catch (RuntimeException e) {
             // A format the validator passed but the stream cannot take: a bug, not the client's doing.
             LOG.error("could not set up the stream of {} ({}): {}", participant.name(), format.describe(), e.toString(), e);

@@ -39,8 +39,12 @@ public final class StreamFactory {
         return concealment;
     }
 
-    /** A stream for the client at {@code address}, whose datagrams {@code channel} receives and sends. */
-    public ParticipantStream create(int slot, StreamFormat format, Channel channel, java.net.InetSocketAddress address) {
+    /**
+     * A stream for the client at {@code address}, whose datagrams {@code channel} receives and sends;
+     * its first datagram carried {@code clientRedundancy} packets.
+     */
+    public ParticipantStream create(int slot, StreamFormat format, int clientRedundancy, Channel channel,
+                                    java.net.InetSocketAddress address) {
         int period = config.periodFrames();
         int sent = Math.min(format.channelsSent(), config.maxChannels());
         int wanted = Math.min(format.channelsWanted(), config.maxChannels());
@@ -59,7 +63,8 @@ public final class StreamFactory {
             int clientRate = format.sampleRate(config.sampleRate());
             int packetFrames = clientRate == config.sampleRate() ? period : format.framesPerPacket();
             PacketSender sender = new PacketSender(new StreamFormat(format.resolution(), format.rateCode(),
-                    format.framesPerPacket(), sent, wanted), packetFrames, config.sendRedundancy(), channel, address);
+                    format.framesPerPacket(), sent, wanted), packetFrames, config.sendRedundancy(), clientRedundancy, channel,
+                    address);
             writer = new StreamOutput(sender, wanted, config.sampleRate(), clientRate, period, packetFrames);
         }
         return new ParticipantStream(slot, format, input, new float[sent][period], new float[wanted][period], writer);

@@ -58,7 +58,7 @@ class PacketSenderTest {
 
     @Test
     void oneByDefaultAsJackTripsHub() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 1, null, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 1, 1, null, CLIENT);
         sender.clientSends(2);
         for (int i = 0; i < 3; i++) {
             byte[] datagram = send(sender, i);
@@ -70,8 +70,8 @@ class PacketSenderTest {
 
     @Test
     void autoSendsWhatTheClientSendsNewestFirstWithEmptySlotsAtTheStart() {
-        PacketSender single = new PacketSender(FORMAT, FRAMES, 1, null, CLIENT);
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, null, CLIENT);
+        PacketSender single = new PacketSender(FORMAT, FRAMES, 1, 1, null, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, 1, null, CLIENT);
         sender.clientSends(3);
         List<byte[]> packets = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -91,8 +91,18 @@ class PacketSenderTest {
     }
 
     @Test
+    void autoSendsTheRedundancyOfTheClientsFirstDatagramFromItsVeryFirstPacket() {
+        // A JackTrip client reads every datagram with the length of the first: that one must be full length.
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, 2, null, CLIENT);
+        byte[] first = send(sender, 0);
+        assertEquals(2 * PACKET, first.length);
+        assertArrayEquals(new byte[PACKET], slot(first, 1), "nothing older yet: an empty slot");
+        assertEquals(2, sender.redundancy());
+    }
+
+    @Test
     void sequenceNumbersWrapInEverySlot() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 3, null, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 3, 1, null, CLIENT);
         byte[] datagram = null;
         for (int i = 0; i <= 65_537; i++) {
             datagram = send(sender, i);
@@ -109,7 +119,7 @@ class PacketSenderTest {
 
     @Test
     void whenTheClientChangesItsRedundancyTheNextDatagramFollowsWithNoStaleSlot() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, null, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, 1, null, CLIENT);
         sender.clientSends(2);
         for (int i = 0; i < 10; i++) {
             send(sender, i);
@@ -128,14 +138,14 @@ class PacketSenderTest {
 
     @Test
     void aFixedRedundancyIgnoresTheClients() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, null, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, 1, null, CLIENT);
         sender.clientSends(1);
         assertEquals(2 * PACKET, send(sender, 0).length);
     }
 
     @Test
     void aLateNetworkThreadLeavesNoGapInTheSlots() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, null, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, 1, null, CLIENT);
         for (int i = 0; i < 6; i++) {
             sender.stage(mix(i), i); // the network thread takes nothing: the ring fills, then periods are skipped
         }
@@ -159,7 +169,7 @@ class PacketSenderTest {
 
     @Test
     void aJackTripClientReadingWithItsOwnRedundancyRecoversEveryLostDatagram() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, null, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 0, 1, null, CLIENT);
         sender.clientSends(2);
         PacketHeader scratch = new PacketHeader();
         int last = -1;
@@ -183,7 +193,7 @@ class PacketSenderTest {
 
     @Test
     void closingFreesWhatTheRingOwnsAndLeavesADatagramInFlightToItsWriter() {
-        PacketSender sender = new PacketSender(FORMAT, FRAMES, 1, null, CLIENT);
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 1, 1, null, CLIENT);
         sender.stage(mix(0), 0);
         sender.stage(mix(1), 1);
         sender.stage(mix(2), 2);

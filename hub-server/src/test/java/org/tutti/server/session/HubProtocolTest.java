@@ -193,6 +193,24 @@ class HubProtocolTest {
     }
 
     @Test
+    void theFirstDatagramBackAlreadyCarriesAsManyPacketsAsTheClientsFirst() throws Exception {
+        // A JackTrip client (1.7 and 2.x) reads every datagram with the length of the first one it got: were
+        // the hub's first datagram one packet long, the client would cut all later ones to their newest packet
+        // and recover nothing from their redundancy. The client's own first datagram carries its -r packets
+        // (the older ones empty), and one is all this client sends: nothing else tells the hub.
+        try (TestHub hub = loopbackHub();
+             FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "red")) {
+            ByteBuffer datagram = ByteBuffer.allocate(2 * client.build(0, new float[2][128], ByteBuffer.allocate(1024), 0));
+            client.build(0, new float[2][128], datagram, 0);
+            client.sendRaw(datagram.array());
+            List<byte[]> got = client.receive(300);
+            assertFalse(got.isEmpty(), "the hub answers");
+            assertEquals(2 * (16 + 128 * 2 * 2), got.get(0).length, "two packets from the first datagram on");
+            assertEquals(2 * (16 + 128 * 2 * 2), got.get(got.size() - 1).length);
+        }
+    }
+
+    @Test
     void exitPacketEndsTheSessionAndIsEchoedTwice() throws Exception {
         try (TestHub hub = loopbackHub();
              FakeClient client = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "bye")) {
