@@ -133,7 +133,7 @@ class AutoDepthBench {
             out.add("| -q " + q + " | " + g + " | " + st + " | " + (free ? "yes" : "no") + " |");
         }
         try (Hub run = start("auto")) {
-            List<double[]> trace = new ArrayList<>(); // {seconds, target packets, gaps}
+            List<double[]> trace = new ArrayList<>(); // {seconds, target packets, gaps, client stalls}
             long start = System.nanoTime();
             double jitterFrom = 35;
             double jitterTo = jitterFrom + 60;
@@ -148,7 +148,7 @@ class AutoDepthBench {
                     run.relay().impairUplink(Impairment.CLEAN);
                     over = true;
                 }
-                trace.add(new double[] {t, run.targetPackets(), run.gaps()});
+                trace.add(new double[] {t, run.targetPackets(), run.gaps(), run.arrivalStalls()});
                 Thread.sleep(250);
             }
             double at30 = valueAt(trace, 30, 1);
@@ -161,6 +161,19 @@ class AutoDepthBench {
                 }
             }
             double gapsDuring = valueAt(trace, jitterTo, 2) - valueAt(trace, jitterFrom + 5, 2);
+            // The machine's share: gaps in a quarter second in which, or right after one in which, the client's
+            // packets stopped for 15 ms or more (10 ms of order-keeping jitter alone never stops them that long).
+            double gapsAfterStalls = 0;
+            for (int i = 1; i < trace.size(); i++) {
+                double[] now = trace.get(i);
+                if (now[0] <= jitterFrom + 5 || now[0] > jitterTo) {
+                    continue;
+                }
+                boolean stalled = now[3] > trace.get(i - 1)[3] || (i >= 2 && trace.get(i - 1)[3] > trace.get(i - 2)[3]);
+                if (stalled) {
+                    gapsAfterStalls += now[2] - trace.get(i - 1)[2];
+                }
+            }
             double back = Double.NaN;
             for (double[] sample : trace) {
                 if (sample[0] >= jitterTo && sample[1] <= at30 + 1) {
@@ -171,17 +184,25 @@ class AutoDepthBench {
             out.add("");
             out.add(String.format("-q auto: target %.2f packets 30 s after joining (shallowest gap-free fixed depth: %s);"
                     + " 10 ms of jitter from %.0f s: %.2f packets before, deeper by 15 ms after %.2f s, %.0f hub gaps"
-                    + " in the %.0f s after its first 5 (%.3f/s), %.2f packets at its end, back within a packet of"
+                    + " in the %.0f s after its first 5 (%.3f/s; %.0f of them within half a second after the client's"
+                    + " packets stopped for 15 ms or more), %.2f packets at its end, back within a packet of"
                     + " the clean target %.1f s after it ended (%.2f packets at the end of the run)", at30,
                     shallowest == null ? "none" : "-q " + shallowest, jitterFrom, before, deepened, gapsDuring,
-                    jitterTo - jitterFrom - 5, gapsDuring / (jitterTo - jitterFrom - 5), valueAt(trace, jitterTo, 1),
-                    back, trace.get(trace.size() - 1)[1]));
+                    jitterTo - jitterFrom - 5, gapsDuring / (jitterTo - jitterFrom - 5), gapsAfterStalls,
+                    valueAt(trace, jitterTo, 1), back, trace.get(trace.size() - 1)[1]));
             StringBuilder samples = new StringBuilder("target (packets) by 5 s:");
             for (double t = 0; t < end; t += 5) {
                 samples.append(String.format(" %.0f:%.2f", t, valueAt(trace, t, 1)));
             }
+            StringBuilder gapsBy = new StringBuilder("hub gaps / client stalls of 15 ms or more, by 5 s:");
+            for (double t = 5; t < end; t += 5) {
+                gapsBy.append(String.format(" %.0f:%.0f/%.0f", t, valueAt(trace, t, 2) - valueAt(trace, t - 5, 2),
+                        valueAt(trace, t, 3) - valueAt(trace, t - 5, 3)));
+            }
             out.add("");
             out.add(samples.toString());
+            out.add("");
+            out.add(gapsBy.toString());
             out.add("");
             out.add("The hub's transport: " + Transport.select(TRANSPORT).label() + " (`-Dautodepth.transport`, " + TRANSPORT + ").");
         }
