@@ -92,6 +92,11 @@ final class JackBackend {
         return format;
     }
 
+    /** What is told of every connection made or broken anywhere in JACK's graph (on JACK's notification thread). */
+    interface ConnectionListener {
+        void changed(String source, String destination, boolean connected);
+    }
+
     /**
      * Starts running {@code engine} once per JACK cycle: in JACK's process callback, or with
      * {@code async} on a thread of its own.
@@ -105,7 +110,7 @@ final class JackBackend {
      *                          have (0: normal scheduling); it stays below JACK's client threads
      */
     void start(AudioClient engine, boolean connectSystemPorts, Runnable lost,
-               java.util.function.BiConsumer<String, String> connectionChanged, boolean async, StagedPorts ports,
+               ConnectionListener connectionChanged, boolean async, StagedPorts ports,
                int realtimePriority) throws JackException {
         engine.configure(format, inputs.length, outputs.length);
         timings.realtime(false); // until a thread of the engine's own is promoted (async); JACK's is not the engine's
@@ -123,12 +128,12 @@ final class JackBackend {
         client.setPortConnectCallback(new org.jaudiolibs.jnajack.JackPortConnectCallback() {
             @Override
             public void portsConnected(JackClient c, String source, String destination) {
-                connectionChanged.accept(source, destination);
+                connectionChanged.changed(source, destination, true);
             }
 
             @Override
             public void portsDisconnected(JackClient c, String source, String destination) {
-                connectionChanged.accept(source, destination);
+                connectionChanged.changed(source, destination, false);
             }
         });
         process = (frames, argument) -> {

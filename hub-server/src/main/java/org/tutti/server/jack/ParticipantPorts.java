@@ -34,8 +34,19 @@ import org.tutti.server.session.SessionManager;
 public final class ParticipantPorts implements SessionListener, ReturnSources {
     private static final Logger LOG = LoggerFactory.getLogger("tutti.jack");
 
-    /** Where a port of ours is: its entry, direction and channel (conductor thread). */
-    private record PortRef(PortEntry entry, boolean from, int channel) {
+    /** Where a port of ours is: its entry, direction and channel, and how often it was counted (conductor thread). */
+    private static final class PortRef {
+        final PortEntry entry;
+        final boolean from;
+        final int channel;
+        /** Counts started: a newer one (a later change of the port) makes the older ones stop asking. */
+        long counts;
+
+        PortRef(PortEntry entry, boolean from, int channel) {
+            this.entry = entry;
+            this.from = from;
+            this.channel = channel;
+        }
     }
 
     private final SessionManager sessions;
@@ -243,42 +254,46 @@ public final class ParticipantPorts implements SessionListener, ReturnSources {
         for (int c = 0; c < sent; c++) {
             String fullName = jack.getName() + ":" + PortNames.fromParticipant(name, c + 1);
             byFullName.put(fullName, new PortRef(entry, true, c));
-            recount(fullName);
+            recount(fullName, 0);
         }
         for (int c = 0; c < wanted; c++) {
             String fullName = jack.getName() + ":" + PortNames.toParticipant(name, c + 1);
             byFullName.put(fullName, new PortRef(entry, false, c));
-            recount(fullName);
+            recount(fullName, 0);
         }
         return true;
     }
 
     private void forgetNames(PortEntry entry) {
-        byFullName.values().removeIf(ref -> ref.entry() == entry);
+        byFullName.values().removeIf(ref -> ref.entry == entry);
     }
 
     /**
-     * Any thread (JACK's notification thread): a connection between these two ports was made or broken.
-     * The count is asked of JACK on the conductor, so a burst of notifications leaves the right number.
+     * Any thread (JACK's notification thread): a connection between these two ports was made
+     * ({@code connected}) or broken. The count is asked of JACK on the conductor, so a burst of
+     * notifications leaves the right number; a port just connected counts as connected whatever JACK
+     * answers at first ({@link ConnectionCounter} says why).
      */
-    public void connectionChanged(String portA, String portB) {
+    public void connectionChanged(String portA, String portB, boolean connected) {
+        int atLeast = connected ? 1 : 0;
         sessions.conductor().execute(() -> {
-            recount(portA);
-            recount(portB);
+            recount(portA, atLeast);
+            recount(portB, atLeast);
         });
     }
 
-    private void recount(String fullName) {
+    private void recount(String fullName, int atLeast) {
         PortRef ref = byFullName.get(fullName);
         if (ref == null || client == null) {
             return;
         }
-        PortEntry entry = ref.entry();
-        int channel = ref.channel();
-        JackPort port = ref.from() ? entry.from()[channel] : entry.to()[channel];
-        AtomicIntegerArray counts = ref.from() ? entry.fromConnections() : entry.toConnections();
-        counter.count(() -> JackConnection.connections(port), n -> counts.set(channel, n),
-                () -> client != null && byFullName.get(fullName) == ref);
+        PortEntry entry = ref.entry;
+        int channel = ref.channel;
+        JackPort port = ref.from ? entry.from()[channel] : entry.to()[channel];
+        AtomicIntegerArray counts = ref.from ? entry.fromConnections() : entry.toConnections();
+        long count = ++ref.counts;
+        counter.count(() -> JackConnection.connections(port), atLeast, n -> counts.set(channel, n),
+                () -> client != null && byFullName.get(fullName) == ref && ref.counts == count);
     }
 
     private void alias(JackPort port, String alias) {

@@ -14,15 +14,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A port's connection count settles on the graph as it is, as libjack answers: promptly from a graph
- * with nothing pending, or after sleeping a period and a tenth from the old graph when the server has
- * not switched yet.
+ * with nothing pending, after sleeping a period and a tenth from the old graph when the server has
+ * not switched yet, or promptly from the old graph while another client's change is being written.
  */
 class ConnectionCounterTest {
     /** Long, so that a stall of the machine during a prompt answer does not make it look like libjack's wait. */
     private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** Short, so that a test sees it end; the hub's spans half a second. */
+    private static final int[] SETTLE = {1, 2, 3};
+
     private final ScheduledExecutorService conductor = Executors.newSingleThreadScheduledExecutor();
-    private final ConnectionCounter counter = new ConnectionCounter(conductor, PERIOD_NANOS);
+    private final ConnectionCounter counter = new ConnectionCounter(conductor, PERIOD_NANOS, SETTLE);
     private final AtomicInteger stored = new AtomicInteger(-1);
 
     @AfterEach
@@ -42,7 +45,16 @@ class ConnectionCounterTest {
     }
 
     private void countOnConductor(IntSupplier ask, AtomicBoolean wanted) throws Exception {
-        conductor.submit(() -> counter.count(ask, stored::set, wanted::get)).get();
+        countOnConductor(ask, 0, wanted);
+    }
+
+    private void countOnConductor(IntSupplier ask, int atLeast, AtomicBoolean wanted) throws Exception {
+        conductor.submit(() -> counter.count(ask, atLeast, stored::set, wanted::get)).get();
+    }
+
+    /** Answers {@code stale} promptly {@code staleAnswers} times (another client's write was under way), then {@code current}. */
+    private static IntSupplier writeUnderWay(int staleAnswers, int stale, int current, AtomicInteger asked) {
+        return () -> asked.incrementAndGet() <= staleAnswers ? stale : current;
     }
 
     @Test
@@ -60,12 +72,30 @@ class ConnectionCounterTest {
     }
 
     @Test
-    void aPromptAnswerIsTheOnlyOne() throws Exception {
+    void promptAnswersAreAskedAgainOnTheSettleScheduleAndThenNoMore() throws Exception {
         AtomicInteger asked = new AtomicInteger();
         countOnConductor(jack(0, 0, 2, asked), new AtomicBoolean(true));
         assertEquals(2, stored.get());
-        Thread.sleep(300);
-        assertEquals(1, asked.get());
+        Thread.sleep(SETTLE[SETTLE.length - 1] * PERIOD_NANOS / 1_000_000 + 300);
+        assertEquals(1 + SETTLE.length, asked.get(), "the first question and one at each point of the schedule");
+        assertEquals(2, stored.get());
+    }
+
+    @Test
+    void aPortJustConnectedCountsAsConnectedWhenJackAnswersFromTheOldGraphAtOnce() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        countOnConductor(writeUnderWay(Integer.MAX_VALUE, 0, 0, asked), 1, new AtomicBoolean(true));
+        assertEquals(1, stored.get(), "JACK reported the connection: the old graph's 0 must not hide it");
+        Thread.sleep(SETTLE[SETTLE.length - 1] * PERIOD_NANOS / 1_000_000 + 300);
+        assertEquals(1, stored.get());
+    }
+
+    @Test
+    void aBrokenConnectionReadFromTheOldGraphSettlesOnTheSchedule() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        countOnConductor(writeUnderWay(2, 1, 0, asked), 0, new AtomicBoolean(true));
+        assertEquals(1, stored.get(), "the old graph's answer, given at once");
+        awaitStored(0);
     }
 
     @Test

@@ -154,6 +154,11 @@ public final class JackProbe implements AutoCloseable {
         Jack.getInstance().connect(client, source, inputs[input].getName());
     }
 
+    /** Breaks the connection {@link #connectInput} made. */
+    public void disconnectInput(int input, String source) throws JackException {
+        Jack.getInstance().disconnect(client, source, inputs[input].getName());
+    }
+
     /** The probe's frame number (the time base of its signals) of the first recorded sample. */
     public long recordingStartFrame() {
         return recordingStartFrame;
@@ -229,6 +234,28 @@ public final class JackProbe implements AutoCloseable {
         startRecording();
         JackServer.sleep(millis);
         return stopRecording();
+    }
+
+    /**
+     * Records in pieces of 100 ms until every input in {@code inputs} carries its tone ({@code hertz},
+     * median of the piece above -40 dBFS), or {@code within} passes: a path through JACK clients and
+     * buffers is complete once it carries sound, which on a stalled machine takes longer than any fixed
+     * wait. Returns how long that took, in milliseconds, or -1 if it did not happen.
+     */
+    public long awaitTones(int[] inputs, double[] hertz, java.time.Duration within) {
+        long started = System.nanoTime();
+        long deadline = started + within.toNanos();
+        do {
+            float[][] piece = record(100);
+            boolean all = true;
+            for (int i = 0; i < inputs.length && all; i++) {
+                all = Analysis.medianToneDbfs(piece[inputs[i]], hertz[i], server.sampleRate()) > -40;
+            }
+            if (all) {
+                return (System.nanoTime() - started) / 1_000_000;
+            }
+        } while (System.nanoTime() - deadline < 0);
+        return -1;
     }
 
     public float[][] stopRecording() {
