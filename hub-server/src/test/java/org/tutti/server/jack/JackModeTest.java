@@ -63,32 +63,6 @@ class JackModeTest {
                 name, "-n", "2", "-q", String.valueOf(TestHub.STALL_PROOF_DEPTH)).awaitConnected(10_000);
     }
 
-    /** For a failure's message: a participant's side of the hub, and its ports in JACK's graph. */
-    private static String whatTheHubSees(TestHub hub, JackServer server, String name) throws Exception {
-        Participant participant = hub.participant(name);
-        var stream = participant.stream();
-        float[][] returns = hub.hub().jackPorts().buffers(participant.slot());
-        double loudest = 0;
-        for (float[] channel : returns == null ? new float[0][] : returns) {
-            loudest = Math.max(loudest, Analysis.peak(channel, 0, channel.length));
-        }
-        String sent = stream == null || stream.sender() == null ? "no stream" : Long.toString(stream.sender().sent());
-        String graph = String.join("\n", server.connections());
-        return "the hub's counts of " + name + "'s port connections: " + hub.hub().jackPorts().connectionCounts(name)
-                + "; loudest sample read from its _send_ ports in the last period: " + loudest + "; datagrams from it: "
-                + participant.counters().datagrams() + " (foreign: " + participant.counters().foreignDatagrams()
-                + "); packets sent to it: " + sent
-                + "; JACK's graph:\n" + graph;
-    }
-
-    /** For a failure's message: the client's log, and what the JACK server said about it. */
-    private static String whatTheClientSaw(JackServer server, JackTripClient client) {
-        List<String> lines = client.log().lines().toList();
-        String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-        String aboutIt = String.join("\n", server.log().lines().filter(l -> l.contains(client.jackName())).toList());
-        return client.jackName() + "'s last log lines:\n" + tail + "\nthe JACK server about it:\n" + aboutIt;
-    }
-
     private static List<String> ports(JackServer server, String prefix) throws Exception {
         return server.ports().stream().map(String::strip).filter(p -> p.startsWith(prefix)).toList();
     }
@@ -150,12 +124,13 @@ class JackModeTest {
                 probe.connectOutput(0, tutti + ":dora_send_1");
                 probe.play(0, Signal.sine(660, 0.25, RATE));
                 probe.connectInput(0, dora.jackName() + ":receive_1");
-                Thread.sleep(400);
+                AudioPaths.awaitTones(probe, new int[] {0}, new double[] {660}, hub, server, "dora", dora);
                 // Measured where the client's buffer left the tone whole: CI once read -12.41 dB from the
                 // median of windows the 2.7.2 client's buffer had broken on a stalled machine.
                 Analysis.ToneLevel level = Analysis.cleanToneLevel(probe.record(1500)[0], RATE, 660);
                 assertEquals(-12.04, level.dbfs(), 0.1, "a renamed spare port carries audio as a new one does: " + level
-                        + "; " + whatTheHubSees(hub, server, "dora") + "; " + whatTheClientSaw(server, dora));
+                        + "; " + AudioPaths.whatTheHubSees(hub, server, "dora") + "; "
+                        + AudioPaths.whatTheClientSaw(server, dora));
             }
         }
     }
@@ -221,7 +196,7 @@ class JackModeTest {
             probe.play(0, Signal.sine(660, 0.25, RATE));
             probe.connectOutput(0, tutti + ":bob_send_1");
             probe.connectInput(0, bob.jackName() + ":receive_1");
-            Thread.sleep(400);
+            AudioPaths.awaitTones(probe, new int[] {0}, new double[] {660}, hub, server, "bob", bob);
             float[] heard = probe.record(1500)[0];
             Analysis.ToneLevel level = Analysis.cleanToneLevel(heard, RATE, 660);
             assertEquals(-12.04, level.dbfs(), 0.1, "the JACK tone, mixed to bob at unity: " + level);
@@ -247,7 +222,7 @@ class JackModeTest {
             probe.connectOutput(1, carol.jackName() + ":send_2");
             probe.connectInput(0, tutti + ":carol_receive_1");
             probe.connectInput(1, "carol:receive_2"); // by its JackTrip-style alias
-            Thread.sleep(400);
+            AudioPaths.awaitTones(probe, new int[] {0, 1}, new double[] {440, 880}, hub, server, "carol", carol);
             float[][] recorded = probe.record(1500);
             Analysis.ToneLevel left = Analysis.cleanToneLevel(recorded[0], RATE, 440, 880);
             Analysis.ToneLevel right = Analysis.cleanToneLevel(recorded[1], RATE, 880, 440);
