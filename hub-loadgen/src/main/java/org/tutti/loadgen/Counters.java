@@ -13,6 +13,7 @@ final class Counters {
     long bytesReceived;
     long packetsUnique;
     long packetsSpan;
+    long packetsLost;
     long packetsPlayed;
     long gapEvents;
     long outOfOrder;
@@ -64,6 +65,7 @@ final class Counters {
         SequenceTracker t = s.sequences;
         packetsUnique += t.unique;
         packetsSpan += t.span();
+        packetsLost += t.lost;
         gapEvents += t.gapEvents;
         outOfOrder += t.outOfOrder;
         duplicates += t.duplicates;
@@ -106,6 +108,7 @@ final class Counters {
         c.bytesReceived = bytesReceived - o.bytesReceived;
         c.packetsUnique = packetsUnique - o.packetsUnique;
         c.packetsSpan = packetsSpan - o.packetsSpan;
+        c.packetsLost = packetsLost - o.packetsLost;
         c.packetsPlayed = packetsPlayed - o.packetsPlayed;
         c.gapEvents = gapEvents - o.gapEvents;
         c.outOfOrder = outOfOrder - o.outOfOrder;
@@ -129,6 +132,6 @@ final class Counters {
 
     /** Packets the hub sent that never arrived (sequence numbers skipped and not filled later). */
     long seqLost() {
-        return Math.max(0, packetsSpan - packetsUnique);
+        return Math.max(0, packetsLost);
     }
 }

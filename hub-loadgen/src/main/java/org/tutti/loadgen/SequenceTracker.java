@@ -25,6 +25,11 @@ final class SequenceTracker {
     long duplicates;
     /** Packets older than the window (counted neither as received nor as duplicates). */
     long tooLate;
+    /**
+     * {@code span() − unique}, kept as one field: another thread's report reads it in one go, where reading
+     * {@code unique} and then {@code newest} could fall on either side of a packet and report one lost.
+     */
+    long lost;
 
     /**
      * Records {@code sequence} and returns its extended index, or {@link #REJECTED} for a duplicate or
@@ -47,6 +52,7 @@ final class SequenceTracker {
             if (delta > 1 && !redundant) {
                 gapEvents++;
             }
+            lost += delta - 1;
             for (long i = newest + 1, end = Math.min(index, newest + WINDOW); i < end; i++) {
                 clear(i);
             }
@@ -70,7 +76,10 @@ final class SequenceTracker {
         mark(index);
         unique++;
         if (index < oldest) {
+            lost += oldest - index - 1; // the span grows back to it
             oldest = index;
+        } else {
+            lost--; // a gap filled late
         }
         if (!redundant) {
             outOfOrder++;
@@ -84,7 +93,7 @@ final class SequenceTracker {
     }
 
     long lost() {
-        return span() - unique;
+        return lost;
     }
 
     private void mark(long index) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.tutti.reflector.Reflector;
 import org.tutti.reflector.ReflectorConfig;
+import org.tutti.testsupport.KernelUdpCounters;
 import org.tutti.testsupport.Ports;
 import org.tutti.transport.Transport;
 
@@ -50,20 +51,29 @@ class LoadGeneratorAgainstReflectorTest {
     @EnumSource(ClientIoKind.class)
     void everyClientConnectsAndGetsItsOwnAudioBackWithoutGaps(ClientIoKind io) throws Exception {
         io.ensureAvailable(); // Netty ships it for Linux x86_64, where Tutti and CI run: failing to load fails
+        long kernelDropsBefore = KernelUdpCounters.receiveBufferErrors();
         Results r = run(config(4).io(io).build());
+        long machineDrops = KernelUdpCounters.receiveBufferErrors() - kernelDropsBefore + reflector.echoesDropped();
 
         assertEquals(4, r.getLong("clients", "connected"), log::toString);
-        assertEquals(4, r.getLong("clients", "streaming"));
-        assertEquals(0, r.getLong("clients", "hub_exits"));
+        assertEquals(4, r.getLong("clients", "streaming"), log::toString);
+        assertEquals(0, r.getLong("clients", "hub_exits"), log::toString);
         long sent = r.getLong("steady", "datagrams_sent");
         assertTrue(sent >= 4 * 375 * 1.5 * 0.95, "real-time pace: " + sent);
         assertTrue(r.getLong("steady", "datagrams_received") >= sent * 0.99, "echoes come back");
-        assertEquals(0, r.getLong("steady", "seq_lost"));
-        assertEquals(0, r.getLong("steady", "seq_out_of_order"));
-        // The load generator's report on failure, with a line per gap saying which packet broke and by how much: a broken
-        // ramp with nothing lost (seen once on a busy machine, BATCH) is not explained yet.
-        assertEquals(0, r.getLong("steady", "audible_gaps"), log::toString);
-        assertEquals(0, r.getLong("steady", "bad_frames"), log::toString);
+        // On loopback a datagram is lost only where a receiving socket's buffer was full: its reader (the load
+        // generator's or the reflector's loop) stopped for longer than the buffer lasts, which a stalled machine does
+        // (one packet, once in about 40 suite runs beside a half-busy core), or where the reflector could not send.
+        // Each such loss breaks the ramp once, one frame of it; any loss, gap or broken frame beyond the drops the
+        // kernel and the reflector counted is the load generator's.
+        long lost = r.getLong("steady", "seq_lost");
+        String drops = "; the kernel and the reflector dropped " + machineDrops + " datagrams in the run\n" + log;
+        assertTrue(lost <= machineDrops, () -> lost + " packets lost" + drops);
+        assertEquals(0, r.getLong("steady", "seq_out_of_order"), () -> "out of order" + drops);
+        assertTrue(r.getLong("steady", "audible_gaps") <= lost, () -> r.get("steady", "audible_gaps")
+                + " audible gaps with " + lost + " packets lost" + drops);
+        assertTrue(r.getLong("steady", "bad_frames") <= lost, () -> r.get("steady", "bad_frames")
+                + " broken frames with " + lost + " packets lost" + drops);
         assertTrue(r.getLong("steady", "frames_checked") >= sent * 128 * 0.9, "the ramp was checked");
         assertTrue(r.getLong("steady", "rtt_count") >= sent * 0.9, "every returned packet is timed");
         assertTrue(r.getDouble("steady", "rtt_p50_ms") < 5, "loopback RTT is small: " + r.get("steady", "rtt_p50_ms"));

@@ -70,4 +70,18 @@ class SequenceTrackerTest {
         assertEquals(SequenceTracker.REJECTED, tracker.accept(3, false));
         assertEquals(1, tracker.tooLate);
     }
+
+    /** The lost count is kept as one field for readers on other threads: it must stay span − unique whatever arrives. */
+    @Test
+    void theLostCountIsAlwaysTheSpanLessWhatArrivedThroughLossReorderingDuplicatesAndWrap() {
+        java.util.Random random = new java.util.Random(12);
+        int sequence = 65_000;
+        for (int i = 0; i < 20_000; i++) {
+            sequence += random.nextInt(10) == 0 ? 1 + random.nextInt(4) : 1; // loss
+            int sent = random.nextInt(20) == 0 ? sequence - random.nextInt(40) : sequence; // late, duplicate, or first of all
+            tracker.accept(sent, random.nextInt(8) == 0);
+            assertEquals(tracker.span() - tracker.unique, tracker.lost(), "after packet " + i);
+        }
+        assertEquals(true, tracker.lost() > 0);
+    }
 }

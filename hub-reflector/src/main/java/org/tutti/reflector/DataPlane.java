@@ -17,6 +17,14 @@ interface DataPlane extends AutoCloseable {
     /** Bytes echoed so far. */
     long bytesEchoed();
 
+    /**
+     * Datagrams received and not echoed because the send failed or the socket's send buffer had no room
+     * (a network interface's queue full; on loopback the kernel frees the sender's share at once, and a
+     * datagram for a client that stopped reading is dropped at the client's socket instead). A Netty
+     * data plane queues such a datagram until the socket can take it, so it never drops one.
+     */
+    long echoesDropped();
+
     /** Sends exit ×2 to every client with a known address, then closes every socket and stops. */
     @Override
     void close();

@@ -112,8 +112,9 @@ public final class Main implements Callable<Integer> {
             long cpu = os.getProcessCpuTime();
             long datagrams = reflector.datagramsEchoed();
             double seconds = (now - lastTime) / 1e9;
-            System.out.printf(Locale.ROOT, "clients %d  echoed %.0f/s  cpu %.1f%%  handshakes %d  exits %d  timeouts %d%n",
-                    reflector.activeClients(), (datagrams - lastDatagrams) / seconds,
+            System.out.printf(Locale.ROOT, "clients %d  echoed %.0f/s  not echoed %d  cpu %.1f%%  handshakes %d  exits %d"
+                    + "  timeouts %d%n", reflector.activeClients(), (datagrams - lastDatagrams) / seconds,
+                    reflector.echoesDropped(),
                     100.0 * (cpu - lastCpu) / 1e9 / seconds, reflector.stats().handshakes(),
                     reflector.stats().endedByExit(), reflector.stats().endedByTimeout());
             System.out.flush();

@@ -180,6 +180,11 @@ final class NettyDataPlane implements DataPlane {
     }
 
     @Override
+    public long echoesDropped() {
+        return 0;
+    }
+
+    @Override
     public void close() {
         try {
             List<ChannelFuture> closing = loop.submit(() -> {

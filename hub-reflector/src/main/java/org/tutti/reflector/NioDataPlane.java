@@ -41,6 +41,7 @@ final class NioDataPlane implements DataPlane, Runnable {
     private volatile boolean running = true;
     private long datagrams;
     private long bytes;
+    private long dropped;
     private long nextSweep;
 
     NioDataPlane(InetAddress bindAddress, boolean ipv4, SlotTable slots, ReflectorStats stats, long timeoutNanos,
@@ -143,11 +144,14 @@ final class NioDataPlane implements DataPlane, Runnable {
             return;
         }
         try {
-            channel.send(buf, source);
-            datagrams++;
-            bytes += length;
+            if (channel.send(buf, source) > 0) {
+                datagrams++;
+                bytes += length;
+            } else {
+                dropped++; // the send buffer is full: drop, as UDP would
+            }
         } catch (IOException e) {
-            // The client went away (ICMP port unreachable) or the buffer is full: drop, as UDP would.
+            dropped++; // the client went away (ICMP port unreachable)
         }
     }
 
@@ -205,6 +209,11 @@ final class NioDataPlane implements DataPlane, Runnable {
     @Override
     public long bytesEchoed() {
         return bytes;
+    }
+
+    @Override
+    public long echoesDropped() {
+        return dropped;
     }
 
     @Override

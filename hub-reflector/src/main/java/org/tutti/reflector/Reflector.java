@@ -72,6 +72,11 @@ public final class Reflector implements AutoCloseable {
         return dataPlane.bytesEchoed();
     }
 
+    /** Datagrams the data plane could not echo (see {@link DataPlane#echoesDropped}). */
+    public long echoesDropped() {
+        return dataPlane.echoesDropped();
+    }
+
     /** Stops taking clients, sends exit ×2 to every client, closes every socket. */
     @Override
     public void close() {
