@@ -151,6 +151,7 @@ class AutoDepthBench {
                 trace.add(new double[] {t, run.targetPackets(), run.gaps(), run.arrivalStalls()});
                 Thread.sleep(250);
             }
+            System.out.println("-q auto run, the hub's jitter buffer at its end: " + run.stream().jitter().stats());
             double at30 = valueAt(trace, 30, 1);
             double before = valueAt(trace, jitterFrom - 1, 1);
             double deepened = Double.NaN;

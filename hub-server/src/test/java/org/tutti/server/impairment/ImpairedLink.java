@@ -17,8 +17,12 @@ final class ImpairedLink {
     static final int RATE = 48000;
     static final int MAX_LAG = 24000; // 500 ms
 
+    /**
+     * @param diagnostics what the hub (when it can tell) and the client's JACK server saw in the run, to
+     *                    attribute its gaps: printed beside the table, not in it
+     */
     record Measurement(String hub, String condition, GapAnalysis.Result result, long relayDropped, long relayReordered,
-                       String client, String downlink, long relayDroppedDown) {
+                       String client, String downlink, long relayDroppedDown, String diagnostics) {
         double roundTripMillis() {
             return result.medianLagFrames() * 1000.0 / RATE;
         }
@@ -35,12 +39,19 @@ final class ImpairedLink {
      */
     static Measurement measure(String hubName, int hubTcpPort, ImpairmentRelay.Impairment impairment, double seconds,
                                String... clientFlags) throws Exception {
-        return measure(hubName, hubTcpPort, impairment, ImpairmentRelay.Impairment.CLEAN, seconds, clientFlags);
+        return measure(hubName, hubTcpPort, impairment, ImpairmentRelay.Impairment.CLEAN, seconds, name -> "",
+                clientFlags);
     }
 
-    /** As above, with the way back (hub → client) impaired as well. */
+    /**
+     * As above, with the way back (hub → client) impaired as well.
+     *
+     * @param hubSide what the hub saw of the participant named by its argument, asked at the end of the
+     *                recording while the client is still connected
+     */
     static Measurement measure(String hubName, int hubTcpPort, ImpairmentRelay.Impairment uplink,
-                               ImpairmentRelay.Impairment downlink, double seconds, String... clientFlags)
+                               ImpairmentRelay.Impairment downlink, double seconds,
+                               java.util.function.Function<String, String> hubSide, String... clientFlags)
             throws Exception {
         JackServer server = JackServer.shared();
         MusicSignal signal = new MusicSignal(RATE, 0.3);
@@ -57,10 +68,15 @@ final class ImpairedLink {
             probe.connectOutput(0, client.jackName() + ":send_1");
             probe.connectInput(0, client.jackName() + ":receive_1");
             Thread.sleep(3000); // let both jitter buffers settle
+            long stalledBefore = probe.stalledCallbacks();
+            long xrunsBefore = probe.xruns();
             float[] received = probe.record((long) (seconds * 1000))[0];
+            String diagnostics = hubSide.apply("imp" + id) + "; the client's JACK server while recording: "
+                    + (probe.stalledCallbacks() - stalledBefore) + " stalled callbacks, " + (probe.xruns() - xrunsBefore)
+                    + " xruns";
             GapAnalysis.Result result = GapAnalysis.analyse(received, probe.recordingStartFrame(), signal, MAX_LAG);
             return new Measurement(hubName, uplink.name(), result, relay.dropped(), relay.reordered(),
-                    String.join(" ", clientFlags), downlink.name(), relay.droppedDown());
+                    String.join(" ", clientFlags), downlink.name(), relay.droppedDown(), diagnostics);
         }
     }
 

@@ -80,18 +80,24 @@ class ImpairmentComparisonBench {
                         b.queuePackets(Integer.parseInt(tuttiQueue));
                     }
                 })) {
-                rows.add(ImpairedLink.rowBothWays(ImpairedLink.measure("Tutti -q " + tuttiQueue, tutti.tcpPort(),
-                        condition.uplink(), condition.downlink(), SECONDS, condition.clientFlags())));
+                ImpairedLink.Measurement measured = ImpairedLink.measure("Tutti -q " + tuttiQueue, tutti.tcpPort(),
+                        condition.uplink(), condition.downlink(), SECONDS, name -> hubSide(tutti, name),
+                        condition.clientFlags());
+                rows.add(ImpairedLink.rowBothWays(measured));
                 System.out.println(rows.get(rows.size() - 1));
+                System.out.println("  " + measured.diagnostics());
             }
             if (!WITH_JACKTRIP) {
                 continue;
             }
             try (JackTripHub jacktrip = JackTripHub.start(JackServer.shared(), "-p", "1", "--bufstrategy", "3",
                     "-q", jacktripQueue)) {
-                rows.add(ImpairedLink.rowBothWays(ImpairedLink.measure("jacktrip -S --bufstrategy 3 -q " + jacktripQueue,
-                        jacktrip.tcpPort(), condition.uplink(), condition.downlink(), SECONDS, condition.clientFlags())));
+                ImpairedLink.Measurement measured = ImpairedLink.measure("jacktrip -S --bufstrategy 3 -q "
+                        + jacktripQueue, jacktrip.tcpPort(), condition.uplink(), condition.downlink(), SECONDS,
+                        name -> "jacktrip -S tells nothing", condition.clientFlags());
+                rows.add(ImpairedLink.rowBothWays(measured));
                 System.out.println(rows.get(rows.size() - 1));
+                System.out.println("  " + measured.diagnostics());
             }
         }
         rows.add("");
@@ -99,5 +105,28 @@ class ImpairmentComparisonBench {
         String table = String.join("\n", rows) + "\n";
         System.out.println(table);
         Files.writeString(RepoFiles.resolve("hub-server/target/impairment.md"), table);
+    }
+
+    /**
+     * The hub's side of a row, to tell its own gaps (underruns, concealment, a depth that went deep,
+     * late engine periods) from the client's: its jitter buffer's counters and depth, and what it sent.
+     */
+    private static String hubSide(TestHub hub, String name) {
+        org.tutti.server.engine.ParticipantStream stream;
+        try {
+            var participant = hub.participant(name);
+            stream = participant == null ? null : participant.stream();
+        } catch (Exception e) {
+            return "the hub could not say (" + e + ")";
+        }
+        if (stream == null) {
+            return "the hub has no stream for " + name;
+        }
+        return String.format(java.util.Locale.ROOT, "hub: %s; depth %d frames, target %d; sent %d datagrams of %d"
+                        + " packets each (%d not sent); engine: %d late periods, %d skipped, latest %.1f ms late",
+                stream.jitter().stats(), stream.jitter().depthFrames(), stream.reader().targetFrames(),
+                stream.sender().sent(), stream.sender().redundancy(), stream.sender().skipped(),
+                hub.hub().timings().latePeriods(), hub.hub().timings().skippedPeriods(),
+                hub.hub().timings().maxLatenessNanos() / 1e6);
     }
 }
