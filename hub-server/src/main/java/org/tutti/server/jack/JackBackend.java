@@ -43,6 +43,7 @@ final class JackBackend {
     private volatile JackEngineThread engineThread;
     private volatile long wrongSizedPeriods;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final NotificationCallbacks notifications = new NotificationCallbacks();
     /** JACK said its server went away: the client is dead, and closing it can hang (see {@link #close}). */
     private volatile boolean serverGone;
     /** How long closing may take before the hub goes on without waiting for it. */
@@ -128,12 +129,12 @@ final class JackBackend {
         client.setPortConnectCallback(new org.jaudiolibs.jnajack.JackPortConnectCallback() {
             @Override
             public void portsConnected(JackClient c, String source, String destination) {
-                connectionChanged.changed(source, destination, true);
+                notifications.run(() -> connectionChanged.changed(source, destination, true));
             }
 
             @Override
             public void portsDisconnected(JackClient c, String source, String destination) {
-                connectionChanged.changed(source, destination, false);
+                notifications.run(() -> connectionChanged.changed(source, destination, false));
             }
         });
         process = (frames, argument) -> {
@@ -158,17 +159,17 @@ final class JackBackend {
             return 0;
         };
         JackCycle.setProcessCallback(clientAddress, process, "tutti-jack-process");
-        client.setBuffersizeCallback((c, size) -> {
+        client.setBuffersizeCallback((c, size) -> notifications.run(() -> {
             if (size != format.periodFrames()) {
                 LOG.error("JACK's period changed to {} frames; the hub runs at {} and cannot follow", size,
                         format.periodFrames());
                 lost.run();
             }
-        });
-        client.onShutdown(c -> {
+        }));
+        client.onShutdown(c -> notifications.run(() -> {
             serverGone = true;
             lost.run();
-        });
+        }));
         if (engineThread != null) {
             engineThread.start(); // last before activate: a set-up call above that throws leaves no thread behind
         }
@@ -262,14 +263,9 @@ final class JackBackend {
         }
         Thread closer = new Thread(() -> {
             try {
-                client.deactivate();
+                notifications.close(client); // never while a notification callback runs Java: see there
             } catch (RuntimeException e) {
-                // the server may already be gone
-            }
-            try {
-                client.close();
-            } catch (RuntimeException e) {
-                LOG.debug("closing the JACK client: {}", e.toString());
+                LOG.debug("closing the JACK client: {}", e.toString()); // the server may already be gone
             }
         }, "tutti-jack-close");
         closer.setDaemon(true);

@@ -64,7 +64,7 @@ public final class JackConnection {
         }
     }
 
-    private static JackLibrary._jack_client clientPointer(JackClient client) throws ReflectiveOperationException {
+    static JackLibrary._jack_client clientPointer(JackClient client) throws ReflectiveOperationException {
         Field clientPointer = JackClient.class.getDeclaredField("clientPtr");
         clientPointer.setAccessible(true);
         return (JackLibrary._jack_client) clientPointer.get(client);

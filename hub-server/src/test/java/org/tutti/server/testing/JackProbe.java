@@ -14,6 +14,7 @@ import org.jaudiolibs.jnajack.JackPortFlags;
 import org.jaudiolibs.jnajack.JackPortType;
 import org.jaudiolibs.jnajack.JackStatus;
 import org.tutti.server.jack.NativeEnvironment;
+import org.tutti.server.jack.NotificationCallbacks;
 
 /**
  * A JACK client of the test itself (through jnajack): plays exact float signals into a JackTrip
@@ -35,6 +36,8 @@ public final class JackProbe implements AutoCloseable {
     private long lastCallbackNanos;
     private volatile long stalledCallbacks;
     private volatile long xruns;
+    /** The xrun callback runs on libjack's notification thread, which closing must not cancel mid-call. */
+    private final NotificationCallbacks notifications = new NotificationCallbacks();
     private volatile LongSupplier sampled = () -> 0;
     private volatile long sampledAtFirstCycle;
     private volatile long sampledAtLastCycle;
@@ -79,7 +82,7 @@ public final class JackProbe implements AutoCloseable {
         }
         JackProbe probe = new JackProbe(server, client, out, in, (int) (seconds * server.sampleRate()));
         client.setProcessCallback((c, frames) -> probe.process(frames));
-        client.setXrunCallback(c -> probe.xruns++);
+        client.setXrunCallback(c -> probe.notifications.run(() -> probe.xruns++));
         client.activate();
         return probe;
     }
@@ -279,7 +282,7 @@ public final class JackProbe implements AutoCloseable {
      */
     @Override
     public void close() {
-        Thread closing = new Thread(client::close, "jack-probe-close");
+        Thread closing = new Thread(() -> notifications.close(client), "jack-probe-close");
         closing.setDaemon(true);
         closing.start();
         try {
