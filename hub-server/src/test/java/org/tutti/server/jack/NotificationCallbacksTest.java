@@ -3,13 +3,10 @@ package org.tutti.server.jack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jaudiolibs.jnajack.JackClient;
 import org.jaudiolibs.jnajack.JackPortConnectCallback;
 import org.junit.jupiter.api.Test;
-import org.tutti.server.testing.JackProbe;
 import org.tutti.server.testing.JackServer;
 
 /**
@@ -27,48 +24,26 @@ class NotificationCallbacksTest {
         JackServer server = JackServer.shared();
         String name = "notify" + ProcessHandle.current().pid();
         AtomicLong callbacks = new AtomicLong();
-        try (JackProbe rewirer = JackProbe.open(server, name + "-rewirer", 1, 1, 1)) {
-            // Every connection made or broken is a notification to every client, the closed one included.
-            AtomicBoolean rewiring = new AtomicBoolean(true);
-            AtomicReference<Exception> rewiringFailed = new AtomicReference<>();
-            Thread rewire = new Thread(() -> {
-                String own = rewirer.name() + ":in_1";
-                try {
-                    while (rewiring.get()) {
-                        rewirer.connectOutput(0, own);
-                        rewirer.disconnectOutput(0, own);
+        // Every connection the rewirer makes or breaks is a notification to every client, the closed ones too.
+        try (GraphRewirer rewirer = GraphRewirer.start(server, name + "-rewirer")) {
+            for (int i = 0; i < CLOSES; i++) {
+                JackClient client = JackConnection.open(server.name(), name + "-closed");
+                NotificationCallbacks notifications = new NotificationCallbacks();
+                client.setPortConnectCallback(new JackPortConnectCallback() {
+                    @Override
+                    public void portsConnected(JackClient c, String source, String destination) {
+                        notifications.run(() -> hold(callbacks));
                     }
-                } catch (Exception e) {
-                    rewiringFailed.set(e);
-                }
-            }, "rewirer");
-            rewire.start();
-            try {
-                for (int i = 0; i < CLOSES; i++) {
-                    JackClient client = JackConnection.open(server.name(), name + "-closed");
-                    NotificationCallbacks notifications = new NotificationCallbacks();
-                    client.setPortConnectCallback(new JackPortConnectCallback() {
-                        @Override
-                        public void portsConnected(JackClient c, String source, String destination) {
-                            notifications.run(() -> hold(callbacks));
-                        }
 
-                        @Override
-                        public void portsDisconnected(JackClient c, String source, String destination) {
-                            notifications.run(() -> hold(callbacks));
-                        }
-                    });
-                    client.activate();
-                    Thread.sleep(20 + i % 7);
-                    notifications.close(client);
-                    assertEquals(0, notifications.running(), "a callback still running after close " + i);
-                }
-            } finally {
-                rewiring.set(false);
-                rewire.join(5_000);
-            }
-            if (rewiringFailed.get() != null) {
-                throw rewiringFailed.get();
+                    @Override
+                    public void portsDisconnected(JackClient c, String source, String destination) {
+                        notifications.run(() -> hold(callbacks));
+                    }
+                });
+                client.activate();
+                Thread.sleep(20 + i % 7);
+                notifications.close(client);
+                assertEquals(0, notifications.running(), "a callback still running after close " + i);
             }
         }
         assertTrue(callbacks.get() > 10L * CLOSES, "the closed clients' callbacks ran: " + callbacks.get());

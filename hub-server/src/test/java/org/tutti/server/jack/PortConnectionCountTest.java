@@ -3,9 +3,6 @@ package org.tutti.server.jack;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.tutti.mixer.PatchMode;
 import org.tutti.server.testing.FakeClient;
@@ -37,45 +34,21 @@ class PortConnectionCountTest {
              });
              FakeClient alto = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "alto");
              JackProbe probe = JackProbe.open(server, tutti + "-probe", 1, 1, 1);
-             JackProbe rewirer = JackProbe.open(server, tutti + "-rewirer", 1, 1, 1)) {
+             GraphRewirer rewirer = GraphRewirer.start(server, tutti + "-rewirer")) {
             alto.sendSilence(1);
             TestHub.await(Duration.ofSeconds(5), "alto's ports", () -> hub.hub().jackPorts().connectionCounts("alto") != null);
-            AtomicBoolean rewiring = new AtomicBoolean(true);
-            AtomicLong rewirings = new AtomicLong();
-            AtomicReference<Exception> rewiringFailed = new AtomicReference<>();
-            Thread rewire = new Thread(() -> {
-                String own = rewirer.name() + ":in_1";
-                try {
-                    while (rewiring.get()) {
-                        rewirer.connectOutput(0, own);
-                        rewirer.disconnectOutput(0, own);
-                        rewirings.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    rewiringFailed.set(e);
-                }
-            }, "rewirer");
-            rewire.start();
-            try {
-                for (int round = 1; round <= ROUNDS; round++) {
-                    probe.connectOutput(0, tutti + ":alto_send_1");
-                    probe.connectInput(0, tutti + ":alto_receive_1");
-                    awaitCounts(hub, server, "from [1, 0] to [1, 0]", round, rewirings);
-                    probe.disconnectOutput(0, tutti + ":alto_send_1");
-                    probe.disconnectInput(0, tutti + ":alto_receive_1");
-                    awaitCounts(hub, server, "from [0, 0] to [0, 0]", round, rewirings);
-                }
-            } finally {
-                rewiring.set(false);
-                rewire.join(5_000);
-            }
-            if (rewiringFailed.get() != null) {
-                throw rewiringFailed.get();
+            for (int round = 1; round <= ROUNDS; round++) {
+                probe.connectOutput(0, tutti + ":alto_send_1");
+                probe.connectInput(0, tutti + ":alto_receive_1");
+                awaitCounts(hub, server, "from [1, 0] to [1, 0]", round, rewirer);
+                probe.disconnectOutput(0, tutti + ":alto_send_1");
+                probe.disconnectInput(0, tutti + ":alto_receive_1");
+                awaitCounts(hub, server, "from [0, 0] to [0, 0]", round, rewirer);
             }
         }
     }
 
-    private static void awaitCounts(TestHub hub, JackServer server, String expected, int round, AtomicLong rewirings)
+    private static void awaitCounts(TestHub hub, JackServer server, String expected, int round, GraphRewirer rewirer)
             throws Exception {
         long deadline = System.nanoTime() + SETTLED.toNanos();
         String counts;
@@ -86,7 +59,7 @@ class PortConnectionCountTest {
             }
             Thread.sleep(2);
         } while (System.nanoTime() - deadline < 0);
-        fail("round " + round + " (" + rewirings.get() + " rewirings by another client so far): alto's ports"
+        fail("round " + round + " (" + rewirer.rewirings() + " rewirings by another client so far): alto's ports"
                 + " still counted " + counts + " " + SETTLED.toMillis() + " ms after the change, where JACK's graph"
                 + " has " + expected + ":\n" + String.join("\n", server.connections()));
     }
