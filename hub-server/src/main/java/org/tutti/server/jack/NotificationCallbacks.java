@@ -3,6 +3,7 @@ package org.tutti.server.jack;
 import com.sun.jna.NativeLibrary;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jaudiolibs.jnajack.JackClient;
 import org.jaudiolibs.jnajack.lowlevel.JackLibrary;
 
@@ -29,6 +30,7 @@ public final class NotificationCallbacks {
     private static final long RETURN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** After the Java code returned, JNA's own way back into libjack (and its detach of the thread). */
     private static final long AFTER_RETURN_MILLIS = 20;
+    private static final long WAIT_STEP_NANOS = 100_000;
 
     private final AtomicInteger running = new AtomicInteger();
 
@@ -57,7 +59,7 @@ public final class NotificationCallbacks {
         unsetAll(client);
         long deadline = System.nanoTime() + RETURN_TIMEOUT_NANOS;
         while (running.get() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            LockSupport.parkNanos(WAIT_STEP_NANOS); // callbacks are short; a slow one is not worth a spinning core
         }
         try {
             Thread.sleep(AFTER_RETURN_MILLIS);
