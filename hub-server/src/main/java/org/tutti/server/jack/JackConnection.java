@@ -64,19 +64,24 @@ public final class JackConnection {
         }
     }
 
-    static JackLibrary._jack_client clientPointer(JackClient client) throws ReflectiveOperationException {
+    private static JackLibrary._jack_client clientPointer(JackClient client) throws ReflectiveOperationException {
         Field clientPointer = JackClient.class.getDeclaredField("clientPtr");
         clientPointer.setAccessible(true);
         return (JackLibrary._jack_client) clientPointer.get(client);
     }
 
-    /** The native {@code jack_client_t*} of {@code client}, for {@link JackCycle}. */
-    static long address(JackClient client) {
+    /** jnajack's handle of {@code client}'s native {@code jack_client_t*}, for libjack calls jnajack lacks. */
+    static JackLibrary._jack_client handle(JackClient client) {
         try {
-            return Pointer.nativeValue(clientPointer(client).getPointer());
+            return clientPointer(client);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("jnajack's client keeps no pointer where expected", e);
         }
+    }
+
+    /** The native {@code jack_client_t*} of {@code client}, for {@link JackCycle}. */
+    static long address(JackClient client) {
+        return Pointer.nativeValue(handle(client).getPointer());
     }
 
     /** The native {@code jack_port_t*} of {@code port}, for {@link JackCycle}. */

@@ -71,12 +71,7 @@ public final class NotificationCallbacks {
 
     /** Takes every notification callback back from libjack; allowed on an inactive client only. */
     private static void unsetAll(JackClient client) {
-        JackLibrary._jack_client pointer;
-        try {
-            pointer = JackConnection.clientPointer(client);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("jnajack's client keeps no pointer where expected", e);
-        }
+        JackLibrary._jack_client pointer = JackConnection.handle(client);
         NativeLibrary jack = NativeLibrary.getInstance("jack");
         for (String setter : SETTERS) {
             jack.getFunction(setter).invokeInt(new Object[] {pointer, null, null});
