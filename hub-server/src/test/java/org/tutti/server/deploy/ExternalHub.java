@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.tutti.server.testing.ApiClient;
+import org.tutti.server.testing.ProcessRunner;
 import org.tutti.server.testing.TempFiles;
 
 /**
@@ -62,7 +63,7 @@ final class ExternalHub implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!launcher.isAlive()) {
                 throw new IllegalStateException("the hub ended (exit " + launcher.exitValue() + ") before it answered: "
-                        + log());
+                        + log() + holders());
             }
             try {
                 if (new ApiClient(base(), null).get("/api/health").status() == 200) {
@@ -74,6 +75,21 @@ final class ExternalHub implements AutoCloseable {
             Thread.sleep(50);
         }
         throw new IllegalStateException("no answer from /api/health within " + timeout.toSeconds() + " s: " + log());
+    }
+
+    /**
+     * Who holds the control API's port, when the hub could not listen on it: the attribution a port
+     * conflict needs (the test's port choice, or another process).
+     */
+    private String holders() throws IOException, InterruptedException {
+        if (!log().contains("Address already in use")) {
+            return "";
+        }
+        ProcessRunner.Result sockets = ProcessRunner.run(Path.of("."),
+                AsRoot.command("ss", "-tanp", "( sport = :" + httpPort + " or dport = :" + httpPort + " )"));
+        return "\nsockets on TCP " + httpPort + " (ephemeral range "
+                + Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip() + "):\n"
+                + sockets.output();
     }
 
     Duration sinceStart() {
