@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedClockServer implements AudioServer {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClockServer.class);
-    static final double MAX_CATCH_UP_SECONDS = 0.2;
+    /** The longest stall caught up by running missed periods back to back (the packet senders' rings hold as much). */
+    public static final double MAX_CATCH_UP_SECONDS = 0.2;
 
     private final AudioFormat format;
     private final int captureChannels;

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import org.tutti.protocol.udp.PacketHeader;
 import org.tutti.protocol.udp.PacketLayout;
 import org.tutti.protocol.udp.PayloadCodec;
+import org.tutti.server.engine.EmbeddedClockServer;
 import org.tutti.server.engine.StreamFormat;
 
 /**
@@ -21,7 +22,7 @@ import org.tutti.server.engine.StreamFormat;
  * a JackTrip client (1.7 and 2.x alike) reads every datagram with the length of the first one it got,
  * so a first datagram of one packet would cut every later one to its newest packet. Older slots come from
  * the ring's previous packets, which stay intact until reused; before R packets exist they are zeros,
- * as JackTrip's are. The hub's own sequence numbers go in every slot's header, wrapping at 65536. A small ring of direct buffers is allocated once and doubles as a FIFO between the
+ * as JackTrip's are. The hub's own sequence numbers go in every slot's header, wrapping at 65536. A ring of direct buffers, as long as the engine's longest catch-up, is allocated once and doubles as a FIFO between the
  * two threads: the audio thread publishes packets in order, the network thread sends every published
  * packet in order, so a network thread that runs a period late catches up without a sequence gap
  * (JackTrip clients with redundancy replay stale data on a gap). Each buffer is retained while in
@@ -30,14 +31,19 @@ import org.tutti.server.engine.StreamFormat;
  * buffer goes out in an envelope addressed to the client, built once with the buffer and reused with it.
  */
 public final class PacketSender {
-    /** More than the most older packets a datagram carries: a slot's packet is intact until reused. */
-    private static final int RING = 4;
-    /** The most packets per datagram (with {@link #RING}: older slots are never the one being written). */
-    public static final int MAX_REDUNDANCY = RING;
+    /** The most packets per datagram (the ring is longer: older slots are never the one being written). */
+    public static final int MAX_REDUNDANCY = 4;
 
-    private final ByteBuf[] ring = new ByteBuf[RING];
-    private final ByteBuffer[] views = new ByteBuffer[RING];
-    private final DatagramPacket[] envelopes = new DatagramPacket[RING];
+    /**
+     * Slots: every packet of the embedded clock's longest catch-up, plus the older packets a datagram
+     * carries. An engine that was descheduled stages the periods it missed back to back, faster than the
+     * network thread takes them; a ring of only a few slots dropped all but the last few of such a burst
+     * (a 30 ms stall cost the client 2–5 packets of audio it could have played).
+     */
+    private final int ringLength;
+    private final ByteBuf[] ring;
+    private final ByteBuffer[] views;
+    private final DatagramPacket[] envelopes;
     private final Channel channel;
     private final PacketHeader header = new PacketHeader();
     private final StreamFormat format;
@@ -50,7 +56,7 @@ public final class PacketSender {
     private volatile int clientRedundancy;
     private volatile int redundancy = 1;
     private int sequence;
-    /** Packets published by the audio thread; the next one goes to ring[published % RING]. */
+    /** Packets published by the audio thread; the next one goes to ring[published % ringLength]. */
     private volatile long published;
     /** Packets taken by the network thread (network thread only). */
     private long taken;
@@ -81,11 +87,21 @@ public final class PacketSender {
         this.channels = format.channelsWanted();
         this.packetSize = PacketLayout.packetSize(frames, channels, format.resolution().bytesPerSample());
         int datagram = MAX_REDUNDANCY * packetSize;
-        for (int i = 0; i < RING; i++) {
+        this.ringLength = ringLength(format.sampleRate(48000), packetFrames);
+        this.ring = new ByteBuf[ringLength];
+        this.views = new ByteBuffer[ringLength];
+        this.envelopes = new DatagramPacket[ringLength];
+        for (int i = 0; i < ringLength; i++) {
             ring[i] = Unpooled.directBuffer(datagram, datagram);
             views[i] = ring[i].nioBuffer(0, datagram);
             envelopes[i] = new DatagramPacket(ring[i], recipient);
         }
+    }
+
+    /** Slots for {@code packetFrames}-frame packets at {@code rate}: see {@link #ringLength}. */
+    static int ringLength(int rate, int packetFrames) {
+        int catchUp = (int) Math.ceil(EmbeddedClockServer.MAX_CATCH_UP_SECONDS * rate / packetFrames);
+        return catchUp + MAX_REDUNDANCY + 1;
     }
 
     /** The participant's socket (network thread: sends what {@link #take} hands out on it). */
@@ -118,8 +134,9 @@ public final class PacketSender {
     }
 
     /**
-     * Periods without a packet because the network thread was a whole ring behind. The sequence
-     * number is not advanced for them, so the client sees a late packet, never a gap.
+     * Periods without a packet because the network thread was a whole ring behind (longer than the
+     * engine's longest catch-up). The sequence number is not advanced for them, so the client sees a
+     * late packet, never a gap.
      */
     public long skipped() {
         return skipped;
@@ -132,7 +149,7 @@ public final class PacketSender {
      */
     public void stage(float[][] mix, long wallMicros) {
         long count = published;
-        int slot = (int) (count % RING);
+        int slot = (int) (count % ringLength);
         ByteBuf buffer = ring[slot];
         if (buffer.refCnt() != 1) {
             skipped++;
@@ -153,7 +170,7 @@ public final class PacketSender {
         for (int older = 1; older < slots; older++) {
             int at = older * packetSize;
             if (count - older >= 0) {
-                view.put(at, views[(int) ((count - older) % RING)], 0, packetSize);
+                view.put(at, views[(int) ((count - older) % ringLength)], 0, packetSize);
             } else {
                 for (int i = 0; i < packetSize; i++) {
                     view.put(at + i, (byte) 0); // not sent yet: an empty slot, as JackTrip's
@@ -175,7 +192,7 @@ public final class PacketSender {
         if (taken >= published) {
             return null;
         }
-        DatagramPacket datagram = envelopes[(int) (taken % RING)];
+        DatagramPacket datagram = envelopes[(int) (taken % ringLength)];
         taken++;
         return datagram;
     }

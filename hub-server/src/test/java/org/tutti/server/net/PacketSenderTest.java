@@ -17,6 +17,7 @@ import org.tutti.protocol.udp.BitResolution;
 import org.tutti.protocol.udp.PacketHeader;
 import org.tutti.protocol.udp.Redundancy;
 import org.tutti.protocol.udp.SampleRate;
+import org.tutti.server.engine.EmbeddedClockServer;
 import org.tutti.server.engine.StreamFormat;
 
 /** The datagrams the hub sends a client: one packet, or the newest and the ones before it (spec §3.4). */
@@ -143,13 +144,41 @@ class PacketSenderTest {
         assertEquals(2 * PACKET, send(sender, 0).length);
     }
 
+    /**
+     * The engine, back from a stall, stages the periods it missed back to back while the network thread
+     * takes nothing: the ring holds the longest catch-up, so every period goes out, in order.
+     */
     @Test
-    void aLateNetworkThreadLeavesNoGapInTheSlots() {
+    void theLongestCatchUpIsSentWhole() {
         PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, 1, null, CLIENT);
-        for (int i = 0; i < 6; i++) {
+        int catchUp = (int) Math.ceil(EmbeddedClockServer.MAX_CATCH_UP_SECONDS * 48000 / FRAMES);
+        for (int i = 0; i < catchUp; i++) {
+            sender.stage(mix(i), i);
+        }
+        assertEquals(0, sender.skipped(), "nothing dropped from a burst of " + catchUp + " periods");
+        assertEquals(catchUp, takeAll(sender).size());
+    }
+
+    @Test
+    void aNetworkThreadAWholeRingLateLeavesNoGapInTheSlots() {
+        PacketSender sender = new PacketSender(FORMAT, FRAMES, 2, 1, null, CLIENT);
+        int ring = PacketSender.ringLength(48000, FRAMES);
+        for (int i = 0; i < ring + 2; i++) {
             sender.stage(mix(i), i); // the network thread takes nothing: the ring fills, then periods are skipped
         }
         assertEquals(2, sender.skipped());
+        List<Integer> seen = takeAll(sender);
+        assertEquals(ring, seen.size());
+        for (int i = 0; i < ring; i++) {
+            assertEquals(i, seen.get(i));
+        }
+        byte[] next = send(sender, ring + 2);
+        assertEquals(ring, sequence(next, 0), "no sequence number spent on a skipped period");
+        assertEquals(ring - 1, sequence(next, 1));
+    }
+
+    /** What the network thread takes now: each datagram's newest sequence number, its older slot checked. */
+    private static List<Integer> takeAll(PacketSender sender) {
         List<Integer> seen = new ArrayList<>();
         for (DatagramPacket envelope; (envelope = sender.take()) != null; ) {
             ByteBuf datagram = envelope.content();
@@ -161,10 +190,7 @@ class PacketSenderTest {
                 assertEquals(sequence(bytes, 0) - 1, sequence(bytes, 1));
             }
         }
-        assertEquals(List.of(0, 1, 2, 3), seen);
-        byte[] next = send(sender, 6);
-        assertEquals(4, sequence(next, 0), "no sequence number spent on a skipped period");
-        assertEquals(3, sequence(next, 1));
+        return seen;
     }
 
     @Test
