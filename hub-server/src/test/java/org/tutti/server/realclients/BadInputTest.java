@@ -36,7 +36,8 @@ class BadInputTest {
                  // take longer than the 10 s default timeout (awaitSettled allows up to 60 s).
                  b.sessionTimeout = Duration.ofSeconds(120);
              });
-             JackTripClient real = RealClients.client(hub.tcpPort(), "real", RealClients.EXACT_CLIENT);
+             TappedPath path = TappedPath.to(hub);
+             JackTripClient real = RealClients.client(path.tcpPort(), "real", RealClients.EXACT_CLIENT);
              JackProbe probe = RealClients.probe(real, 1, Signal.ramp16());
              StallWitness witness = RealClients.witness(hub, probe);
              FakeClient fake = FakeClient.connect(hub.tcpPort(), Ports.freeUdp(), "fake");
@@ -48,6 +49,7 @@ class BadInputTest {
             Participant realSession = hub.participant("real");
             Participant fakeSession = hub.participant("fake");
             RealClients.awaitSettled(hub, witness, "real");
+            path.start();
             probe.startRecording();
             Random random = new Random(42);
             List<byte[]> garbage = garbage(random);
@@ -64,12 +66,14 @@ class BadInputTest {
             Thread.sleep(300);
             RealClients.recordUntil(probe, 3000);
             float[][] got = probe.stopRecording();
+            path.stop();
 
             assertEquals(List.of("real", "fake"), hub.participants().stream().map(Participant::name).toList());
             assertEquals(Participant.State.STREAMING, fakeSession.state(), "the sender of garbage keeps its session");
             assertTrue(fakeSession.counters().malformed() >= 40L * (garbage.size() - 2),
                     "malformed datagrams counted: " + fakeSession.counters().malformed());
             assertEquals(0, realSession.counters().malformed(), "nothing reached the real client's session");
+            path.assertHubSentWhatItGot(witness, RealClients.hubSide(hub, "real"));
             RealClients.assertRampEchoed(got[0], probe, witness, realSession.stream().jitter().stats());
         }
     }

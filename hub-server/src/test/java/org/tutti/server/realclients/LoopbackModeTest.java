@@ -25,13 +25,18 @@ class LoopbackModeTest {
                  b.patchMode(PatchMode.CLIENT_LOOPBACK);
                  b.queuePackets = RealClients.EXACT_DEPTH;
              });
-             JackTripClient client = RealClients.client(hub.tcpPort(), "loop", RealClients.EXACT_CLIENT);
+             TappedPath path = TappedPath.to(hub);
+             JackTripClient client = RealClients.client(path.tcpPort(), "loop", RealClients.EXACT_CLIENT);
              JackProbe probe = RealClients.probe(client, 2, Signal.ramp16(), Signal.constant(-0.5f));
              StallWitness witness = RealClients.witness(hub, probe)) {
             RealClients.watch(witness, hub, "loop");
             RealClients.awaitSettled(hub, witness, "loop");
+            path.start();
             float[][] got = probe.record(3000);
+            path.stop();
             JitterStats hubSide = hub.participant("loop").stream().jitter().stats();
+
+            path.assertHubSentWhatItGot(witness, RealClients.hubSide(hub, "loop"));
 
             StreamContinuity ramp = RealClients.assertRampEchoed(got[0], probe, witness, hubSide);
             // Channel 2 breaks where channel 1 does, or where the machine stalled: concealment continues a
@@ -46,7 +51,7 @@ class LoopbackModeTest {
                 boolean rampBroke = ramp.glitches().stream().anyMatch(g -> at >= g.start() - 1000
                         && at <= g.start() + g.brokenSamples() + 1000);
                 long heard = RealClients.heardAt(probe, n);
-                if (!rampBroke && RealClients.machineCauses(witness, heard).isEmpty()) {
+                if (!rampBroke && RealClients.causes(witness, heard).isEmpty()) {
                     unexplained.add(got[1][n] + " at " + RealClients.relative(heard, probe));
                 }
                 while (n + 1 < got[1].length && got[1][n + 1] != constant) {
@@ -56,7 +61,7 @@ class LoopbackModeTest {
             assertTrue(unexplained.isEmpty(), "channel 2 is not the echoed -0.5 where neither channel 1 nor a"
                     + " stall explains it: " + unexplained + "; channel 1: " + ramp + "; the witness saw: "
                     + witness.events() + "; the hub's jitter buffer: " + hubSide);
-            if (witness.events().stream().allMatch(e -> e.what().endsWith(RealClients.HUB_TROUBLE))) {
+            if (witness.events().stream().allMatch(e -> RealClients.isHubTrouble(e))) {
                 assertEquals(0, hubSide.lost() + hubSide.underruns() + hubSide.overruns(),
                         "nothing stalled, so the hub lost nothing");
             }

@@ -27,16 +27,20 @@ class RedundancyTest {
                  b.patchMode(PatchMode.CLIENT_LOOPBACK);
                  b.queuePackets = RealClients.EXACT_DEPTH;
              });
-             JackTripClient client = RealClients.client(hub.tcpPort(), "red",
+             TappedPath path = TappedPath.to(hub);
+             JackTripClient client = RealClients.client(path.tcpPort(), "red",
                      RealClients.concat(RealClients.EXACT_CLIENT, new String[] {"-r", "2"}));
              JackProbe probe = RealClients.probe(client, 2, Signal.ramp16(), Signal.constant(-0.5f));
              StallWitness witness = RealClients.witness(hub, probe)) {
             RealClients.watch(witness, hub, "red");
             RealClients.awaitSettled(hub, witness, "red");
             long lostBefore = hub.participant("red").stream().jitter().stats().lost();
+            path.start();
             float[][] got = probe.record(3000);
+            path.stop();
             Participant participant = hub.participant("red");
             long lost = participant.stream().jitter().stats().lost() - lostBefore;
+            path.assertHubSentWhatItGot(witness, RealClients.hubSide(hub, "red"));
             RealClients.assertRampEchoed(got[0], probe, witness, hub.participant("red").stream().jitter().stats());
             assertEquals(0, participant.counters().malformed(), "1056-byte datagrams are valid");
             assertTrue(participant.counters().count(DatagramCheck.OK) > 500, "datagrams accepted");
@@ -44,7 +48,7 @@ class RedundancyTest {
             // recording, unless the machine stalled then: the client's packets for longer than the buffer,
             // or the hub, whose socket then overflows (the witness saw it).
             long start = probe.recordingStartNanos();
-            boolean stalled = witness.events().stream().anyMatch(e -> !e.what().endsWith(RealClients.HUB_TROUBLE)
+            boolean stalled = witness.events().stream().anyMatch(e -> !RealClients.isHubTrouble(e)
                     && e.nanos() >= start - RealClients.CAUSE_BEFORE_NANOS && e.nanos() <= start + 3_000_000_000L);
             if (!stalled) {
                 assertEquals(0, lost, "lost while recording, with no stall: " + witness.events());
@@ -99,18 +103,20 @@ class RedundancyTest {
                  b.patchMode(PatchMode.CLIENT_LOOPBACK);
                  b.queuePackets = RealClients.EXACT_DEPTH;
              });
-             ImpairmentRelay relay = observed(new ImpairmentRelay(hub.tcpPort(), Impairment.CLEAN, Impairment.everyNth(10), 7),
-                     reader);
-             JackTripClient client = RealClients.client(relay.tcpPort(), "down",
+             TappedPath path = TappedPath.through(new ImpairmentRelay(hub.tcpPort(), Impairment.CLEAN,
+                     Impairment.everyNth(10), 7), reader);
+             JackTripClient client = RealClients.client(path.tcpPort(), "down",
                      RealClients.concat(RealClients.EXACT_CLIENT, new String[] {"-r", "2"}));
              JackProbe probe = RealClients.probe(client, 2, Signal.ramp16(), Signal.constant(-0.5f));
              StallWitness witness = RealClients.witness(hub, probe)) {
             RealClients.watch(witness, hub, "down");
             RealClients.awaitSettled(hub, witness, "down");
-            long droppedBefore = relay.droppedDown();
+            long droppedBefore = path.relay().droppedDown();
+            path.start();
             float[][] got = probe.record(3000);
-            long dropped = relay.droppedDown() - droppedBefore;
-            relay.observeDownlink(null);
+            path.stop();
+            long dropped = path.relay().droppedDown() - droppedBefore;
+            path.relay().observeDownlink(null);
             // A tenth of the hub's datagrams never reach the client; each carries the packet before it too,
             // so every one is recovered from the next: JackTrip's receive rule, run on exactly what the way
             // back delivered since the first datagram, plays every packet. Sent one packet per datagram
@@ -126,14 +132,9 @@ class RedundancyTest {
             assertEquals(2, hub.participant("down").stream().sender().redundancy(), "what the client sends");
             // And the real client plays them: the ramp comes back exact, every packet lost on the way back
             // recovered from the datagram after it (glitches only where the machine stalled).
+            path.assertHubSentWhatItGot(witness, RealClients.hubSide(hub, "down"));
             RealClients.assertRampEchoed(got[0], probe, witness, "relay dropped " + dropped
                     + " on the way back; JackTrip-rule reader played " + reader.played);
         }
-    }
-
-    /** {@code relay}, with {@code reader} reading everything it delivers to the client from the first datagram on. */
-    private static ImpairmentRelay observed(ImpairmentRelay relay, JackTripReader reader) {
-        relay.observeDownlink(reader);
-        return relay;
     }
 }

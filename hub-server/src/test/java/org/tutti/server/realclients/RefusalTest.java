@@ -32,11 +32,13 @@ class RefusalTest {
                  b.refuseOtherRates = true;
                  b.queuePackets = RealClients.EXACT_DEPTH;
              });
-             JackTripClient steady = RealClients.client(hub.tcpPort(), "steady", RealClients.EXACT_CLIENT);
+             TappedPath path = TappedPath.to(hub);
+             JackTripClient steady = RealClients.client(path.tcpPort(), "steady", RealClients.EXACT_CLIENT);
              JackProbe probe = RealClients.probe(steady, 1, Signal.ramp16());
              StallWitness witness = RealClients.witness(hub, probe)) {
             RealClients.watch(witness, hub, "steady");
             RealClients.awaitSettled(hub, witness, "steady");
+            path.start();
             probe.startRecording();
             Thread.sleep(300);
             JackServer slow = JackServer.at(44100);
@@ -48,8 +50,10 @@ class RefusalTest {
             Thread.sleep(500);
             RealClients.recordUntil(probe, 3000);
             float[][] got = probe.stopRecording();
+            path.stop();
             assertTrue(log.contains("client sends 44100 Hz, the hub runs at 48000 Hz"), String.join("\n", log.lines()));
             assertEquals(1, hub.participants().size(), "only the steady client remains");
+            path.assertHubSentWhatItGot(witness, RealClients.hubSide(hub, "steady"));
             RealClients.assertRampEchoed(got[0], probe, witness, hub.participant("steady").stream().jitter().stats());
         }
     }

@@ -182,6 +182,11 @@ public final class ImpairmentRelay implements AutoCloseable {
         down.observer = observer;
     }
 
+    /** {@code observer} sees (read-only, on the relay's thread) every datagram the uplink lets through. */
+    public void observeUplink(java.util.function.Consumer<ByteBuffer> observer) {
+        up.observer = observer;
+    }
+
     /** Datagrams lost on the uplink. */
     public long dropped() {
         return up.dropped.get();

@@ -20,6 +20,8 @@ public final class StallWitness implements AutoCloseable {
     }
 
     private final List<Event> events = new ArrayList<>();
+    /** [from, to] of each time this thread woke late: it saw no counter rise in between. */
+    private final List<long[]> blind = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final List<LongSupplier> counters = new ArrayList<>();
     private final Thread thread;
@@ -52,6 +54,9 @@ public final class StallWitness implements AutoCloseable {
             long late = now - previous - 1_000_000L;
             if (late > LATE_NANOS) {
                 add(new Event(previous, "this JVM woke " + late / 1_000_000 + " ms late"));
+                synchronized (this) {
+                    blind.add(new long[] {previous, now});
+                }
             }
             previous = now;
             synchronized (this) {
@@ -84,6 +89,20 @@ public final class StallWitness implements AutoCloseable {
     /** Events within {@code [nanos - before, nanos + after]}. */
     public synchronized List<Event> near(long nanos, long beforeNanos, long afterNanos) {
         return events.stream().filter(e -> e.nanos() >= nanos - beforeNanos && e.nanos() <= nanos + afterNanos).toList();
+    }
+
+    /**
+     * When this witness could first have noted a counter that rose at {@code nanos}: then, or at the end of
+     * a late wake-up that covers it.
+     */
+    public synchronized long seeing(long nanos) {
+        long seen = nanos;
+        for (long[] interval : blind) {
+            if (interval[0] <= nanos && nanos <= interval[1]) {
+                seen = Math.max(seen, interval[1]);
+            }
+        }
+        return seen;
     }
 
     @Override
