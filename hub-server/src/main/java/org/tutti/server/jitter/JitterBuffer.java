@@ -379,6 +379,14 @@ public final class JitterBuffer {
         }
         if (excessFrames < -frames) {
             started = false; // re-prime: resumes at the target depth once it is there
+            long highest = publishedHighest;
+            if (highest != EMPTY && readIndex > highest + 1) {
+                // Coasting ahead of a sender that fell behind (it lost time): wait from its next packet on.
+                readIndex = highest + 1;
+                readOffset = 0;
+                coasted = 0;
+                publishedReadIndex = readIndex; // so its next packets are stored, not judged late
+            }
             stats.realignments++;
             return true;
         }

@@ -53,6 +53,22 @@ public final class StreamInput {
     private boolean targetMoved;
     /** The start-up offset has been fixed (it is fixed once). */
     private boolean startFixed;
+    /** Late packets that make the sender count as flowing again while the buffer is still dry. */
+    static final int LATE_WHILE_DRY = 4;
+    /** Dry spells, each within a second of the one before, that make a buffer still short count as starving. */
+    static final int DRY_SPELLS = 3;
+    /** Periods after a dry spell over which the buffer's fullest depth tells whether it is still short. */
+    private final long gracePeriods;
+    private final long secondPeriods;
+    /** Whether the counters below have a baseline: from the first period after the start-up on. */
+    private boolean watchingDry;
+    private long lastUnderruns;
+    private long lastLate;
+    private boolean dry;
+    private long lateWhileDry;
+    private int drySpells;
+    private long periodsSinceDry = Long.MAX_VALUE / 2;
+    private int fullestSinceDry;
 
     public StreamInput(JitterBuffer buffer, DepthTarget target, int clientRate, int hubRate, int hubPeriod) {
         this.buffer = buffer;
@@ -64,6 +80,8 @@ public final class StreamInput {
         this.periodInClientFrames = hubPeriod / nominalRatio;
         this.smoothing = 1 - Math.exp(-(double) hubPeriod / hubRate); // ~1 s time constant
         this.settlePeriods = 2L * hubRate / hubPeriod; // 2 s
+        this.secondPeriods = hubRate / hubPeriod;
+        this.gracePeriods = Math.max(4, (long) Math.ceil(0.04 * hubRate / hubPeriod)); // 40 ms
         int channels = buffer.channels();
         ResamplerKernel kernel = nominalRatio == 1.0 ? ResamplerKernel.forDrift()
                 : ResamplerKernel.forRatio(nominalRatio);
@@ -117,6 +135,60 @@ public final class StreamInput {
         return correcting;
     }
 
+    /**
+     * Whether the sender lost time in a stall of its own (its machine stalled, its audio with it), so
+     * that its packets, when they come again, come late for good and no burst refills the buffer: then
+     * the buffer re-primes at once, one concealed gap, and plays on at its target depth. Two signs, each
+     * impossible after a stall of the network, whose burst brings the held packets and the current
+     * ones together: the buffer still dry after {@value #LATE_WHILE_DRY} late packets came meanwhile
+     * (the sender runs again, behind the play position), or {@value #DRY_SPELLS} dry spells in a row,
+     * a second apart at most, after which the buffer held less than its target for 40 ms (behind by
+     * about its depth, it runs dry on every late packet). Without this the buffer coasted 250 ms in
+     * silence in the first case, and ran dry again and again for 5 s, until the realignment of a
+     * lasting offset, in the second (seen on a VM whose JACK server, the client's, stalls often).
+     */
+    private boolean senderLostTime(int goal) {
+        JitterStats stats = buffer.stats();
+        long underruns = stats.underruns();
+        long late = stats.late();
+        if (!watchingDry) {
+            watchingDry = true;
+            lastUnderruns = underruns;
+            lastLate = late;
+            dry = false;
+            drySpells = 0;
+            periodsSinceDry = Long.MAX_VALUE / 2;
+            return false;
+        }
+        boolean dryNow = underruns != lastUnderruns;
+        if (dryNow) {
+            if (!dry) {
+                drySpells = periodsSinceDry <= secondPeriods ? drySpells + 1 : 1;
+                lateWhileDry = 0;
+            }
+            lateWhileDry += late - lastLate;
+            periodsSinceDry = 0;
+            fullestSinceDry = 0;
+        } else {
+            periodsSinceDry++;
+            fullestSinceDry = Math.max(fullestSinceDry, buffer.depthFrames());
+        }
+        dry = dryNow;
+        lastUnderruns = underruns;
+        lastLate = late;
+        boolean behind = dryNow && lateWhileDry >= LATE_WHILE_DRY;
+        boolean starving = !dryNow && drySpells >= DRY_SPELLS && periodsSinceDry == gracePeriods
+                && fullestSinceDry < goal - offTargetFrames();
+        if ((behind || starving) && buffer.realign(-goal)) {
+            drySpells = 0;
+            lateWhileDry = 0;
+            periodsOffTarget = 0;
+            smoothedDepth = Double.NaN;
+            return true;
+        }
+        return false;
+    }
+
     /** Fills {@code out[c][0, hubPeriod)}: one hub period of this participant's audio. */
     public void read(float[][] out) {
         int goal = target.adaptive() ? target.frames(buffer, clientRate, hubPeriod, hubRate) : targetFrames;
@@ -142,6 +214,7 @@ public final class StreamInput {
             java.util.Arrays.fill(out[c], written, hubPeriod, 0f);
         }
         if (!buffer.started()) {
+            watchingDry = false;
             periodsPlaying = 0;
             offsetSum = 0;
             settled = false;
@@ -170,6 +243,9 @@ public final class StreamInput {
             return;
         }
         settled = true;
+        if (senderLostTime(goal)) {
+            return;
+        }
         smoothedDepth = Double.isNaN(smoothedDepth) ? depth : smoothedDepth + smoothing * (depth - smoothedDepth);
         double off = smoothedDepth - setpoint;
         if (!correcting && Math.abs(off) > offTargetFrames()) {

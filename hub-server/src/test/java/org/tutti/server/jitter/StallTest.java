@@ -32,7 +32,13 @@ class StallTest {
     static final double STALL_AT = 5.0;
     static final long STALL_NANOS = 40_000_000L;
 
-    enum Stall { CLIENT, HUB, WHOLE_MACHINE }
+    /**
+     * CLIENT: the client's packets are held (its network, or its sending thread) and come in a burst;
+     * CLIENT_LOST_TIME: the client's audio stalled with it, so it sends nothing meanwhile and every later
+     * packet a stall later (no burst); HUB: the engine is descheduled; WHOLE_MACHINE: both, and the
+     * network thread is behind too.
+     */
+    enum Stall { CLIENT, CLIENT_LOST_TIME, HUB, WHOLE_MACHINE }
 
     /** What the listener got and what the buffer counted. */
     record Run(StreamContinuity output, long lateBefore, long underruns, long lost, long late, long overruns,
@@ -83,8 +89,8 @@ class StallTest {
             boolean catchUp = stall != Stall.CLIENT && tick >= stallStart && tick < stallEnd;
             long now = catchUp ? stallEnd : tick;
             // The client: every packet due by now has been sent; in a client stall they arrive at its end.
-            while (seq * PERIOD_NANOS + sendOffset <= now) {
-                long sent = seq * PERIOD_NANOS + sendOffset;
+            while (sendTime(stall, seq, sendOffset, firstStall) <= now) {
+                long sent = sendTime(stall, seq, sendOffset, firstStall);
                 boolean held = stall == Stall.CLIENT && sent >= stallStart && sent < stallEnd;
                 pending.add(new long[] {held ? stallEnd : sent, seq});
                 seq++;
@@ -120,6 +126,12 @@ class StallTest {
                 latencyBefore, latencyAfter, stats.arrivalStalls());
     }
 
+    /** When the client sends packet {@code seq}: a client that lost time sends every packet due from the stall on a stall later. */
+    static long sendTime(Stall stall, int seq, long sendOffset, long stallStart) {
+        long due = seq * PERIOD_NANOS + sendOffset;
+        return stall == Stall.CLIENT_LOST_TIME && due >= stallStart ? due + STALL_NANOS : due;
+    }
+
     /** Sample n of the ramp: exact 16-bit values 1 … RAMP, never 0 (silence is no ramp value). */
     static float ramp(long n) {
         return (1 + n % RAMP) / 32768f;
@@ -153,6 +165,27 @@ class StallTest {
         assertTrue(run.realignments() <= 1, "no realignment after the stall: " + run);
         assertEquals(run.lost(), run.late() - run.lateBefore(),
                 "every packet concealed in the gap came, late, in the burst, and no other was lost: " + run);
+    }
+
+    /**
+     * A client whose own machine stalled sends nothing for 40 ms and then plays on 40 ms late: no burst
+     * refills the buffer. It re-primes as soon as the client's packets flow again, late: one gap, of
+     * the stall and the buffer's depth and a few periods, then the exact stream at the same depth (the
+     * latency grows by the time the client lost; nothing can win that back but a shallower buffer).
+     */
+    @ParameterizedTest(name = "{0} packets deep")
+    @ValueSource(ints = {2, 8})
+    void aClientThatLostTimeInAStallIsReprimedOnceAtOnce(int packets) {
+        Run run = simulate(Stall.CLIENT_LOST_TIME, DepthTarget.fixedPackets(packets));
+        System.out.println("lost time, " + packets + " packets deep: " + run);
+        assertEquals(1, run.output().count(), "one glitch: " + run);
+        long stallFrames = STALL_NANOS * RATE / 1_000_000_000L;
+        assertTrue(run.output().brokenSamples() <= stallFrames + (packets + StreamInput.LATE_WHILE_DRY + 2) * FRAMES,
+                "the stall, the refill and a few periods concealed, not a 250 ms coast: " + run);
+        assertEquals(run.depthBefore(), run.depthAfter(), "the same depth: " + run);
+        assertEquals(run.latencyBefore() + stallFrames, run.latencyAfter(), FRAMES,
+                "later by the time the client lost: " + run);
+        assertFalse(run.correcting(), "no drift correction: " + run);
     }
 
     @Test
