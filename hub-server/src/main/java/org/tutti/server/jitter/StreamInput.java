@@ -57,8 +57,6 @@ public final class StreamInput {
     static final int LATE_WHILE_DRY = 4;
     /** Dry spells, each within a second of the one before, that make a buffer still short count as starving. */
     static final int DRY_SPELLS = 3;
-    /** Periods after a dry spell over which the buffer's fullest depth tells whether it is still short. */
-    private final long gracePeriods;
     private final long secondPeriods;
     /** Whether the counters below have a baseline: from the first period after the start-up on. */
     private boolean watchingDry;
@@ -81,7 +79,6 @@ public final class StreamInput {
         this.smoothing = 1 - Math.exp(-(double) hubPeriod / hubRate); // ~1 s time constant
         this.settlePeriods = 2L * hubRate / hubPeriod; // 2 s
         this.secondPeriods = hubRate / hubPeriod;
-        this.gracePeriods = Math.max(4, (long) Math.ceil(0.04 * hubRate / hubPeriod)); // 40 ms
         int channels = buffer.channels();
         ResamplerKernel kernel = nominalRatio == 1.0 ? ResamplerKernel.forDrift()
                 : ResamplerKernel.forRatio(nominalRatio);
@@ -142,8 +139,9 @@ public final class StreamInput {
      * impossible after a stall of the network, whose burst brings the held packets and the current
      * ones together: the buffer still dry after {@value #LATE_WHILE_DRY} late packets came meanwhile
      * (the sender runs again, behind the play position), or {@value #DRY_SPELLS} dry spells in a row,
-     * a second apart at most, after which the buffer held less than its target for 40 ms (behind by
-     * about its depth, it runs dry on every late packet). Without this the buffer coasted 250 ms in
+     * a second apart at most, with the buffer short of its target by more than a packet and a half all
+     * the while between the last two (behind by about its depth, it runs dry on every late packet;
+     * jitter at the target depth refills it between spells). Without this the buffer coasted 250 ms in
      * silence in the first case, and ran dry again and again for 5 s, until the realignment of a
      * lasting offset, in the second (seen on a VM whose JACK server, the client's, stalls often).
      */
@@ -161,10 +159,13 @@ public final class StreamInput {
             return false;
         }
         boolean dryNow = underruns != lastUnderruns;
+        boolean starving = false;
         if (dryNow) {
             if (!dry) {
                 drySpells = periodsSinceDry <= secondPeriods ? drySpells + 1 : 1;
                 lateWhileDry = 0;
+                // Judged as each spell begins, on how full the buffer got since the one before.
+                starving = drySpells >= DRY_SPELLS && fullestSinceDry < goal - offTargetFrames();
             }
             lateWhileDry += late - lastLate;
             periodsSinceDry = 0;
@@ -177,8 +178,6 @@ public final class StreamInput {
         lastUnderruns = underruns;
         lastLate = late;
         boolean behind = dryNow && lateWhileDry >= LATE_WHILE_DRY;
-        boolean starving = !dryNow && drySpells >= DRY_SPELLS && periodsSinceDry == gracePeriods
-                && fullestSinceDry < goal - offTargetFrames();
         if ((behind || starving) && buffer.realign(-goal)) {
             drySpells = 0;
             lateWhileDry = 0;

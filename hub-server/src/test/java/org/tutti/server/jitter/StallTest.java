@@ -35,10 +35,11 @@ class StallTest {
     /**
      * CLIENT: the client's packets are held (its network, or its sending thread) and come in a burst;
      * CLIENT_LOST_TIME: the client's audio stalled with it, so it sends nothing meanwhile and every later
-     * packet a stall later (no burst); HUB: the engine is descheduled; WHOLE_MACHINE: both, and the
-     * network thread is behind too.
+     * packet a stall later (no burst); CLIENT_FELL_BEHIND: the same for 7 periods, on a path where every
+     * third packet comes a period and a half late; HUB: the engine is descheduled; WHOLE_MACHINE: both,
+     * and the network thread is behind too.
      */
-    enum Stall { CLIENT, CLIENT_LOST_TIME, HUB, WHOLE_MACHINE }
+    enum Stall { CLIENT, CLIENT_LOST_TIME, CLIENT_FELL_BEHIND, HUB, WHOLE_MACHINE }
 
     /** What the listener got and what the buffer counted. */
     record Run(StreamContinuity output, long lateBefore, long underruns, long lost, long late, long overruns,
@@ -129,6 +130,9 @@ class StallTest {
     /** When the client sends packet {@code seq}: a client that lost time sends every packet due from the stall on a stall later. */
     static long sendTime(Stall stall, int seq, long sendOffset, long stallStart) {
         long due = seq * PERIOD_NANOS + sendOffset;
+        if (stall == Stall.CLIENT_FELL_BEHIND) {
+            return due + (due >= stallStart ? 7 * PERIOD_NANOS : 0) + (seq % 3 == 0 ? 3 * PERIOD_NANOS / 2 : 0);
+        }
         return stall == Stall.CLIENT_LOST_TIME && due >= stallStart ? due + STALL_NANOS : due;
     }
 
@@ -185,6 +189,23 @@ class StallTest {
         assertEquals(run.depthBefore(), run.depthAfter(), "the same depth: " + run);
         assertEquals(run.latencyBefore() + stallFrames, run.latencyAfter(), FRAMES,
                 "later by the time the client lost: " + run);
+        assertFalse(run.correcting(), "no drift correction: " + run);
+    }
+
+    /**
+     * A client that lost a little less than the buffer's depth, on a jittery path: the buffer, left a
+     * packet deep, runs dry on every late packet. After three such dry spells it re-primes, and at its
+     * depth again the jitter is absorbed. (Before, it ran dry every third packet until the realignment of
+     * a lasting offset, 5 s later.)
+     */
+    @Test
+    void aClientThatFellBehindByAboutTheDepthIsReprimedAfterThreeDrySpells() {
+        Run run = simulate(Stall.CLIENT_FELL_BEHIND, DepthTarget.fixedPackets(8));
+        System.out.println("fell behind, 8 packets deep: " + run);
+        assertEquals(0, run.lateBefore(), "the jitter is absorbed before: " + run);
+        assertTrue(run.output().count() <= StreamInput.DRY_SPELLS + 1, "the dry spells and one re-prime: " + run);
+        assertTrue(run.realignments() <= 2, "the start-up fix and the re-prime: " + run);
+        assertEquals(run.depthBefore(), run.depthAfter(), 2 * FRAMES, "about the same depth: " + run);
         assertFalse(run.correcting(), "no drift correction: " + run);
     }
 
