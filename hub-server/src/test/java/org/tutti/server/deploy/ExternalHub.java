@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.tutti.server.testing.ApiClient;
+import org.tutti.server.testing.JvmWatchdog;
 import org.tutti.server.testing.ProcessRunner;
 import org.tutti.server.testing.TempFiles;
 
@@ -47,14 +48,9 @@ final class ExternalHub implements AutoCloseable {
         return new ExternalHub(process, log, stateDirectory, httpPort, start);
     }
 
-    /** $0 is this JVM, $1 the launcher: once the JVM is gone, SIGTERM to the launcher and all below it. */
+    /** Once this JVM is gone, the launcher and all below it end (as root: the hub may be another user's). */
     private static void watch(long launcher) throws IOException {
-        String script = "tree() { echo \"$1\"; for c in $(pgrep -P \"$1\"); do tree \"$c\"; done; };"
-                + " while kill -0 \"$0\" 2>/dev/null && kill -0 \"$1\" 2>/dev/null; do sleep 1; done;"
-                + " kill -0 \"$0\" 2>/dev/null || kill -TERM $(tree \"$1\") 2>/dev/null";
-        new ProcessBuilder(AsRoot.command("sh", "-c", script, Long.toString(ProcessHandle.current().pid()),
-                Long.toString(launcher))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        JvmWatchdog.start(AsRoot.command(JvmWatchdog.command(launcher)));
     }
 
     /** Waits for {@code /api/health} to answer 200, and returns how long after the start that was. */

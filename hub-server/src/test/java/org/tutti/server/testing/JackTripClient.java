@@ -42,6 +42,9 @@ public final class JackTripClient implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(server.clientEnvironment());
         Process process = builder.start();
+        // A client left running by a test JVM that died would hold its UDP port and JACK ports (seen:
+        // a port of the next run's hub range taken, its 32nd participant refused).
+        JvmWatchdog.guard(process.pid());
         return new JackTripClient(jackName, udpPort, process, log, server);
     }
 
