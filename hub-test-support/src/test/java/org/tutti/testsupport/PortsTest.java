@@ -27,6 +27,21 @@ class PortsTest {
     }
 
     /**
+     * Ranges handed out pack one after another, so after hundreds of small ones (a suite's hubs) a large
+     * one still fits; scattered at random they left no gap of 110 ports.
+     */
+    @Test
+    void aLargeUdpRangeStillFitsAfterHundredsOfSmallOnes() {
+        int[] window = Ports.window(Ports.ephemeralRange());
+        for (int i = 0; i < 250; i++) {
+            Ports.freeUdpRange(32);
+        }
+        int base = Ports.freeUdpRange(110);
+        assertTrue(base >= window[0] && base + 109 <= window[1], base + " in " + window[0] + "–" + window[1]);
+        Ports.releaseUdp(window[0], window[1] - window[0] + 1);
+    }
+
+    /**
      * The reservation holds against a bind without SO_REUSEADDR (which is what an ephemeral port's
      * allocation checks against) and gives way to a server that sets it, as the hub's listeners do.
      */

@@ -101,5 +101,6 @@ public final class TestHub implements AutoCloseable {
     @Override
     public void close() {
         hub.close();
+        Ports.releaseUdp(hub.config().udpBasePort(), hub.config().maxParticipants());
     }
 }
