@@ -22,8 +22,9 @@ import org.tutti.server.engine.StreamFormat;
  * a JackTrip client (1.7 and 2.x alike) reads every datagram with the length of the first one it got,
  * so a first datagram of one packet would cut every later one to its newest packet. Older slots come from
  * the ring's previous packets, which stay intact until reused; before R packets exist they are zeros,
- * as JackTrip's are. The hub's own sequence numbers go in every slot's header, wrapping at 65536. A ring of direct buffers, as long as the engine's longest catch-up, is allocated once and doubles as a FIFO between the
- * two threads: the audio thread publishes packets in order, the network thread sends every published
+ * as JackTrip's are. The hub's own sequence numbers go in every slot's header, wrapping at 65536. A
+ * ring of direct buffers, as long as the engine's longest catch-up, is allocated once and doubles as a
+ * FIFO between the two threads: the audio thread publishes packets in order, the network thread sends every published
  * packet in order, so a network thread that runs a period late catches up without a sequence gap
  * (JackTrip clients with redundancy replay stale data on a gap). Each buffer is retained while in
  * flight and reused once released; nothing is allocated per packet. The hub's participant sockets are
@@ -38,7 +39,7 @@ public final class PacketSender {
      * Slots: every packet of the embedded clock's longest catch-up, plus the older packets a datagram
      * carries. An engine that was descheduled stages the periods it missed back to back, faster than the
      * network thread takes them; a ring of only a few slots dropped all but the last few of such a burst
-     * (a 30 ms stall cost the client 2–5 packets of audio it could have played).
+     * (a 20–30 ms stall cost the client 2–8 packets of audio it could have played).
      */
     private final int ringLength;
     private final ByteBuf[] ring;

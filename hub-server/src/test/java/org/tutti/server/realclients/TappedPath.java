@@ -31,6 +31,9 @@ final class TappedPath implements AutoCloseable {
     /** How long after (or after the witness could look again): its polling and the hub's publishing. */
     private static final long COUNTED_AFTER_NANOS = 20_000_000L;
 
+    /** Length of {@link org.tutti.server.testing.Signal#ramp16()}: every sample names its place in it. */
+    private static final int RAMP = 1000;
+
     private final ImpairmentRelay relay;
     private final RelayTap got = new RelayTap(RealClients.PACKET, 20);
     private final RelayTap sent = new RelayTap(RealClients.PACKET, 20);
@@ -145,8 +148,6 @@ final class TappedPath implements AutoCloseable {
         assertTrue(unexplained.isEmpty(), "breaks in what the hub sent that neither the client sent nor the"
                 + " hub counted (the hub's doing): " + unexplained + "; " + summary);
     }
-
-    private static final int RAMP = 1000;
 
     /**
      * The ramp position of each sample (−1 for a sample that is no ramp value). A packet that never reached
