@@ -67,6 +67,15 @@ public final class StreamInput {
     private int drySpells;
     private long periodsSinceDry = Long.MAX_VALUE / 2;
     private int fullestSinceDry;
+    /**
+     * How long a buffer may play on short by more than half its target (and by more than a packet and a
+     * half) before it re-primes: longer than the gap of any network stall its depth rides out, whose
+     * burst refills it, and short enough that the re-prime stays next to the stall that caused it.
+     */
+    static final double SHORT_SECONDS = 0.25;
+    private final long shortPeriods;
+    /** Consecutive periods, dry ones not counted, the buffer has been short as above. */
+    private long periodsShort;
 
     public StreamInput(JitterBuffer buffer, DepthTarget target, int clientRate, int hubRate, int hubPeriod) {
         this.buffer = buffer;
@@ -79,6 +88,7 @@ public final class StreamInput {
         this.smoothing = 1 - Math.exp(-(double) hubPeriod / hubRate); // ~1 s time constant
         this.settlePeriods = 2L * hubRate / hubPeriod; // 2 s
         this.secondPeriods = hubRate / hubPeriod;
+        this.shortPeriods = Math.max(1, Math.round(SHORT_SECONDS * hubRate / hubPeriod));
         int channels = buffer.channels();
         ResamplerKernel kernel = nominalRatio == 1.0 ? ResamplerKernel.forDrift()
                 : ResamplerKernel.forRatio(nominalRatio);
@@ -144,6 +154,10 @@ public final class StreamInput {
      * jitter at the target depth refills it between spells). Without this the buffer coasted 250 ms in
      * silence in the first case, and ran dry again and again for 5 s, until the realignment of a
      * lasting offset, in the second (seen on a VM whose JACK server, the client's, stalls often).
+     * A sender that lost a little less than the depth never runs dry at all, but plays on with almost
+     * no depth left: short by more than half its target for {@value #SHORT_SECONDS} s (no network stall
+     * keeps it that short for so long, its burst refills it), the buffer re-primes too, before the next
+     * late packet runs it dry (seen on the same VM, seconds before the realignment of a lasting offset was due).
      */
     private boolean senderLostTime(int goal) {
         JitterStats stats = buffer.stats();
@@ -156,6 +170,7 @@ public final class StreamInput {
             dry = false;
             drySpells = 0;
             periodsSinceDry = Long.MAX_VALUE / 2;
+            periodsShort = 0;
             return false;
         }
         boolean dryNow = underruns != lastUnderruns;
@@ -171,15 +186,19 @@ public final class StreamInput {
             periodsSinceDry = 0;
             fullestSinceDry = 0;
         } else {
+            int depth = buffer.depthFrames();
             periodsSinceDry++;
-            fullestSinceDry = Math.max(fullestSinceDry, buffer.depthFrames());
+            fullestSinceDry = Math.max(fullestSinceDry, depth);
+            periodsShort = depth < goal - Math.max(goal / 2.0, offTargetFrames()) ? periodsShort + 1 : 0;
         }
         dry = dryNow;
         lastUnderruns = underruns;
         lastLate = late;
         boolean behind = dryNow && lateWhileDry >= LATE_WHILE_DRY;
-        if ((behind || starving) && buffer.realign(-goal)) {
+        boolean shortAfterStall = periodsShort >= shortPeriods;
+        if ((behind || starving || shortAfterStall) && buffer.realign(-goal)) {
             drySpells = 0;
+            periodsShort = 0;
             lateWhileDry = 0;
             periodsOffTarget = 0;
             smoothedDepth = Double.NaN;

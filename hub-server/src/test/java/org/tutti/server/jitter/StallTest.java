@@ -36,10 +36,11 @@ class StallTest {
      * CLIENT: the client's packets are held (its network, or its sending thread) and come in a burst;
      * CLIENT_LOST_TIME: the client's audio stalled with it, so it sends nothing meanwhile and every later
      * packet a stall later (no burst); CLIENT_FELL_BEHIND: the same for 7 periods, on a path where every
-     * third packet comes a period and a half late; HUB: the engine is descheduled; WHOLE_MACHINE: both,
+     * third packet comes a period and a half late; CLIENT_FELL_SHORT: the client lost 14 periods, less
+     * than the depth, and one packet a second later comes 3 periods late; HUB: the engine is descheduled; WHOLE_MACHINE: both,
      * and the network thread is behind too.
      */
-    enum Stall { CLIENT, CLIENT_LOST_TIME, CLIENT_FELL_BEHIND, HUB, WHOLE_MACHINE }
+    enum Stall { CLIENT, CLIENT_LOST_TIME, CLIENT_FELL_BEHIND, CLIENT_FELL_SHORT, HUB, WHOLE_MACHINE }
 
     /** What the listener got and what the buffer counted. */
     record Run(StreamContinuity output, long lateBefore, long underruns, long lost, long late, long overruns,
@@ -133,6 +134,10 @@ class StallTest {
         if (stall == Stall.CLIENT_FELL_BEHIND) {
             return due + (due >= stallStart ? 7 * PERIOD_NANOS : 0) + (seq % 3 == 0 ? 3 * PERIOD_NANOS / 2 : 0);
         }
+        if (stall == Stall.CLIENT_FELL_SHORT) {
+            long lateOne = (stallStart + 1_000_000_000L) / PERIOD_NANOS;
+            return due + (due >= stallStart ? 14 * PERIOD_NANOS : 0) + (seq == lateOne ? 3 * PERIOD_NANOS : 0);
+        }
         return stall == Stall.CLIENT_LOST_TIME && due >= stallStart ? due + STALL_NANOS : due;
     }
 
@@ -206,6 +211,26 @@ class StallTest {
         assertTrue(run.output().count() <= StreamInput.DRY_SPELLS + 1, "the dry spells and one re-prime: " + run);
         assertTrue(run.realignments() <= 2, "the start-up fix and the re-prime: " + run);
         assertEquals(run.depthBefore(), run.depthAfter(), 2 * FRAMES, "about the same depth: " + run);
+        assertFalse(run.correcting(), "no drift correction: " + run);
+    }
+
+    /**
+     * A client that lost a little less than the buffer's depth: the buffer never runs dry, but plays on
+     * with two packets left of sixteen. It re-primes within {@value StreamInput#SHORT_SECONDS} s, one gap,
+     * so the packet that comes 3 periods late a second later is absorbed again. (Before, it played on two
+     * packets deep, that packet ran it dry, and only the realignment of a lasting offset, 5 s after the
+     * stall, restored the depth.)
+     */
+    @Test
+    void aClientThatLostALittleLessThanTheDepthIsReprimedOnceSoon() {
+        Run run = simulate(Stall.CLIENT_FELL_SHORT, DepthTarget.fixedPackets(16));
+        System.out.println("fell short, 16 packets deep: " + run);
+        assertEquals(1, run.output().count(), "one glitch, the re-prime's: " + run);
+        assertTrue(run.output().brokenSamples() <= 16 * FRAMES, "no more than the refill concealed: " + run);
+        assertEquals(0, run.underruns(), "never dry: " + run);
+        assertEquals(run.depthBefore(), run.depthAfter(), FRAMES, "the same depth: " + run);
+        assertEquals(run.latencyBefore() + 14 * FRAMES, run.latencyAfter(), FRAMES,
+                "later by the time the client lost: " + run);
         assertFalse(run.correcting(), "no drift correction: " + run);
     }
 
