@@ -154,10 +154,6 @@ public final class StreamInput {
      * jitter at the target depth refills it between spells). Without this the buffer coasted 250 ms in
      * silence in the first case, and ran dry again and again for 5 s, until the realignment of a
      * lasting offset, in the second (seen on a VM whose JACK server, the client's, stalls often).
-     * A sender that lost a little less than the depth never runs dry at all, but plays on with almost
-     * no depth left: short by more than half its target for {@value #SHORT_SECONDS} s (no network stall
-     * keeps it that short for so long, its burst refills it), the buffer re-primes too, before the next
-     * late packet runs it dry (seen on the same VM, seconds before the realignment of a lasting offset was due).
      */
     private boolean senderLostTime(int goal) {
         JitterStats stats = buffer.stats();
@@ -170,7 +166,6 @@ public final class StreamInput {
             dry = false;
             drySpells = 0;
             periodsSinceDry = Long.MAX_VALUE / 2;
-            periodsShort = 0;
             return false;
         }
         boolean dryNow = underruns != lastUnderruns;
@@ -186,22 +181,41 @@ public final class StreamInput {
             periodsSinceDry = 0;
             fullestSinceDry = 0;
         } else {
-            int depth = buffer.depthFrames();
             periodsSinceDry++;
-            fullestSinceDry = Math.max(fullestSinceDry, depth);
-            periodsShort = depth < goal - Math.max(goal / 2.0, offTargetFrames()) ? periodsShort + 1 : 0;
+            fullestSinceDry = Math.max(fullestSinceDry, buffer.depthFrames());
         }
         dry = dryNow;
         lastUnderruns = underruns;
         lastLate = late;
         boolean behind = dryNow && lateWhileDry >= LATE_WHILE_DRY;
-        boolean shortAfterStall = periodsShort >= shortPeriods;
-        if ((behind || starving || shortAfterStall) && buffer.realign(-goal)) {
+        if ((behind || starving) && buffer.realign(-goal)) {
             drySpells = 0;
-            periodsShort = 0;
             lateWhileDry = 0;
             periodsOffTarget = 0;
             smoothedDepth = Double.NaN;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether the sender lost a little less time than the buffer holds: it never runs dry, but plays on
+     * with almost no depth left, so the next late packet runs it dry. Short of its target by more than
+     * half (and by more than a packet and a half) for {@value #SHORT_SECONDS} s of periods in which it
+     * did not run dry (no network stall keeps it that short for so long: its burst refills it), the
+     * buffer re-primes, one concealed gap, rather than wait for the realignment of a lasting offset 5 s
+     * later. Judged from the first period the buffer plays, start-up included: a client's JACK server
+     * that loses cycles (its xruns) loses time then too, and a buffer left short at the end of the
+     * start-up re-primed long after the loss (seen on a VM whose dummy JACK server reports an xrun
+     * every few hundred milliseconds).
+     */
+    private boolean leftShort(int goal) {
+        int depth = buffer.depthFrames();
+        if (depth > 0) { // a dry buffer is judged by senderLostTime
+            periodsShort = depth < goal - Math.max(goal / 2.0, offTargetFrames()) ? periodsShort + 1 : 0;
+        }
+        if (periodsShort >= shortPeriods && buffer.realign(-goal)) {
+            periodsShort = 0;
             return true;
         }
         return false;
@@ -232,11 +246,15 @@ public final class StreamInput {
             java.util.Arrays.fill(out[c], written, hubPeriod, 0f);
         }
         if (!buffer.started()) {
+            periodsShort = 0;
             watchingDry = false;
             periodsPlaying = 0;
             offsetSum = 0;
             settled = false;
             return;
+        }
+        if (leftShort(goal)) {
+            return; // re-priming: the start-up begins again once the buffer plays
         }
         // Measured after a read, the depth averages half a period below where reading started.
         double setpoint = goal - periodInClientFrames / 2;

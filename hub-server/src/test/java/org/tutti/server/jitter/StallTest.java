@@ -216,16 +216,20 @@ class StallTest {
 
     /**
      * A client that lost a little less than the buffer's depth: the buffer never runs dry, but plays on
-     * with two packets left of sixteen. It re-primes within {@value StreamInput#SHORT_SECONDS} s, one gap,
-     * so the packet that comes 3 periods late a second later is absorbed again. (Before, it played on two
-     * packets deep, that packet ran it dry, and only the realignment of a lasting offset, 5 s after the
-     * stall, restored the depth.)
+     * with two packets left of sixteen. It re-primes within {@value StreamInput#SHORT_SECONDS} s, one gap
+     * next to the loss, so the packet that comes 3 periods late a second later is absorbed again. (Before,
+     * it played on two packets deep, that packet ran it dry, and only the realignment of a lasting offset,
+     * 5 s after the stall, restored the depth.) The same during the start-up (at 1 s), where a rule that
+     * waited for the start-up to end re-primed a second after the loss.
      */
-    @Test
-    void aClientThatLostALittleLessThanTheDepthIsReprimedOnceSoon() {
-        Run run = simulate(Stall.CLIENT_FELL_SHORT, DepthTarget.fixedPackets(16));
-        System.out.println("fell short, 16 packets deep: " + run);
+    @ParameterizedTest(name = "loss at {0} s")
+    @ValueSource(doubles = {1.0, 5.0})
+    void aClientThatLostALittleLessThanTheDepthIsReprimedOnceSoon(double at) {
+        Run run = simulate(Stall.CLIENT_FELL_SHORT, DepthTarget.fixedPackets(16), SECONDS, at);
+        System.out.println("fell short at " + at + " s, 16 packets deep: " + run);
         assertEquals(1, run.output().count(), "one glitch, the re-prime's: " + run);
+        double reprimedAfter = (double) run.output().glitches().get(0).start() / RATE - at;
+        assertTrue(reprimedAfter < 0.5, "re-primed " + reprimedAfter + " s after the loss: " + run);
         assertTrue(run.output().brokenSamples() <= 16 * FRAMES, "no more than the refill concealed: " + run);
         assertEquals(0, run.underruns(), "never dry: " + run);
         assertEquals(run.depthBefore(), run.depthAfter(), FRAMES, "the same depth: " + run);
