@@ -284,8 +284,8 @@ class JackModeTest {
             assertTrue(rise >= cycles - 3 && rise <= cycles + lostByServer + 3, "one engine period per JACK cycle"
                     + " plus at most the " + lostByServer + " the JACK server lost: " + rise + " periods, " + cycles
                     + " cycles (the probe was called in " + probe.recordedCycles() + " of them; periods dropped in"
-                    + " stalls: " + timings.skippedPeriods() + "; since the hub started, run again after a loss: " + timings.recoveredPeriods()
-                    + ", late: " + timings.latePeriods() + "; periods by the wall clock: "
+                    + " stalls: " + timings.skippedPeriods() + "; since the hub started, run again after a loss: "
+                    + timings.recoveredPeriods() + ", late: " + timings.latePeriods() + "; periods by the wall clock: "
                     + probe.periodsByWallClock(128) + ")");
             List<byte[]> packets = client.receive(500);
             assertFalse(packets.isEmpty());
