@@ -14,6 +14,7 @@ public final class PeriodTimings {
     private volatile long latePeriods;
     private volatile long skippedPeriods;
     private volatile long recoveredPeriods;
+    private volatile long owedPeriods;
     private volatile long lateJackCycles;
     private volatile long lastProcessingNanos;
     private volatile long maxLatenessNanos;
@@ -112,6 +113,15 @@ public final class PeriodTimings {
 
     public long recoveredPeriods() {
         return recoveredPeriods;
+    }
+
+    /** Lost periods known but not run again yet: JACK runs them one extra per cycle, after the stall. */
+    public void owed(long count) {
+        owedPeriods = count;
+    }
+
+    public long owedPeriods() {
+        return owedPeriods;
     }
 
     /**

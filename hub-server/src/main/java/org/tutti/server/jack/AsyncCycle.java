@@ -50,6 +50,7 @@ final class AsyncCycle implements JackBackend.Cycle, CycleHandoff.JackSide {
             timings.skipped(skipped - reportedSkipped);
             reportedSkipped = skipped;
         }
+        timings.owed(lostCycles.owed());
     }
 
     @Override

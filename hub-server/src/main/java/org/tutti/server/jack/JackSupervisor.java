@@ -146,6 +146,7 @@ public final class JackSupervisor implements AudioServer {
         engine.bridge(org.tutti.server.engine.PortBridge.NONE);
         ports.detachFromAnyThread();
         which.close();
+        timings.owed(0); // what a JACK stall took is run by that client's cycles only: gone with it
     }
 
     /** The embedded clock runs the engine until {@link #tryRejoin} finds JACK again. */

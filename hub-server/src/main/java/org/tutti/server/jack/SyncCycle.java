@@ -50,6 +50,7 @@ final class SyncCycle implements JackBackend.Cycle {
             timings.skipped(skipped - reportedSkipped);
             reportedSkipped = skipped;
         }
+        timings.owed(lostCycles.owed());
         for (int i = 0; i < inputAddresses.length; i++) {
             view.read(JackCycle.jack_port_get_buffer(inputAddresses[i], frames), capture[i], frames);
         }

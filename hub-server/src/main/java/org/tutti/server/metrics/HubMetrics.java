@@ -81,6 +81,9 @@ public final class HubMetrics implements AutoCloseable {
                 .description("Periods a stall took, run afterwards (embedded clock: back to back; JACK: one extra"
                         + " per cycle) so the jitter buffers do not keep what piled up as latency")
                 .register(registry);
+        Gauge.builder("tutti.engine.owed.periods", timings, PeriodTimings::owedPeriods)
+                .description("Periods a JACK stall took that the hub has still to run (one extra per cycle)")
+                .register(registry);
         FunctionCounter.builder("tutti.jack.engine.late.cycles", timings, PeriodTimings::lateJackCycles)
                 .description("JACK cycles in which the engine thread had not finished the cycle before"
                         + " (--jack-engine async): the hub's JACK ports carried silence in them").register(registry);

@@ -114,7 +114,7 @@ class MetricsTest {
             String text = scrape(hub);
             for (String series : List.of("tutti_engine_period_processing_seconds_bucket",
                     "tutti_engine_period_start_lateness_seconds_bucket", "tutti_engine_period_start_lateness_seconds_count",
-                    "tutti_engine_late_periods_total", "tutti_udp_kernel_receive_drops_total",
+                    "tutti_engine_late_periods_total", "tutti_engine_owed_periods 0.0", "tutti_udp_kernel_receive_drops_total",
                     "tutti_handshakes_total{outcome=\"garbage\",}", "jvm_gc_max_data_size_bytes", "jvm_memory_used_bytes",
                     "tutti_api_requests_total")) {
                 assertTrue(text.contains(series), series + " missing");
