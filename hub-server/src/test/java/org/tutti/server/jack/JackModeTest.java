@@ -17,6 +17,7 @@ import org.tutti.mixer.PatchMode;
 import org.tutti.server.session.Participant;
 import org.tutti.server.testing.Analysis;
 import org.tutti.server.testing.ApiClient;
+import org.tutti.server.testing.EnginePeriodCount;
 import org.tutti.server.testing.FakeClient;
 import org.tutti.server.testing.JackProbe;
 import org.tutti.server.testing.JackServer;
@@ -263,30 +264,16 @@ class JackModeTest {
             assertEquals(RATE, hub.hub().config().sampleRate(), "rate from JACK");
             assertEquals(128, hub.hub().config().periodFrames(), "period from JACK");
             client.sendSilence(2);
-            // Both counts are read inside JACK's cycle, so a stall of the test thread between two
-            // reads cannot show up as a difference (CI once read 746 periods against 742 cycles), and
-            // the cycles come from JACK's frame time, so a cycle in which JACK skipped the probe counts.
-            // The engine's count includes the periods it ran late, two in one callback, after JACK
-            // skipped the hub itself in a stall, and those it runs for cycles a stall of the whole JACK
-            // server took (its drivers never run them; the wall clock and the clients' packets go on).
-            var timings = hub.hub().timings();
-            probe.sampleEachCycle(() -> timings.periods() + timings.recoveredPeriods());
-            probe.record(2000);
-            long cycles = probe.cyclesByFrameTime(128);
-            long lostByServer = Math.max(0, probe.periodsByWallClock(128) - cycles);
-            long rise = probe.sampledRise();
-            assertTrue(cycles > 600, "JACK ran " + cycles + " cycles in 2 s");
+            EnginePeriodCount count = EnginePeriodCount.measure(probe, hub.hub().timings(), 2000, 128);
+            assertTrue(count.cycles() > 600, "JACK ran " + count.cycles() + " cycles in 2 s");
             // JACK may run the two clients in either order within a cycle: one period either way at each end.
             // With --jack-engine async a period is counted when the engine thread finishes it, up to a cycle
             // after JACK's callback handed it over: one period more either way (sync keeps the same bound).
-            // Never fewer periods than JACK's cycles; more only by what the server lost (stalls under 2.5
+            // Never fewer periods than JACK's cycles; more only by what the server lost (stalls under 1.5
             // periods are not run again, so up to that many).
-            assertTrue(rise >= cycles - 3 && rise <= cycles + lostByServer + 3, "one engine period per JACK cycle"
-                    + " plus at most the " + lostByServer + " the JACK server lost: " + rise + " periods, " + cycles
-                    + " cycles (the probe was called in " + probe.recordedCycles() + " of them; periods dropped in"
-                    + " stalls: " + timings.skippedPeriods() + "; since the hub started, run again after a loss: "
-                    + timings.recoveredPeriods() + ", late: " + timings.latePeriods() + "; periods by the wall clock: "
-                    + probe.periodsByWallClock(128) + ")");
+            assertTrue(count.periods() >= count.cycles() - 3
+                    && count.periods() <= count.cycles() + count.lostByServer() + 3,
+                    "one engine period per JACK cycle plus at most the cycles the JACK server lost: " + count);
             List<byte[]> packets = client.receive(500);
             assertFalse(packets.isEmpty());
             assertEquals(128, FakeClient.decode(packets.get(0))[0].length, "packets carry JACK's period");
