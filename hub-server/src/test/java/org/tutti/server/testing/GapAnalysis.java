@@ -22,8 +22,11 @@ public final class GapAnalysis {
      * @param blocks         blocks compared
      * @param medianLagFrames the round trip, in frames (median over windows)
      * @param seconds        length compared
+     * @param timeline       by second of the recording: gaps that began in it and the lag (ms) at its end,
+     *                       to line the gaps up with what the hub and the machine did
      */
-    public record Result(int gaps, int brokenBlocks, int blocks, double medianLagFrames, double seconds) {
+    public record Result(int gaps, int brokenBlocks, int blocks, double medianLagFrames, double seconds,
+                         String timeline) {
         public double gapsPerSecond() {
             return gaps / seconds;
         }
@@ -51,6 +54,8 @@ public final class GapAnalysis {
         int gaps = 0;
         int blocks = 0;
         boolean inGap = false;
+        StringBuilder timeline = new StringBuilder();
+        int gapsAtLastSecond = 0;
         for (int w = 0; w < windows; w++) {
             int start = w * WINDOW;
             int from = lag < 0 ? 0 : Math.max(0, lag - 384);
@@ -88,10 +93,15 @@ public final class GapAnalysis {
                 }
                 inGap = bad;
             }
+            if ((w + 1) % (48000 / WINDOW) == 0) {
+                timeline.append(String.format(java.util.Locale.ROOT, "%s%d:%d@%.1f", timeline.length() == 0 ? "" : " ",
+                        (w + 1) / (48000 / WINDOW), gaps - gapsAtLastSecond, lag * 1000.0 / 48000));
+                gapsAtLastSecond = gaps;
+            }
         }
         java.util.Arrays.sort(lags, 0, counted);
         double median = counted == 0 ? Double.NaN : lags[counted / 2];
-        return new Result(gaps, broken, blocks, median, (double) blocks * BLOCK / 48000.0);
+        return new Result(gaps, broken, blocks, median, (double) blocks * BLOCK / 48000.0, timeline.toString());
     }
 
     /** The lag in [from, to] with the highest normalised correlation, or -1 if the window is silent. */
