@@ -75,7 +75,7 @@ final class ImpairedLink {
                     + (probe.stalledCallbacks() - stalledBefore) + " stalled callbacks, " + (probe.xruns() - xrunsBefore)
                     + " xruns";
             GapAnalysis.Result result = GapAnalysis.analyse(received, probe.recordingStartFrame(), signal, MAX_LAG);
-            diagnostics += "; gaps begun : round trip ms, by second: " + result.timeline();
+            diagnostics += "; by second (second:gaps begun@round trip ms): " + result.timeline();
             return new Measurement(hubName, uplink.name(), result, relay.dropped(), relay.reordered(),
                     String.join(" ", clientFlags), downlink.name(), relay.droppedDown(), diagnostics);
         }

@@ -12,6 +12,7 @@ package org.tutti.server.testing;
 public final class GapAnalysis {
     private static final int BLOCK = 128;
     private static final int WINDOW = 4800;
+    private static final int WINDOWS_PER_SECOND = 48000 / WINDOW;
 
     private GapAnalysis() {
     }
@@ -22,8 +23,8 @@ public final class GapAnalysis {
      * @param blocks         blocks compared
      * @param medianLagFrames the round trip, in frames (median over windows)
      * @param seconds        length compared
-     * @param timeline       by second of the recording: gaps that began in it and the lag (ms) at its end,
-     *                       to line the gaps up with what the hub and the machine did
+     * @param timeline       by second of the recording, "second:gaps begun in it@lag in ms at its end" (seconds
+     *                       before the first match left out), to line gaps up with what the hub and machine did
      */
     public record Result(int gaps, int brokenBlocks, int blocks, double medianLagFrames, double seconds,
                          String timeline) {
@@ -93,9 +94,9 @@ public final class GapAnalysis {
                 }
                 inGap = bad;
             }
-            if ((w + 1) % (48000 / WINDOW) == 0) {
+            if ((w + 1) % WINDOWS_PER_SECOND == 0) {
                 timeline.append(String.format(java.util.Locale.ROOT, "%s%d:%d@%.1f", timeline.length() == 0 ? "" : " ",
-                        (w + 1) / (48000 / WINDOW), gaps - gapsAtLastSecond, lag * 1000.0 / 48000));
+                        (w + 1) / WINDOWS_PER_SECOND, gaps - gapsAtLastSecond, lag * 1000.0 / 48000));
                 gapsAtLastSecond = gaps;
             }
         }
