@@ -28,6 +28,14 @@ package org.tutti.server.jitter;
  * (70–80 ms) on a loopback line where a fixed 4-packet buffer played 80 s without a gap. Once an
  * episode is over, its depth is gone within {@value #SHORT_WINDOW_SECONDS} s.
  *
+ * <p>Late packets must come back. The late events of an <em>excursion</em> (packets more than
+ * {@link #RETURNED_SECONDS} late) count once a packet arrives on time again. Packets late for
+ * {@link #LOST_TIME_NANOS} on end are no stall and no jitter: the sender lost that time (a client whose
+ * audio interface or JACK server drops cycles sends fewer packets, and the rest come later for good), so
+ * its events are dropped and offsets are measured from where packets arrive now. No depth rides such a
+ * step out, and covering each one held the target at 14–88 ms on a VM whose clients lost 2–30 ms every
+ * few seconds; a path whose delay grew is measured from its new delay the same way.
+ *
  * <p>Network thread writes ({@link #update}); any thread reads {@link #spreadSeconds()}. No
  * allocation after construction.
  */
@@ -41,6 +49,10 @@ public final class ArrivalSpread {
     static final int SHORT_WINDOW_SECONDS = 5;
     /** A depth is held for the whole window once its late events came in this many different seconds. */
     static final int PERSISTENT_SECONDS = 8;
+    /** Packets this close to the path's delay end an excursion: they came back. */
+    static final double RETURNED_SECONDS = 1e-3;
+    /** An excursion late this long on end is time the sender lost, not lateness. */
+    static final long LOST_TIME_NANOS = 1_000_000_000L;
     /** Candidate depths beyond the baseline, seconds: fine where depths usually are, coarse beyond. */
     static final double[] CANDIDATES = candidates();
 
@@ -57,6 +69,17 @@ public final class ArrivalSpread {
     private double baseline = Double.NaN;
     private double previousExcess;
     private volatile double needed;
+    private static final long NONE = Long.MIN_VALUE;
+    /** Late events of the excursion under way: they count once its packets come back. */
+    private final short[] pending = new short[CANDIDATES.length];
+    /** When the first late packet of the excursion under way arrived ({@link #NONE}: none under way). */
+    private long excursionStart = NONE;
+    /** The smallest offsets of the excursion's last two half-seconds: where its packets arrive now. */
+    private long halfStart;
+    private double halfMinimum;
+    private double olderHalfMinimum;
+    /** The sender's time lost so far, taken out of every offset. */
+    private double timeLost;
 
     public ArrivalSpread(int windowSeconds) {
         this.window = Math.max(windowSeconds, BASELINE_SECONDS + 1);
@@ -84,7 +107,7 @@ public final class ArrivalSpread {
      * @param senderRate   the sender's frames per second as measured (nominal × clock ratio)
      */
     public void update(long arrivalNanos, long frameIndex, double senderRate) {
-        double offset = arrivalNanos / 1e9 - frameIndex / senderRate;
+        double offset = arrivalNanos / 1e9 - frameIndex / senderRate - timeLost;
         long second = Math.floorDiv(arrivalNanos, 1_000_000_000L);
         if (firstSecond == Long.MIN_VALUE) {
             firstSecond = second;
@@ -99,23 +122,75 @@ public final class ArrivalSpread {
         }
         double excess = Math.max(0, offset - baseline);
         if (second - firstSecond >= START_UP_SECONDS) {
-            boolean counted = false;
-            // A late event for every candidate this packet is late for and the one before was not.
-            for (int k = firstAtLeast(previousExcess); k < CANDIDATES.length && CANDIDATES[k] < excess; k++) {
-                if (events[bucket][k] < Short.MAX_VALUE) {
-                    if (events[bucket][k] == 0) {
-                        eventfulSeconds[k]++;
-                    }
-                    events[bucket][k]++;
-                    totals[k]++;
-                    counted = true;
+            if (excess <= RETURNED_SECONDS) {
+                endExcursion(bucket, true);
+            } else {
+                if (excursionStart == NONE) {
+                    excursionStart = arrivalNanos;
+                    halfStart = arrivalNanos;
+                    olderHalfMinimum = Double.POSITIVE_INFINITY;
+                    halfMinimum = Double.POSITIVE_INFINITY;
                 }
-            }
-            if (counted) {
-                recompute();
+                if (arrivalNanos - halfStart >= LOST_TIME_NANOS / 2) {
+                    olderHalfMinimum = halfMinimum;
+                    halfMinimum = Double.POSITIVE_INFINITY;
+                    halfStart = arrivalNanos;
+                }
+                halfMinimum = Math.min(halfMinimum, offset);
+                // A late event for every candidate this packet is late for and the one before was not.
+                for (int k = firstAtLeast(previousExcess); k < CANDIDATES.length && CANDIDATES[k] < excess; k++) {
+                    if (pending[k] < Short.MAX_VALUE) {
+                        pending[k]++;
+                    }
+                }
+                if (arrivalNanos - excursionStart >= LOST_TIME_NANOS) {
+                    // Late for a second on end: no stall or jitter (their packets come back to the path's
+                    // delay), the sender lost time. Its packets are measured from where they arrive now.
+                    double level = Math.min(olderHalfMinimum, halfMinimum);
+                    timeLost += level - baseline;
+                    endExcursion(bucket, false);
+                    excess = Math.max(0, offset - level);
+                }
             }
         }
         previousExcess = excess;
+    }
+
+    /** Packets came back to the path's delay ({@code counted}: its late events stand) or the sender lost time. */
+    private void endExcursion(int bucket, boolean counted) {
+        if (excursionStart == NONE) {
+            return;
+        }
+        excursionStart = NONE;
+        boolean any = false;
+        for (int k = 0; k < CANDIDATES.length; k++) {
+            int n = pending[k];
+            if (n == 0) {
+                continue;
+            }
+            pending[k] = 0;
+            if (!counted) {
+                continue;
+            }
+            int room = Short.MAX_VALUE - events[bucket][k];
+            n = Math.min(n, room);
+            if (n > 0) {
+                if (events[bucket][k] == 0) {
+                    eventfulSeconds[k]++;
+                }
+                events[bucket][k] += (short) n;
+                totals[k] += n;
+                any = true;
+            }
+        }
+        if (any) {
+            recompute();
+        }
+    }
+
+    /** Time the sender lost so far (stalls of its own it did not catch up on), seconds. */
+    double timeLostSeconds() {
+        return timeLost;
     }
 
     /** The depth beyond the path's own delay that late packets need, seconds. */
@@ -135,6 +210,9 @@ public final class ArrivalSpread {
         baseline = Double.NaN;
         previousExcess = 0;
         needed = 0;
+        timeLost = 0;
+        excursionStart = NONE;
+        java.util.Arrays.fill(pending, (short) 0);
     }
 
     private int bucket(long second) {

@@ -120,4 +120,27 @@ class AdaptiveDepthTest {
         assertTrue(withBurst.targetAt()[20] <= without.targetAt()[20] + PACKET / 2, "with a burst "
                 + java.util.Arrays.toString(withBurst.targetAt()) + ", without " + java.util.Arrays.toString(without.targetAt()));
     }
+
+    @Test
+    void aSenderThatLosesTimeInStepsIsNoJitter() {
+        // As traced from a JackTrip client whose dummy JACK server re-anchors its clock at every xrun:
+        // every 3 s its packets come later for good, by 2 to 30 ms (320 ms in a minute), and the arrivals
+        // between the steps are as even as on a clean line. No depth rides that out: each step is time
+        // the sender never sent. Covering it put the target at 14-88 ms.
+        double[] stepsMs = {4, 12, 25, 7, 30, 2};
+        StreamInputTest.Network losingTime = (sequence, sent, random) -> {
+            long clean = sent + (long) (random.nextDouble() * CLEAN_MS * 1e6);
+            double at = sent / 1e9;
+            double lost = 0;
+            for (int i = 0; 10 + 3 * i <= at; i++) {
+                lost += stepsMs[i % stepsMs.length];
+            }
+            return clean + (long) (lost * 1e6);
+        };
+        StreamInputTest.Run run = StreamInputTest.simulate(RATE, 0, losingTime, 70, AUTO, 19);
+        StreamInputTest.Run clean = StreamInputTest.simulate(RATE, 0, jitterBetween(0, 0, 0), 70, AUTO, 19);
+        int deepest = java.util.Arrays.stream(run.targetAt(), 10, 70).max().orElseThrow();
+        assertTrue(deepest <= clean.targetAt()[69] + PACKET / 2, "target by second "
+                + java.util.Arrays.toString(run.targetAt()) + ", on a clean line " + clean.targetAt()[69]);
+    }
 }
