@@ -2,7 +2,8 @@ package org.tutti.server.testing;
 
 /**
  * Compares what came back with what was sent: finds the round trip (the lag) window by window,
- * marks 128-frame blocks whose error is within 6 dB of the signal itself as broken, and counts
+ * marks 128-frame blocks whose error is within 6 dB of the signal itself as broken (at the best lag
+ * within {@value #LAG_TOLERANCE} frames of the window's, so resampling is no gap), and counts
  * each run of broken blocks as one audible gap. The lag is looked for near the last one found, then,
  * if it is not there, over the whole range (a buffer that stepped by tens of milliseconds). A window
  * in which it cannot be found at all (silence, or nothing that matches the sent signal: an outage) is
@@ -13,6 +14,8 @@ public final class GapAnalysis {
     private static final int BLOCK = 128;
     private static final int WINDOW = 4800;
     private static final int WINDOWS_PER_SECOND = 48000 / WINDOW;
+    /** Frames (83 µs) a block's lag may differ from its window's: a delay moving that little is inaudible. */
+    static final int LAG_TOLERANCE = 4;
 
     private GapAnalysis() {
     }
@@ -74,13 +77,23 @@ public final class GapAnalysis {
                 continue; // nothing to align with yet
             }
             for (int b = start; b + BLOCK <= start + WINDOW; b += BLOCK) {
+                // Judged at the best lag within LAG_TOLERANCE of the window's: a hub that resamples to hold
+                // its depth (at most 1000 ppm) moves the lag by 5 frames in a window, which no one hears.
                 double signal = 0;
-                double error = 0;
-                for (int n = b; n < b + BLOCK; n++) {
-                    double r = reference[n + maxLag - lag];
-                    double e = received[n] - r;
-                    signal += r * r;
-                    error += e * e;
+                double error = Double.MAX_VALUE;
+                for (int l = Math.max(0, lag - LAG_TOLERANCE); l <= Math.min(maxLag, lag + LAG_TOLERANCE); l++) {
+                    double s = 0;
+                    double e = 0;
+                    for (int n = b; n < b + BLOCK; n++) {
+                        double r = reference[n + maxLag - l];
+                        double d = received[n] - r;
+                        s += r * r;
+                        e += d * d;
+                    }
+                    if (e < error) {
+                        error = e;
+                        signal = s;
+                    }
                 }
                 blocks++;
                 // Also a block the sender sent silence in but that came back loud; a silent block of a
