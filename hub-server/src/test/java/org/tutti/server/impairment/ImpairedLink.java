@@ -90,6 +90,10 @@ final class ImpairedLink {
     /** A row of the both-ways table. */
     static String rowBothWays(Measurement m) {
         GapAnalysis.Result r = m.result();
+        if (r.blocks() == 0) { // nothing that came back matched what was sent, from start to end
+            return String.format("| %s | %s | %s | %s | no audio back | 100 %% | - | %d / %d |", m.hub(), m.client(),
+                    m.condition(), m.downlink(), m.relayDropped(), m.relayDroppedDown());
+        }
         return String.format("| %s | %s | %s | %s | %.2f | %.1f %% | %.1f | %d / %d |", m.hub(), m.client(), m.condition(),
                 m.downlink(), r.gapsPerSecond(), 100 * r.brokenShare(), m.roundTripMillis(), m.relayDropped(),
                 m.relayDroppedDown());
