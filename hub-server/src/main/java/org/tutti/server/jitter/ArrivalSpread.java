@@ -52,7 +52,7 @@ public final class ArrivalSpread {
     /** Packets this close to the path's delay end an excursion: they came back. */
     static final double RETURNED_SECONDS = 1e-3;
     /** An excursion late this long on end is time the sender lost, not lateness. */
-    static final long LOST_TIME_NANOS = 1_000_000_000L;
+    static final long LOST_TIME_NANOS = 500_000_000L;
     /** Candidate depths beyond the baseline, seconds: fine where depths usually are, coarse beyond. */
     static final double[] CANDIDATES = candidates();
 
@@ -80,6 +80,8 @@ public final class ArrivalSpread {
     private double olderHalfMinimum;
     /** The sender's time lost so far, taken out of every offset. */
     private double timeLost;
+    /** Times the sender was found to have lost time. */
+    private volatile int timeLosses;
 
     public ArrivalSpread(int windowSeconds) {
         this.window = Math.max(windowSeconds, BASELINE_SECONDS + 1);
@@ -144,10 +146,11 @@ public final class ArrivalSpread {
                     }
                 }
                 if (arrivalNanos - excursionStart >= LOST_TIME_NANOS) {
-                    // Late for a second on end: no stall or jitter (their packets come back to the path's
+                    // Late for half a second on end: no stall or jitter (their packets come back to the path's
                     // delay), the sender lost time. Its packets are measured from where they arrive now.
                     double level = Math.min(olderHalfMinimum, halfMinimum);
                     timeLost += level - baseline;
+                    timeLosses++;
                     endExcursion(bucket, false);
                     excess = Math.max(0, offset - level);
                 }
@@ -193,6 +196,11 @@ public final class ArrivalSpread {
         return timeLost;
     }
 
+    /** How many times the sender was found to have lost time (any thread). */
+    public int timeLosses() {
+        return timeLosses;
+    }
+
     /** The depth beyond the path's own delay that late packets need, seconds. */
     public double spreadSeconds() {
         return needed;
@@ -211,6 +219,7 @@ public final class ArrivalSpread {
         previousExcess = 0;
         needed = 0;
         timeLost = 0;
+        timeLosses = 0;
         excursionStart = NONE;
         java.util.Arrays.fill(pending, (short) 0);
     }

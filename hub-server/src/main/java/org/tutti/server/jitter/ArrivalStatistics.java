@@ -39,6 +39,10 @@ final class ArrivalStatistics {
         return spread.spreadSeconds();
     }
 
+    int senderTimeLosses() {
+        return spread.timeLosses();
+    }
+
     /** A packet (not a redundant copy) with extended index {@code index} arrived at {@code arrivalNanos}. */
     void arrived(long index, long arrivalNanos) {
         if (firstIndex == NONE) {

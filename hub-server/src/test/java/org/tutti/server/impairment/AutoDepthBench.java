@@ -133,7 +133,8 @@ class AutoDepthBench {
             out.add("| -q " + q + " | " + g + " | " + st + " | " + (free ? "yes" : "no") + " |");
         }
         try (Hub run = start("auto")) {
-            List<double[]> trace = new ArrayList<>(); // {seconds, target packets, gaps, client stalls}
+            // {seconds, target packets, gaps, client stalls, times the hub found the client lost time}
+            List<double[]> trace = new ArrayList<>();
             long start = System.nanoTime();
             double jitterFrom = 35;
             double jitterTo = jitterFrom + 60;
@@ -148,7 +149,8 @@ class AutoDepthBench {
                     run.relay().impairUplink(Impairment.CLEAN);
                     over = true;
                 }
-                trace.add(new double[] {t, run.targetPackets(), run.gaps(), run.arrivalStalls()});
+                trace.add(new double[] {t, run.targetPackets(), run.gaps(), run.arrivalStalls(),
+                        run.stream().jitter().senderTimeLosses()});
                 Thread.sleep(250);
             }
             System.out.println("-q auto run, the hub's jitter buffer at its end: " + run.stream().jitter().stats());
@@ -196,10 +198,11 @@ class AutoDepthBench {
             for (double t = 0; t < end; t += 5) {
                 samples.append(String.format(" %.0f:%.2f", t, valueAt(trace, t, 1)));
             }
-            StringBuilder gapsBy = new StringBuilder("hub gaps / client stalls of 15 ms or more, by 5 s:");
+            StringBuilder gapsBy = new StringBuilder("hub gaps / client stalls of 15 ms or more / times the client lost"
+                    + " time (its packets later for good), by 5 s:");
             for (double t = 5; t < end; t += 5) {
-                gapsBy.append(String.format(" %.0f:%.0f/%.0f", t, valueAt(trace, t, 2) - valueAt(trace, t - 5, 2),
-                        valueAt(trace, t, 3) - valueAt(trace, t - 5, 3)));
+                gapsBy.append(String.format(" %.0f:%.0f/%.0f/%.0f", t, valueAt(trace, t, 2) - valueAt(trace, t - 5, 2),
+                        valueAt(trace, t, 3) - valueAt(trace, t - 5, 3), valueAt(trace, t, 4) - valueAt(trace, t - 5, 4)));
             }
             out.add("");
             out.add(samples.toString());
