@@ -76,8 +76,6 @@ public final class StreamInput {
     private final long shortPeriods;
     /** Consecutive periods, dry ones not counted, the buffer has been short as above. */
     private long periodsShort;
-    /** The arrival spread's count of the sender's time losses, as last acted on. */
-    private int timeLossesSeen;
 
     public StreamInput(JitterBuffer buffer, DepthTarget target, int clientRate, int hubRate, int hubPeriod) {
         this.buffer = buffer;
@@ -201,27 +199,6 @@ public final class StreamInput {
     }
 
     /**
-     * Whether the arrival spread found, just now, that the sender lost time while the buffer still plays
-     * short of its target: then it re-primes, one concealed gap. Under jitter such a buffer neither runs
-     * dry nor stays short long enough for the rules above (the jitter's bursts refill it for a moment),
-     * and ran dry on late packet after late packet until the realignment of a lasting offset 5 s later:
-     * 45-72 gaps for each time the client of a VM lost 27-34 ms under 10 ms of jitter.
-     */
-    private boolean timeLossRecognised(double setpoint, int goal) {
-        int losses = buffer.senderTimeLosses();
-        if (losses == timeLossesSeen) {
-            return false;
-        }
-        timeLossesSeen = losses;
-        if (!Double.isNaN(smoothedDepth) && smoothedDepth < setpoint - offTargetFrames() && buffer.realign(-goal)) {
-            periodsOffTarget = 0;
-            smoothedDepth = Double.NaN;
-            return true;
-        }
-        return false;
-    }
-
-    /**
      * Whether the sender lost a little less time than the buffer holds: it never runs dry, but plays on
      * with almost no depth left, so the next late packet runs it dry. Short of its target by more than
      * half (and by more than a packet and a half) for {@value #SHORT_SECONDS} s of periods in which it
@@ -302,7 +279,7 @@ public final class StreamInput {
             return;
         }
         settled = true;
-        if (senderLostTime(goal) || timeLossRecognised(setpoint, goal)) {
+        if (senderLostTime(goal)) {
             return;
         }
         smoothedDepth = Double.isNaN(smoothedDepth) ? depth : smoothedDepth + smoothing * (depth - smoothedDepth);
