@@ -141,7 +141,7 @@ public final class JitterBuffer {
 
     /**
      * How many times the sender's packets came later for good (it lost time: its machine or audio
-     * interface dropped cycles), as the arrival spread recognises it, a second after (any thread).
+     * interface dropped cycles), as the arrival spread recognises it, half a second after (any thread).
      */
     public int senderTimeLosses() {
         return arrivals.senderTimeLosses();
