@@ -66,6 +66,7 @@ final class ParticipantView {
             stats.put("arrivalStalls", jitter.arrivalStalls());
             stats.put("longestArrivalGapMs", round(jitter.longestArrivalGapNanos() / 1e6, 3));
             stats.put("concealedFrames", jitter.concealedFrames());
+            stats.put("gaps", jitter.gaps());
             stats.put("lossRatio", round(jitter.lossRatio(), 6));
             stats.put("jitterMs", round(jitter.jitterSeconds() * 1000, 3));
             stats.put("bufferMs", round(jitter.depthFrames() * 1000.0 / sampleRate, 3));

@@ -72,6 +72,8 @@ public final class JitterBuffer {
     private boolean started;
     private boolean primed;
     private boolean concealing;
+    /** Whether the last frames read were concealed: the next concealed frames continue that gap. */
+    private boolean inGap;
     /** Packets whose turn passed while coasting through an underrun, not yet known to be lost. */
     private long coasted;
     /** Frames read since playback (re)started, to tell a start-up hiccup from a later underrun. */
@@ -270,6 +272,7 @@ public final class JitterBuffer {
                 if (highest + 1 - readIndex < needed) {
                     concealer.conceal(out, 0, channels, count);
                     stats.concealedFrames += count;
+                    gap();
                     return;
                 }
                 long resume = highest + 1 - needed;
@@ -305,6 +308,7 @@ public final class JitterBuffer {
                     concealer.resume(out, position, channels, n);
                     concealing = false;
                 }
+                inGap = false;
                 concealer.observe(out, position, channels, n);
                 if (readOffset == 0) {
                     stats.played++;
@@ -316,6 +320,7 @@ public final class JitterBuffer {
             } else if (readIndex <= highest) {
                 concealer.conceal(out, position, channels, n);
                 concealing = true;
+                gap();
                 stats.concealedFrames += n;
                 if (readOffset == 0) {
                     stats.lost++;
@@ -324,6 +329,7 @@ public final class JitterBuffer {
                 // Ran dry: keep time, so a burst that ends a stall plays on at the target depth.
                 concealer.conceal(out, position, channels, n);
                 concealing = true;
+                gap();
                 stats.concealedFrames += n;
                 if (!ranDry) {
                     stats.underruns++;
@@ -336,6 +342,7 @@ public final class JitterBuffer {
                 int rest = count - position;
                 concealer.conceal(out, position, channels, rest);
                 concealing = true;
+                gap();
                 stats.concealedFrames += rest;
                 if (!ranDry) {
                     stats.underruns++;
@@ -360,6 +367,14 @@ public final class JitterBuffer {
         framesSinceStart += count;
         stats.depthFrames = depthFrames(highest);
         publishedReadIndex = readIndex;
+    }
+
+    /** Concealed frames: a new gap unless the frames before them were concealed too. */
+    private void gap() {
+        if (!inGap) {
+            inGap = true;
+            stats.gaps++;
+        }
     }
 
     private int depthFrames(long highest) {

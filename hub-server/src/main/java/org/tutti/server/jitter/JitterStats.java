@@ -25,6 +25,7 @@ public final class JitterStats {
     volatile long underruns;
     volatile long overruns;
     volatile long concealedFrames;
+    volatile long gaps;
     volatile long reprimes;
     volatile long realignments;
     volatile int depthFrames;
@@ -111,6 +112,15 @@ public final class JitterStats {
         return concealedFrames;
     }
 
+    /**
+     * Runs of concealed audio, each counted once however long it lasted (a lost packet, a dry spell, a
+     * re-prime, or several of them back to back): the dropouts a listener hears. The packet and period
+     * counters above count a 30 ms stall two dozen times; this counts it once.
+     */
+    public long gaps() {
+        return gaps;
+    }
+
     /** Times the play position was moved in whole packets to the target after a stream settled. */
     public long realignments() {
         return realignments;
@@ -136,7 +146,8 @@ public final class JitterStats {
     public String toString() {
         return "received " + received + ", played " + played + ", lost " + lost + ", late " + late + ", recovered "
                 + recovered + ", duplicates " + duplicates + ", out of order " + outOfOrder + ", underruns " + underruns
-                + ", overruns " + overruns + ", concealed frames " + concealedFrames + ", reprimes " + reprimes
+                + ", overruns " + overruns + ", concealed frames " + concealedFrames + " in " + gaps + " gaps, reprimes "
+                + reprimes
                 + ", realignments " + realignments
                 + ", resyncs " + resyncs + ", arrival stalls " + arrivalStalls + " (longest gap "
                 + longestArrivalGapNanos / 1_000_000 + " ms)";

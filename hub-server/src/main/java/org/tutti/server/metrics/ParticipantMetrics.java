@@ -125,6 +125,9 @@ final class ParticipantMetrics implements SessionListener {
                 JitterStats::recoveredLate));
         list.add(counter("tutti.participant.concealed.frames", "Audio frames concealed (not received in time)", tags,
                 jitter, JitterStats::concealedFrames));
+        list.add(counter("tutti.participant.gaps", "Gaps the hub concealed in the participant's audio, each"
+                + " counted once however long (lost packets, a dry spell, a re-prime back to back): the dropouts a"
+                + " listener hears", tags, jitter, JitterStats::gaps));
         list.add(counter("tutti.participant.underruns", "Periods in which the jitter buffer ran dry", tags, jitter,
                 JitterStats::underruns));
         list.add(counter("tutti.participant.overruns", "Packets dropped because the jitter buffer held too much",

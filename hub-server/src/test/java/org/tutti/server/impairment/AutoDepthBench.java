@@ -20,7 +20,7 @@ import org.tutti.transport.Transport;
 /**
  * What {@code -q auto} settles at against fixed depths (a benchmark, not part of the default build): a
  * real JackTrip client ({@code -q 4}) on a clean loopback line; for {@code -q 2…8} the hub's own gaps
- * (periods its buffer ran dry, and packets it had to conceal) in 60 s, in rounds that take the depths in
+ * (runs of audio it concealed: packets missing, its buffer dry) in 60 s, in rounds that take the depths in
  * turn, next to the client's arrival stalls in each round, then {@code -q auto}'s target 30 s
  * after the client joined; then a line that turns to 10 ms of jitter for 60 s and back: how soon the
  * target deepens, how many gaps the hub had while the jitter lasted, how soon it came back down.
@@ -50,8 +50,13 @@ class AutoDepthBench {
             return stream().jitter().stats().arrivalStalls();
         }
 
-        /** Hub-side gap events so far: underruns and concealed losses. */
+        /** Gaps the hub concealed so far: runs of concealed audio, each once however long. */
         long gaps() throws Exception {
+            return stream().jitter().stats().gaps();
+        }
+
+        /** What those gaps took: packets concealed and periods the buffer ran dry. */
+        long packetsAndPeriodsConcealed() throws Exception {
             JitterStats stats = stream().jitter().stats();
             return stats.underruns() + stats.lost();
         }
@@ -133,7 +138,8 @@ class AutoDepthBench {
             out.add("| -q " + q + " | " + g + " | " + st + " | " + (free ? "yes" : "no") + " |");
         }
         try (Hub run = start("auto")) {
-            // {seconds, target packets, gaps, client stalls, times the hub found the client lost time}
+            // {seconds, target packets, gaps, client stalls, times the hub found the client lost time,
+            //  packets lost and periods dry}
             List<double[]> trace = new ArrayList<>();
             long start = System.nanoTime();
             double jitterFrom = 35;
@@ -150,7 +156,7 @@ class AutoDepthBench {
                     over = true;
                 }
                 trace.add(new double[] {t, run.targetPackets(), run.gaps(), run.arrivalStalls(),
-                        run.stream().jitter().senderTimeLosses()});
+                        run.stream().jitter().senderTimeLosses(), run.packetsAndPeriodsConcealed()});
                 Thread.sleep(250);
             }
             System.out.println("-q auto run, the hub's jitter buffer at its end: " + run.stream().jitter().stats());
@@ -164,6 +170,7 @@ class AutoDepthBench {
                 }
             }
             double gapsDuring = valueAt(trace, jitterTo, 2) - valueAt(trace, jitterFrom + 5, 2);
+            double concealedDuring = valueAt(trace, jitterTo, 5) - valueAt(trace, jitterFrom + 5, 5);
             // Gaps in a quarter second in which, or right after one in which, the client's packets stopped for 15 ms
             // or more: an upper bound on what the machine explains, as the jitter's own spread plus the relay's
             // timer makes such stops too (8 to 22 in 5 s in a run with no gap).
@@ -188,17 +195,18 @@ class AutoDepthBench {
             out.add("");
             out.add(String.format("-q auto: target %.2f packets 30 s after joining (shallowest gap-free fixed depth: %s);"
                     + " 10 ms of jitter from %.0f s: %.2f packets before, deeper by 15 ms after %.2f s, %.0f hub gaps"
+                    + " (runs of concealed audio; %.0f packets lost and periods dry in them)"
                     + " in the %.0f s after its first 5 (%.3f/s; %.0f of them within half a second after the client's"
                     + " packets stopped for 15 ms or more), %.2f packets at its end, back within a packet of"
                     + " the clean target %.1f s after it ended (%.2f packets at the end of the run)", at30,
                     shallowest == null ? "none" : "-q " + shallowest, jitterFrom, before, deepened, gapsDuring,
-                    jitterTo - jitterFrom - 5, gapsDuring / (jitterTo - jitterFrom - 5), gapsAfterStalls,
+                    concealedDuring, jitterTo - jitterFrom - 5, gapsDuring / (jitterTo - jitterFrom - 5), gapsAfterStalls,
                     valueAt(trace, jitterTo, 1), back, trace.get(trace.size() - 1)[1]));
             StringBuilder samples = new StringBuilder("target (packets) by 5 s:");
             for (double t = 0; t < end; t += 5) {
                 samples.append(String.format(" %.0f:%.2f", t, valueAt(trace, t, 1)));
             }
-            StringBuilder gapsBy = new StringBuilder("hub gaps / client stalls of 15 ms or more / times the client lost"
+            StringBuilder gapsBy = new StringBuilder("hub gaps (runs of concealed audio) / client stalls of 15 ms or more / times the client lost"
                     + " time (its packets later for good), by 5 s:");
             for (double t = 5; t < end; t += 5) {
                 gapsBy.append(String.format(" %.0f:%.0f/%.0f/%.0f", t, valueAt(trace, t, 2) - valueAt(trace, t - 5, 2),

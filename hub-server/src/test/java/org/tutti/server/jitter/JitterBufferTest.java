@@ -99,11 +99,41 @@ class JitterBufferTest {
         assertTrue(Math.abs(concealed[FRAMES - 1]) < Math.abs(concealed[0]), "and fades out");
         assertEquals(1, jb.stats().lost());
         assertEquals(FRAMES, jb.stats().concealedFrames());
+        assertEquals(1, jb.stats().gaps());
         assertEquals(marker(3), read(jb, FRAMES)[FRAMES - 1], "then the next packet plays");
         assertEquals(0.0 + 1.0 / 4, jb.stats().lossRatio(), 1e-9, "1 of 4 packets due was missing");
     }
 
     @Test
+    void aRunOfConcealedAudioIsOneGapHoweverLongAndEachRunIsOne() {
+        JitterBuffer jb = buffer(FRAMES, 1);
+        int seq = 0;
+        for (; seq < 400; seq++) {
+            offer(jb, seq);
+            read(jb, FRAMES);
+        }
+        seq += 3; // three packets lost in a row
+        offer(jb, seq);
+        for (int i = 0; i < 4; i++) {
+            read(jb, FRAMES);
+        }
+        assertEquals(3, jb.stats().lost());
+        assertEquals(1, jb.stats().gaps(), "three lost packets back to back are one gap");
+        read(jb, FRAMES); // nothing came after 403: dry for two periods (404, 405) ...
+        read(jb, FRAMES);
+        offer(jb, 407); // ... then 406 is lost: one run of concealed audio
+        read(jb, FRAMES);
+        assertEquals(2, jb.stats().gaps());
+        assertEquals(marker(407), read(jb, FRAMES)[FRAMES - 1]);
+        assertEquals(3 + 3, jb.stats().lost());
+        offer(jb, 409); // a single loss after audio played again: a gap of its own
+        read(jb, FRAMES);
+        assertEquals(marker(409), read(jb, FRAMES)[FRAMES - 1]);
+        assertEquals(3, jb.stats().gaps());
+        assertEquals(0, jb.stats().reprimes());
+    }
+
+        @Test
     void packetArrivingAfterItsTurnIsLate() {
         JitterBuffer jb = buffer(FRAMES, 1);
         offer(jb, 0);
@@ -131,6 +161,7 @@ class JitterBufferTest {
         assertEquals(marker(seq + 2), read(jb, FRAMES)[FRAMES - 1], "the stream goes on at its depth");
         assertEquals(2, jb.stats().lost(), "two packets' turns passed without them");
         assertEquals(0, jb.stats().reprimes());
+        assertEquals(1, jb.stats().gaps(), "two dry periods and the packets lost in them: one gap");
         assertEquals(0, jb.stats().overruns());
     }
 
