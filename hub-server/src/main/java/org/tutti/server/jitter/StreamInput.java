@@ -76,6 +76,12 @@ public final class StreamInput {
     private final long shortPeriods;
     /** Consecutive periods, dry ones not counted, the buffer has been short as above. */
     private long periodsShort;
+    /** Packets late for their turn while the mean depth sits short of the target that make the buffer re-prime. */
+    static final int LATE_WHILE_SHORT = 3;
+    /** Whether the mean depth is short of the target by more than {@link #offTargetFrames()}. */
+    private boolean meanShort;
+    /** The buffer's count of late packets when the mean depth got short. */
+    private long lateWhenShort;
 
     public StreamInput(JitterBuffer buffer, DepthTarget target, int clientRate, int hubRate, int hubPeriod) {
         this.buffer = buffer;
@@ -221,6 +227,38 @@ public final class StreamInput {
         return false;
     }
 
+    /**
+     * Whether the buffer plays on short of its depth and conceals for it: its mean depth (so jitter does
+     * not count) short of the target by more than a packet and a half, and {@value #LATE_WHILE_SHORT}
+     * packets came after their turn since it got there (lost ones do not count: no depth helps them).
+     * The sender lost part of the depth for good (its JACK server
+     * dropped a few milliseconds of cycles, or the path got longer) on a path whose jitter needs all of
+     * it, so every packet the jitter delays beyond what is left is concealed. Then it re-primes, one
+     * gap, rather than conceal packet after packet until resampling has made the time up: at most
+     * 1000 ppm, held back to 0.02 Hz, that took over half a minute for 8 ms. A buffer short of its depth
+     * that conceals nothing (a calm path) is left to the resampler.
+     */
+    private boolean limping(double off) {
+        long late = buffer.stats().late();
+        if (off >= -offTargetFrames()) {
+            meanShort = false;
+            return false;
+        }
+        if (!meanShort) {
+            meanShort = true;
+            lateWhenShort = late;
+            return false;
+        }
+        if (late - lateWhenShort >= LATE_WHILE_SHORT && buffer.realign(off)) {
+            meanShort = false;
+            periodsOffTarget = 0;
+            smoothedDepth = Double.NaN;
+            controller.reset();
+            return true;
+        }
+        return false;
+    }
+
     /** Fills {@code out[c][0, hubPeriod)}: one hub period of this participant's audio. */
     public void read(float[][] out) {
         int goal = target.adaptive() ? target.frames(buffer, clientRate, hubPeriod, hubRate) : targetFrames;
@@ -232,6 +270,7 @@ public final class StreamInput {
                 // Jitter began: deeper at once, one concealed gap while the buffer fills to the new target,
                 // rather than underrun after underrun while resampling (at most 1000 ppm) catches up.
                 buffer.realign(-rise);
+                smoothedDepth = Double.NaN; // the mean of the shallower depth says nothing about the new one
             } else {
                 targetMoved |= settled; // during the start-up, the start-up fix takes care of it
             }
@@ -247,6 +286,7 @@ public final class StreamInput {
         }
         if (!buffer.started()) {
             periodsShort = 0;
+            meanShort = false;
             watchingDry = false;
             periodsPlaying = 0;
             offsetSum = 0;
@@ -284,6 +324,9 @@ public final class StreamInput {
         }
         smoothedDepth = Double.isNaN(smoothedDepth) ? depth : smoothedDepth + smoothing * (depth - smoothedDepth);
         double off = smoothedDepth - setpoint;
+        if (limping(off)) {
+            return;
+        }
         if (!correcting && Math.abs(off) > offTargetFrames()) {
             if (targetMoved || drifting()) {
                 correcting = true; // the clock has drifted (or the target moved): hold the depth by resampling
