@@ -185,6 +185,22 @@ class AutoDepthBench {
                     gapsAfterStalls += now[2] - trace.get(i - 1)[2];
                 }
             }
+            // Gaps within a second of a time the hub found the client lost time (its JACK server dropped cycles:
+            // what the client's machine did, which no depth rides out), recognised half a second after the loss.
+            double gapsNearTimeLoss = 0;
+            for (int i = 1; i < trace.size(); i++) {
+                double[] now = trace.get(i);
+                if (now[0] <= jitterFrom + 5 || now[0] > jitterTo) {
+                    continue;
+                }
+                boolean near = false;
+                for (int j = Math.max(1, i - 4); j < Math.min(trace.size(), i + 5) && !near; j++) {
+                    near = trace.get(j)[4] > trace.get(j - 1)[4];
+                }
+                if (near) {
+                    gapsNearTimeLoss += now[2] - trace.get(i - 1)[2];
+                }
+            }
             double back = Double.NaN;
             for (double[] sample : trace) {
                 if (sample[0] >= jitterTo && sample[1] <= at30 + 1) {
@@ -196,18 +212,20 @@ class AutoDepthBench {
             out.add(String.format("-q auto: target %.2f packets 30 s after joining (shallowest gap-free fixed depth: %s);"
                     + " 10 ms of jitter from %.0f s: %.2f packets before, deeper by 15 ms after %.2f s, %.0f hub gaps"
                     + " (runs of concealed audio; %.0f packets lost and periods dry in them)"
-                    + " in the %.0f s after its first 5 (%.3f/s; %.0f of them within half a second after the client's"
-                    + " packets stopped for 15 ms or more), %.2f packets at its end, back within a packet of"
-                    + " the clean target %.1f s after it ended (%.2f packets at the end of the run)", at30,
+                    + " in the %.0f s after its first 5 (%.3f/s; %.0f of them within a second of a time the client"
+                    + " lost time, %.0f within half a second after its packets stopped for 15 ms or more), %.2f"
+                    + " packets at its end, back within a packet of the clean target %.1f s after it ended (%.2f packets"
+                    + " at the end of the run)", at30,
                     shallowest == null ? "none" : "-q " + shallowest, jitterFrom, before, deepened, gapsDuring,
-                    concealedDuring, jitterTo - jitterFrom - 5, gapsDuring / (jitterTo - jitterFrom - 5), gapsAfterStalls,
+                    concealedDuring, jitterTo - jitterFrom - 5, gapsDuring / (jitterTo - jitterFrom - 5),
+                    gapsNearTimeLoss, gapsAfterStalls,
                     valueAt(trace, jitterTo, 1), back, trace.get(trace.size() - 1)[1]));
             StringBuilder samples = new StringBuilder("target (packets) by 5 s:");
             for (double t = 0; t < end; t += 5) {
                 samples.append(String.format(" %.0f:%.2f", t, valueAt(trace, t, 1)));
             }
-            StringBuilder gapsBy = new StringBuilder("hub gaps (runs of concealed audio) / client stalls of 15 ms or more / times the client lost"
-                    + " time (its packets later for good), by 5 s:");
+            StringBuilder gapsBy = new StringBuilder("hub gaps (runs of concealed audio) / client stalls of 15 ms or more"
+                    + " / times the client lost time (its packets later for good), by 5 s:");
             for (double t = 5; t < end; t += 5) {
                 gapsBy.append(String.format(" %.0f:%.0f/%.0f/%.0f", t, valueAt(trace, t, 2) - valueAt(trace, t - 5, 2),
                         valueAt(trace, t, 3) - valueAt(trace, t - 5, 3), valueAt(trace, t, 4) - valueAt(trace, t - 5, 4)));
