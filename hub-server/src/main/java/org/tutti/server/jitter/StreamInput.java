@@ -76,7 +76,7 @@ public final class StreamInput {
     private final long shortPeriods;
     /** Consecutive periods, dry ones not counted, the buffer has been short as above. */
     private long periodsShort;
-    /** Packets late for their turn while the mean depth sits short of the target that make the buffer re-prime. */
+    /** Packets late for their turn, while the mean depth sits short of the target, that make it re-prime. */
     static final int LATE_WHILE_SHORT = 3;
     /** Whether the mean depth is short of the target by more than {@link #offTargetFrames()}. */
     private boolean meanShort;
@@ -231,12 +231,12 @@ public final class StreamInput {
      * Whether the buffer plays on short of its depth and conceals for it: its mean depth (so jitter does
      * not count) short of the target by more than a packet and a half, and {@value #LATE_WHILE_SHORT}
      * packets came after their turn since it got there (lost ones do not count: no depth helps them).
-     * The sender lost part of the depth for good (its JACK server
-     * dropped a few milliseconds of cycles, or the path got longer) on a path whose jitter needs all of
-     * it, so every packet the jitter delays beyond what is left is concealed. Then it re-primes, one
-     * gap, rather than conceal packet after packet until resampling has made the time up: at most
-     * 1000 ppm, held back to 0.02 Hz, that took over half a minute for 8 ms. A buffer short of its depth
-     * that conceals nothing (a calm path) is left to the resampler.
+     * The sender lost part of the depth for good (its JACK server dropped a few milliseconds of cycles,
+     * or the path got longer) on a path whose jitter needs all of it, so every packet the jitter delays
+     * beyond what is left is concealed. Then it re-primes, one gap, rather than conceal packet after
+     * packet until a realignment 5 s later or until resampling (at most 1000 ppm, held back to 0.02 Hz)
+     * has made the time up. A buffer short of its depth that conceals nothing (a calm path) is left to
+     * the resampler.
      */
     private boolean limping(double off) {
         long late = buffer.stats().late();
