@@ -64,6 +64,7 @@ final class ParticipantView {
             stats.put("underruns", jitter.underruns());
             stats.put("overruns", jitter.overruns());
             stats.put("arrivalStalls", jitter.arrivalStalls());
+            stats.put("timeLosses", jitter.senderTimeLosses());
             stats.put("longestArrivalGapMs", round(jitter.longestArrivalGapNanos() / 1e6, 3));
             stats.put("concealedFrames", jitter.concealedFrames());
             stats.put("gaps", jitter.gaps());

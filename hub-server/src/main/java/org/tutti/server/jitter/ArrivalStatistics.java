@@ -23,6 +23,8 @@ final class ArrivalStatistics {
     private long lastArrivalNanos;
     private long lastArrivalIndex;
     private double jitter;
+    /** The spread's count of time losses already added to the stats (it starts again at a restart). */
+    private int timeLossesCounted;
 
     ArrivalStatistics(int frames, int sampleRate, JitterStats stats) {
         this.frames = frames;
@@ -39,10 +41,6 @@ final class ArrivalStatistics {
         return spread.spreadSeconds();
     }
 
-    int senderTimeLosses() {
-        return spread.timeLosses();
-    }
-
     /** A packet (not a redundant copy) with extended index {@code index} arrived at {@code arrivalNanos}. */
     void arrived(long index, long arrivalNanos) {
         if (firstIndex == NONE) {
@@ -53,6 +51,11 @@ final class ArrivalStatistics {
         long frameIndex = (index - firstIndex) * frames;
         drift.update(arrivalNanos, frameIndex);
         spread.update(arrivalNanos, frameIndex, sampleRate * drift.ratio());
+        int timeLosses = spread.timeLosses();
+        if (timeLosses != timeLossesCounted) {
+            stats.senderTimeLosses += timeLosses - timeLossesCounted;
+            timeLossesCounted = timeLosses;
+        }
         if (lastArrivalNanos != 0 && index > lastArrivalIndex) {
             long gap = arrivalNanos - lastArrivalNanos;
             if (gap >= STALL_NANOS && gap >= 4L * frames * 1_000_000_000L / sampleRate) {
@@ -75,6 +78,7 @@ final class ArrivalStatistics {
     void restart() {
         drift.reset();
         spread.reset();
+        timeLossesCounted = 0;
         firstIndex = NONE;
     }
 }

@@ -141,14 +141,6 @@ public final class JitterBuffer {
         return arrivals.spreadSeconds();
     }
 
-    /**
-     * How many times the sender's packets came later for good (it lost time: its machine or audio
-     * interface dropped cycles), as the arrival spread recognises it, half a second after (any thread).
-     */
-    public int senderTimeLosses() {
-        return arrivals.senderTimeLosses();
-    }
-
     /** Whether playback has started (the target depth arrived once). Audio thread. */
     public boolean started() {
         return started;

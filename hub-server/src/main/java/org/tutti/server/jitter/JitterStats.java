@@ -16,6 +16,7 @@ public final class JitterStats {
     volatile long droppedAhead;
     volatile long arrivalStalls;
     volatile long longestArrivalGapNanos;
+    volatile long senderTimeLosses;
     /** RFC 3550 interarrival jitter estimate, seconds. */
     volatile double jitterSeconds;
 
@@ -77,6 +78,15 @@ public final class JitterStats {
      */
     public long arrivalStalls() {
         return arrivalStalls;
+    }
+
+    /**
+     * Times the sender's packets came later for good, found half a second after: it lost that time (its
+     * machine, audio interface or JACK server dropped cycles and sent fewer packets), or its path got
+     * longer. Each leaves the buffer short by that much until it re-primes or resampling makes it up.
+     */
+    public long senderTimeLosses() {
+        return senderTimeLosses;
     }
 
     /** The longest gap between two packets in sequence, nanoseconds. */

@@ -135,6 +135,9 @@ final class ParticipantMetrics implements SessionListener {
         list.add(counter("tutti.participant.arrival.stalls", "Times the participant's packets stopped for 15 ms"
                 + " or more and then came again (a stall of their machine, the path, or this hub's network"
                 + " thread)", tags, jitter, JitterStats::arrivalStalls));
+        list.add(counter("tutti.participant.time.losses", "Times the participant's packets came later for good:"
+                + " their machine, audio interface or JACK server dropped cycles (or their path got longer)", tags,
+                jitter, JitterStats::senderTimeLosses));
         list.add(gauge("tutti.participant.arrival.gap.longest", "Longest gap between two of the participant's"
                 + " packets in sequence", "seconds", tags, jitter, j -> j.longestArrivalGapNanos() / 1e9));
         list.add(counter("tutti.participant.kernel.receive.drops", "Datagrams the kernel dropped on this"

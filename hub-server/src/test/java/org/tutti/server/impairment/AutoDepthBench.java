@@ -156,7 +156,7 @@ class AutoDepthBench {
                     over = true;
                 }
                 trace.add(new double[] {t, run.targetPackets(), run.gaps(), run.arrivalStalls(),
-                        run.stream().jitter().senderTimeLosses(), run.packetsAndPeriodsConcealed()});
+                        run.stream().jitter().stats().senderTimeLosses(), run.packetsAndPeriodsConcealed()});
                 Thread.sleep(250);
             }
             System.out.println("-q auto run, the hub's jitter buffer at its end: " + run.stream().jitter().stats());

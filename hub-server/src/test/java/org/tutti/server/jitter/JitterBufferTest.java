@@ -134,6 +134,20 @@ class JitterBufferTest {
     }
 
         @Test
+    void aSenderWhosePacketsComeLaterForGoodIsCountedAsHavingLostTimeOnce() {
+        JitterBuffer jb = buffer(FRAMES, 4);
+        long start = 1_000_000_000_000L;
+        long period = FRAMES * 1_000_000_000L / RATE;
+        for (int seq = 0; seq < 8 * RATE / FRAMES; seq++) {
+            long sent = start + seq * period;
+            long arrival = sent + (seq >= 5 * RATE / FRAMES ? 20_000_000L : 0); // 20 ms later from 5 s on
+            jb.offer(seq, packet(seq, FRAMES), 0, BitResolution.BIT16, 1, arrival, false);
+            read(jb, FRAMES);
+        }
+        assertEquals(1, jb.stats().senderTimeLosses(), jb.stats().toString());
+    }
+
+    @Test
     void packetArrivingAfterItsTurnIsLate() {
         JitterBuffer jb = buffer(FRAMES, 1);
         offer(jb, 0);

@@ -93,6 +93,7 @@ class MetricsTest {
             // does (PacketSenderTest provokes it); a socket error nothing here would cause.
             assertTrue(value(text, "tutti_participant_packets_unsent_total", "lossy") >= 0, "unsent exposed");
             assertEquals(0, value(text, "tutti_participant_socket_errors_total", "lossy"));
+            assertTrue(value(text, "tutti_participant_time_losses_total", "lossy") >= 0, "time losses exposed");
             assertTrue(text.contains("tutti_participants 1.0"), "streaming count");
 
             client.sendExit();
