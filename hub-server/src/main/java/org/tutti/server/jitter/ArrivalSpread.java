@@ -80,8 +80,6 @@ public final class ArrivalSpread {
     private double olderHalfMinimum;
     /** The sender's time lost so far, taken out of every offset. */
     private double timeLost;
-    /** Times the sender was found to have lost time. */
-    private volatile int timeLosses;
 
     public ArrivalSpread(int windowSeconds) {
         this.window = Math.max(windowSeconds, BASELINE_SECONDS + 1);
@@ -107,8 +105,9 @@ public final class ArrivalSpread {
      * @param arrivalNanos when the packet arrived ({@link System#nanoTime()})
      * @param frameIndex   the sender's frame position of the packet
      * @param senderRate   the sender's frames per second as measured (nominal × clock ratio)
+     * @return whether this packet showed that the sender lost time (half a second after it did)
      */
-    public void update(long arrivalNanos, long frameIndex, double senderRate) {
+    public boolean update(long arrivalNanos, long frameIndex, double senderRate) {
         double offset = arrivalNanos / 1e9 - frameIndex / senderRate - timeLost;
         long second = Math.floorDiv(arrivalNanos, 1_000_000_000L);
         if (firstSecond == Long.MIN_VALUE) {
@@ -120,9 +119,10 @@ public final class ArrivalSpread {
         int bucket = bucket(second);
         minimum[bucket] = Math.min(minimum[bucket], offset);
         if (Double.isNaN(baseline)) {
-            return; // no finished second yet to take the path's delay from
+            return false; // no finished second yet to take the path's delay from
         }
         double excess = Math.max(0, offset - baseline);
+        boolean lostTime = false;
         if (second - firstSecond >= START_UP_SECONDS) {
             if (excess <= RETURNED_SECONDS) {
                 endExcursion(bucket, true);
@@ -150,13 +150,14 @@ public final class ArrivalSpread {
                     // delay), the sender lost time. Its packets are measured from where they arrive now.
                     double level = Math.min(olderHalfMinimum, halfMinimum);
                     timeLost += level - baseline;
-                    timeLosses++;
+                    lostTime = true;
                     endExcursion(bucket, false);
                     excess = Math.max(0, offset - level);
                 }
             }
         }
         previousExcess = excess;
+        return lostTime;
     }
 
     /** Packets came back to the path's delay ({@code counted}: its late events stand) or the sender lost time. */
@@ -196,11 +197,6 @@ public final class ArrivalSpread {
         return timeLost;
     }
 
-    /** How many times the sender was found to have lost time (any thread). */
-    public int timeLosses() {
-        return timeLosses;
-    }
-
     /** The depth beyond the path's own delay that late packets need, seconds. */
     public double spreadSeconds() {
         return needed;
@@ -219,7 +215,6 @@ public final class ArrivalSpread {
         previousExcess = 0;
         needed = 0;
         timeLost = 0;
-        timeLosses = 0;
         excursionStart = NONE;
         java.util.Arrays.fill(pending, (short) 0);
     }

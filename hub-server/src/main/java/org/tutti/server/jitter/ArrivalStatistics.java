@@ -23,8 +23,6 @@ final class ArrivalStatistics {
     private long lastArrivalNanos;
     private long lastArrivalIndex;
     private double jitter;
-    /** The spread's count of time losses already added to the stats (it starts again at a restart). */
-    private int timeLossesCounted;
 
     ArrivalStatistics(int frames, int sampleRate, JitterStats stats) {
         this.frames = frames;
@@ -50,11 +48,8 @@ final class ArrivalStatistics {
         // swing the offsets (the extended index itself starts at 2^32).
         long frameIndex = (index - firstIndex) * frames;
         drift.update(arrivalNanos, frameIndex);
-        spread.update(arrivalNanos, frameIndex, sampleRate * drift.ratio());
-        int timeLosses = spread.timeLosses();
-        if (timeLosses != timeLossesCounted) {
-            stats.senderTimeLosses += timeLosses - timeLossesCounted;
-            timeLossesCounted = timeLosses;
+        if (spread.update(arrivalNanos, frameIndex, sampleRate * drift.ratio())) {
+            stats.senderTimeLosses++;
         }
         if (lastArrivalNanos != 0 && index > lastArrivalIndex) {
             long gap = arrivalNanos - lastArrivalNanos;
@@ -78,7 +73,6 @@ final class ArrivalStatistics {
     void restart() {
         drift.reset();
         spread.reset();
-        timeLossesCounted = 0;
         firstIndex = NONE;
     }
 }

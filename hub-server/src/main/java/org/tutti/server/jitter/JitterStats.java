@@ -157,7 +157,8 @@ public final class JitterStats {
         return "received " + received + ", played " + played + ", lost " + lost + ", late " + late + ", recovered "
                 + recovered + ", duplicates " + duplicates + ", out of order " + outOfOrder + ", underruns " + underruns
                 + ", overruns " + overruns + ", concealed frames " + concealedFrames + " in " + gaps + " gaps"
-                + ", reprimes " + reprimes + ", realignments " + realignments + ", resyncs " + resyncs + ", arrival stalls " + arrivalStalls + " (longest gap "
-                + longestArrivalGapNanos / 1_000_000 + " ms)";
+                + ", reprimes " + reprimes + ", realignments " + realignments + ", resyncs " + resyncs
+                + ", arrival stalls " + arrivalStalls + " (longest gap " + longestArrivalGapNanos / 1_000_000 + " ms)"
+                + ", time losses " + senderTimeLosses;
     }
 }

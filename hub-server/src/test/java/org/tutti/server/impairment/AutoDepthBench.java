@@ -174,33 +174,10 @@ class AutoDepthBench {
             // Gaps in a quarter second in which, or right after one in which, the client's packets stopped for 15 ms
             // or more: an upper bound on what the machine explains, as the jitter's own spread plus the relay's
             // timer makes such stops too (8 to 22 in 5 s in a run with no gap).
-            double gapsAfterStalls = 0;
-            for (int i = 1; i < trace.size(); i++) {
-                double[] now = trace.get(i);
-                if (now[0] <= jitterFrom + 5 || now[0] > jitterTo) {
-                    continue;
-                }
-                boolean stalled = now[3] > trace.get(i - 1)[3] || (i >= 2 && trace.get(i - 1)[3] > trace.get(i - 2)[3]);
-                if (stalled) {
-                    gapsAfterStalls += now[2] - trace.get(i - 1)[2];
-                }
-            }
+            double gapsAfterStalls = gapsNear(trace, 3, 1, 0, jitterFrom + 5, jitterTo);
             // Gaps within a second of a time the hub found the client lost time (its JACK server dropped cycles:
             // what the client's machine did, which no depth rides out), recognised half a second after the loss.
-            double gapsNearTimeLoss = 0;
-            for (int i = 1; i < trace.size(); i++) {
-                double[] now = trace.get(i);
-                if (now[0] <= jitterFrom + 5 || now[0] > jitterTo) {
-                    continue;
-                }
-                boolean near = false;
-                for (int j = Math.max(1, i - 4); j < Math.min(trace.size(), i + 5) && !near; j++) {
-                    near = trace.get(j)[4] > trace.get(j - 1)[4];
-                }
-                if (near) {
-                    gapsNearTimeLoss += now[2] - trace.get(i - 1)[2];
-                }
-            }
+            double gapsNearTimeLoss = gapsNear(trace, 4, 4, 4, jitterFrom + 5, jitterTo);
             double back = Double.NaN;
             for (double[] sample : trace) {
                 if (sample[0] >= jitterTo && sample[1] <= at30 + 1) {
@@ -240,6 +217,28 @@ class AutoDepthBench {
         String text = String.join("\n", out) + "\n";
         System.out.println(text);
         Files.writeString(RepoFiles.resolve("hub-server/target/auto-depth.md"), text);
+    }
+
+    /**
+     * The gaps (column 2) of the samples in ({@code from}, {@code to}] s that lie within {@code before} samples
+     * after or {@code after} samples before one in which the count in {@code column} rose.
+     */
+    private static double gapsNear(List<double[]> trace, int column, int before, int after, double from, double to) {
+        double gaps = 0;
+        for (int i = 1; i < trace.size(); i++) {
+            double[] now = trace.get(i);
+            if (now[0] <= from || now[0] > to) {
+                continue;
+            }
+            boolean near = false;
+            for (int j = Math.max(1, i - before); j <= Math.min(trace.size() - 1, i + after) && !near; j++) {
+                near = trace.get(j)[column] > trace.get(j - 1)[column];
+            }
+            if (near) {
+                gaps += now[2] - trace.get(i - 1)[2];
+            }
+        }
+        return gaps;
     }
 
     private static double valueAt(List<double[]> trace, double seconds, int column) {
