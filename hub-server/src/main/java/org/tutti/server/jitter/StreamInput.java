@@ -20,6 +20,9 @@ import org.tutti.mixer.dsp.DepthController;
  * whole packets; stalls, jitter and bursts, which move the depth for less than that, change nothing.
  * An adaptive target ({@code -q auto}) that rises by more than a packet (jitter began) is met at once:
  * the buffer waits, concealed, until it holds the new depth. One that falls is followed by resampling.
+ * A sender that loses time (its JACK server drops cycles) leaves the buffer short by that much: on a
+ * jittery path under an adaptive target it re-primes at once, elsewhere the resampler makes the time up
+ * unless the buffer conceals for it or runs dry (then it re-primes too).
  * A client at another sample rate is converted from the start.
  *
  * <p>No locks, no allocation after construction.
@@ -40,12 +43,23 @@ public final class StreamInput {
     private final double smoothing;
     private boolean correcting;
     private double smoothedDepth = Double.NaN;
+    /** The mean depth over about the last quarter second: a sender's loss shows in it within that. */
+    private double recentDepth = Double.NaN;
+    private final double recentSmoothing;
+    /** Time constant of {@link #recentDepth}: long enough to average jitter of tens of ms out. */
+    static final double RECENT_SECONDS = 0.25;
     /** Periods since the buffer started playing; the depth is judged only after it settled. */
     private long periodsPlaying;
     private final long settlePeriods;
     private volatile int targetFrames;
     private volatile double correctionPpm;
     private volatile boolean settled;
+    /** The stream has been settled once: a start-up after a re-prime has no burst to measure. */
+    private boolean settledOnce;
+    /** The sender's time losses its arrivals had shown (see {@link ArrivalSpread}) at the last period. */
+    private long timeLossesSeen;
+    /** An arrival spread beyond this many packets makes a path jittery (see {@link #lostTimeOnAJitteryPath}). */
+    static final int JITTERY_PACKETS = 2;
     /** Sum of the depth's offset from the setpoint over the second half of the start-up. */
     private double offsetSum;
     /** Consecutive periods the smoothed depth has been more than a packet off with no drift measured. */
@@ -67,6 +81,14 @@ public final class StreamInput {
     private int drySpells;
     private long periodsSinceDry = Long.MAX_VALUE / 2;
     private int fullestSinceDry;
+    private long lastGaps;
+    /** Consecutive periods each of which ran dry in a gap of its own. */
+    private int tricklingPeriods;
+    /**
+     * Periods in a row, each dry in a gap of its own, that make the buffer re-prime: it plays at no depth,
+     * each packet just in time for its period and a few frames short of it.
+     */
+    static final int TRICKLING_PERIODS = 4;
     /**
      * How long a buffer may play on short by more than half its target (and by more than a packet and a
      * half) before it re-primes: longer than the gap of any network stall its depth rides out, whose
@@ -92,6 +114,7 @@ public final class StreamInput {
         this.nominalRatio = (double) hubRate / clientRate;
         this.periodInClientFrames = hubPeriod / nominalRatio;
         this.smoothing = 1 - Math.exp(-(double) hubPeriod / hubRate); // ~1 s time constant
+        this.recentSmoothing = 1 - Math.exp(-(double) hubPeriod / (RECENT_SECONDS * hubRate));
         this.settlePeriods = 2L * hubRate / hubPeriod; // 2 s
         this.secondPeriods = hubRate / hubPeriod;
         this.shortPeriods = Math.max(1, Math.round(SHORT_SECONDS * hubRate / hubPeriod));
@@ -169,6 +192,8 @@ public final class StreamInput {
             watchingDry = true;
             lastUnderruns = underruns;
             lastLate = late;
+            lastGaps = stats.gaps();
+            tricklingPeriods = 0;
             dry = false;
             drySpells = 0;
             periodsSinceDry = Long.MAX_VALUE / 2;
@@ -193,12 +218,19 @@ public final class StreamInput {
         dry = dryNow;
         lastUnderruns = underruns;
         lastLate = late;
+        long gaps = stats.gaps();
+        // Dry in this period and in the one before, a gap of its own each time: audio came in between, just
+        // in time to be played and not enough for a period.
+        tricklingPeriods = dryNow && gaps != lastGaps ? tricklingPeriods + 1 : 0;
+        lastGaps = gaps;
         boolean behind = dryNow && lateWhileDry >= LATE_WHILE_DRY;
-        if ((behind || starving) && buffer.realign(-goal)) {
+        boolean trickling = tricklingPeriods >= TRICKLING_PERIODS;
+        if ((behind || starving || trickling) && buffer.realign(-goal)) {
             drySpells = 0;
             lateWhileDry = 0;
+            tricklingPeriods = 0;
             periodsOffTarget = 0;
-            smoothedDepth = Double.NaN;
+            forgetDepth();
             return true;
         }
         return false;
@@ -228,8 +260,10 @@ public final class StreamInput {
     }
 
     /**
-     * Whether the buffer plays on short of its depth and conceals for it: its mean depth (so jitter does
-     * not count) short of the target by more than a packet and a half, and {@value #LATE_WHILE_SHORT}
+     * Whether the buffer plays on short of its depth and conceals for it: its mean depth over the last
+     * {@value #RECENT_SECONDS} s (so jitter does not count, and a loss shows at once: with the 1 s mean a
+     * 16 ms loss on a path with 20 ms of jitter went on concealing for a third of a second before it
+     * counted) short of the target by more than a packet and a half, and {@value #LATE_WHILE_SHORT}
      * packets came after their turn since it got there (lost ones do not count: no depth helps them).
      * The sender lost part of the depth for good (its JACK server dropped a few milliseconds of cycles,
      * or the path got longer) on a path whose jitter needs all of it, so every packet the jitter delays
@@ -252,11 +286,38 @@ public final class StreamInput {
         if (late - lateWhenShort >= LATE_WHILE_SHORT && buffer.realign(off)) {
             meanShort = false;
             periodsOffTarget = 0;
-            smoothedDepth = Double.NaN;
+            forgetDepth();
             controller.reset();
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether the sender's arrivals just showed that it lost time (half a second ago: its packets have come
+     * late for good since; {@link ArrivalSpread}) on a path whose jitter needs the depth that took: then the
+     * buffer re-primes, one concealed gap where the sender's audio is missing anyway, and is back at its
+     * depth. Left short, it conceals every packet the jitter delays beyond what is left, and a client whose
+     * JACK server drops a cycle every second or two (2.7 ms each, faster than resampling makes it up) keeps
+     * it short: 129 gaps for 52 such losses on a path with 20 ms of jitter, 30 with this (StreamInputTest).
+     * On a calm path (a spread of {@value #JITTERY_PACKETS} packets or less) the depth left is enough, and
+     * the resampler makes the time up with no gap. Adaptive depth only: a fixed depth is what the operator
+     * chose, and this hub's own receive lag under a flood of datagrams reads as a loss of time too.
+     */
+    private boolean lostTimeOnAJitteryPath(int goal) {
+        if (!target.adaptive() || buffer.arrivalSpreadSeconds() * clientRate <= JITTERY_PACKETS * buffer.framesPerPacket()
+                || !buffer.realign(-goal)) {
+            return false;
+        }
+        forgetDepth();
+        meanShort = false;
+        return true;
+    }
+
+    /** The depth's means start afresh: what they held says nothing about the depth from now on. */
+    private void forgetDepth() {
+        smoothedDepth = Double.NaN;
+        recentDepth = Double.NaN;
     }
 
     /** Fills {@code out[c][0, hubPeriod)}: one hub period of this participant's audio. */
@@ -266,15 +327,18 @@ public final class StreamInput {
             int rise = goal - targetFrames;
             targetFrames = goal;
             buffer.targetFrames(goal);
-            if (settled && rise > buffer.framesPerPacket()) {
+            if (settledOnce && rise > buffer.framesPerPacket()) {
                 // Jitter began: deeper at once, one concealed gap while the buffer fills to the new target,
                 // rather than underrun after underrun while resampling (at most 1000 ppm) catches up.
                 buffer.realign(-rise);
-                smoothedDepth = Double.NaN; // the mean of the shallower depth says nothing about the new one
+                forgetDepth(); // the means of the shallower depth say nothing about the new one
             } else {
                 targetMoved |= settled; // during the start-up, the start-up fix takes care of it
             }
         }
+        long losses = buffer.stats().senderTimeLosses();
+        boolean timeLost = losses != timeLossesSeen;
+        timeLossesSeen = losses;
         int missing = resampler.needed(hubPeriod) - resampler.available();
         if (missing > 0) {
             buffer.read(scratch, missing);
@@ -319,12 +383,17 @@ public final class StreamInput {
             return;
         }
         settled = true;
+        settledOnce = true;
+        if (timeLost && lostTimeOnAJitteryPath(goal)) {
+            return;
+        }
         if (senderLostTime(goal)) {
             return;
         }
         smoothedDepth = Double.isNaN(smoothedDepth) ? depth : smoothedDepth + smoothing * (depth - smoothedDepth);
+        recentDepth = Double.isNaN(recentDepth) ? depth : recentDepth + recentSmoothing * (depth - recentDepth);
         double off = smoothedDepth - setpoint;
-        if (limping(off)) {
+        if (limping(recentDepth - setpoint)) {
             return;
         }
         if (!correcting && Math.abs(off) > offTargetFrames()) {
@@ -335,7 +404,7 @@ public final class StreamInput {
                 // Off for 5 s with no drift to explain it (the path's delay changed): fixed once, in whole
                 // packets. A stall or a burst of jitter moves the mean depth for less than that.
                 periodsOffTarget = 0;
-                smoothedDepth = Double.NaN;
+                forgetDepth();
             }
         } else {
             periodsOffTarget = 0;

@@ -197,4 +197,82 @@ class StreamInputTest {
                 + (gaps[42] - gaps[40]) + " gaps in the two seconds after the loss, " + run);
         assertTrue(gaps[89] - gaps[42] <= 2, "then at its depth again: " + (gaps[89] - gaps[42]) + " gaps, " + run);
     }
+
+    /**
+     * A calm path that turns to 20 ms of jitter, its least delay a millisecond longer than before (as a
+     * relay whose timer wakes a millisecond late at best): the target rises within the first second, and
+     * the buffer takes each new depth at once, also in the two seconds after a re-prime (before: 78 and 52
+     * gaps in the two seconds after the jitter began, the buffer short of a target it had not taken).
+     * Some gaps while the jitter shows itself are unavoidable: every packet later than the calm depth is.
+     */
+    @ParameterizedTest(name = "least delay {0} ms longer")
+    @ValueSource(ints = {0, 1})
+    void jitterThatBeginsIsMetWithinASecond(int floorMillis) {
+        long onset = 40_000_000_000L;
+        Network turning = (sequence, sent, random) -> sent + (sent < onset ? (long) (random.nextDouble() * 0.2e6)
+                : floorMillis * 1_000_000L + (long) (random.nextDouble() * 20e6));
+        Run run = simulate(HUB_RATE, 50, turning, 90, DepthTarget.adaptive(2.0), 5);
+        long[] gaps = run.gapsAt();
+        assertEquals(0, gaps[40] - gaps[20], "the calm path: " + run);
+        assertTrue(gaps[42] - gaps[40] <= 45, "deeper at once: " + (gaps[42] - gaps[40]) + " gaps in the two seconds"
+                + " after the jitter began, " + run);
+        assertEquals(0, gaps[42] - gaps[41], "deep enough after a second: " + run);
+        assertTrue(gaps[89] - gaps[42] <= 2, "then at its depth: " + (gaps[89] - gaps[42]) + " gaps, " + run);
+    }
+
+    /**
+     * A client whose JACK server drops a cycle now and then (2.7 ms each, every 1.5 s on average, as the
+     * dummy server on a stalling VM does) on a path with 20 ms of jitter. Each loss leaves audio missing,
+     * which the buffer may conceal once; more gaps than losses are the buffer's own doing.
+     */
+    @ParameterizedTest(name = "{0} ms of jitter")
+    @ValueSource(ints = {0, 20})
+    void aClientThatDropsCyclesCostsAtMostAGapPerCycle(int jitterMillis) {
+        long[] lossAt = new long[120];
+        Random losses = new Random(9);
+        long t = 20_000_000_000L;
+        int n = 0;
+        while (n < lossAt.length && t < 90_000_000_000L) {
+            t += (long) (-Math.log(1 - losses.nextDouble()) * 1.5e9);
+            lossAt[n++] = t;
+        }
+        int count = n;
+        long cycle = PERIOD_NANOS;
+        Network dropping = (sequence, sent, random) -> {
+            long lost = 0;
+            for (int i = 0; i < count && lossAt[i] <= sent; i++) {
+                lost += cycle;
+            }
+            return sent + (long) (random.nextDouble() * (jitterMillis + 0.2) * 1e6) + lost;
+        };
+        Run run = simulate(HUB_RATE, 50, dropping, 90, DepthTarget.adaptive(2.0), 5);
+        long[] gaps = run.gapsAt();
+        int lossesAfter = 0;
+        for (int i = 0; i < count; i++) {
+            lossesAfter += lossAt[i] >= 30_000_000_000L && lossAt[i] < 89_000_000_000L ? 1 : 0;
+        }
+        assertTrue(gaps[89] - gaps[30] <= lossesAfter * 1.2, (gaps[89] - gaps[30]) + " gaps for " + lossesAfter
+                + " lost cycles, " + run);
+    }
+
+    /**
+     * A client that loses 16–40 ms for good at some moment while the resampler is still making up what
+     * an episode of jitter left (the buffer deeper than its target, read faster than it fills): its
+     * packets then come just in time to be played, each period a few frames short, and the buffer ran dry
+     * in every period, a gap of its own each time (450 gaps in two seconds after a 20 ms loss at 60 s).
+     * It re-primes after a few such periods instead.
+     */
+    @ParameterizedTest(name = "{0} ms lost")
+    @ValueSource(ints = {16, 20, 30, 40})
+    void aBufferThatRunsDryPeriodAfterPeriodReprimes(int lostMillis) {
+        for (int at : new int[] {45, 50, 55, 60}) {
+            long step = at * 1_000_000_000L;
+            Network stepped = (sequence, sent, random) -> sent + (sent >= step ? lostMillis * 1_000_000L : 0)
+                    + (long) (random.nextDouble() * (sent > 10e9 && sent < 20e9 ? 20e6 : 0.5e6));
+            Run run = simulate(HUB_RATE, 0, stepped, 70, DepthTarget.adaptive(2.0), 5);
+            long[] gaps = run.gapsAt();
+            assertTrue(gaps[at + 2] - gaps[at] <= StreamInput.TRICKLING_PERIODS + 1, (gaps[at + 2] - gaps[at])
+                    + " gaps in the two seconds after " + lostMillis + " ms were lost at " + at + " s, " + run);
+        }
+    }
 }
