@@ -8,10 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.tutti.mixer.PatchMode;
 import org.tutti.server.engine.ParticipantStream;
 import org.tutti.server.jitter.JitterStats;
+import org.tutti.server.testing.ClientTimeLosses;
 import org.tutti.server.testing.ImpairmentRelay;
 import org.tutti.server.testing.ImpairmentRelay.Impairment;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
+import org.tutti.server.testing.RelayTap;
 import org.tutti.server.testing.RepoFiles;
 import org.tutti.server.testing.TestHub;
 import org.tutti.testsupport.Ports;
@@ -138,6 +140,10 @@ class AutoDepthBench {
             out.add("| -q " + q + " | " + g + " | " + st + " | " + (free ? "yes" : "no") + " |");
         }
         try (Hub run = start("auto")) {
+            // The client's own time losses, read on the clean side of the relay (before the jitter).
+            RelayTap sent = new RelayTap(PACKET, 200);
+            run.relay().observeUplink(sent);
+            sent.start();
             // {seconds, target packets, gaps, client stalls, times the hub found the client lost time,
             //  packets lost and periods dry}
             List<double[]> trace = new ArrayList<>();
@@ -159,7 +165,13 @@ class AutoDepthBench {
                         run.stream().jitter().stats().senderTimeLosses(), run.packetsAndPeriodsConcealed()});
                 Thread.sleep(250);
             }
+            sent.stop();
             System.out.println("-q auto run, the hub's jitter buffer at its end: " + run.stream().jitter().stats());
+            List<ClientTimeLosses.Loss> losses = ClientTimeLosses.of(sent, RATE);
+            long clientLossesDuring = losses.stream().filter(loss -> {
+                double t = (loss.observedNanos() - start) / 1e9;
+                return t > jitterFrom + 5 && t <= jitterTo;
+            }).count();
             double at30 = valueAt(trace, 30, 1);
             double before = valueAt(trace, jitterFrom - 1, 1);
             double deepened = Double.NaN;
@@ -170,6 +182,9 @@ class AutoDepthBench {
                 }
             }
             double gapsDuring = valueAt(trace, jitterTo, 2) - valueAt(trace, jitterFrom + 5, 2);
+            // The client's audio is missing where it lost time: the hub may conceal that once. Gaps beyond one per
+            // loss are the hub's own doing.
+            double hubsOwnGaps = Math.max(0, gapsDuring - clientLossesDuring);
             double concealedDuring = valueAt(trace, jitterTo, 5) - valueAt(trace, jitterFrom + 5, 5);
             // Gaps in a quarter second in which, or right after one in which, the client's packets stopped for 15 ms
             // or more: an upper bound on what the machine explains, as the jitter's own spread plus the relay's
@@ -189,12 +204,15 @@ class AutoDepthBench {
             out.add(String.format("-q auto: target %.2f packets 30 s after joining (shallowest gap-free fixed depth: %s);"
                     + " 10 ms of jitter from %.0f s: %.2f packets before, deeper by 15 ms after %.2f s, %.0f hub gaps"
                     + " (runs of concealed audio; %.0f packets lost and periods dry in them)"
-                    + " in the %.0f s after its first 5 (%.3f/s; %.0f of them within a second of a time the client"
-                    + " lost time, %.0f within half a second after its packets stopped for 15 ms or more), %.2f"
+                    + " in the %.0f s after its first 5 (%.3f/s; the client lost time %d times then, seen on the clean side"
+                    + " of the line, so %.0f gaps beyond one per loss: %.3f/s; %.0f gaps within a second of a time the"
+                    + " hub found the client lost time, %.0f within half a second after its packets stopped for 15 ms or"
+                    + " more), %.2f"
                     + " packets at its end, back within a packet of the clean target %.1f s after it ended (%.2f packets"
                     + " at the end of the run)", at30,
                     shallowest == null ? "none" : "-q " + shallowest, jitterFrom, before, deepened, gapsDuring,
                     concealedDuring, jitterTo - jitterFrom - 5, gapsDuring / (jitterTo - jitterFrom - 5),
+                    clientLossesDuring, hubsOwnGaps, hubsOwnGaps / (jitterTo - jitterFrom - 5),
                     gapsNearTimeLoss, gapsAfterStalls,
                     valueAt(trace, jitterTo, 1), back, trace.get(trace.size() - 1)[1]));
             StringBuilder samples = new StringBuilder("target (packets) by 5 s:");
@@ -202,10 +220,18 @@ class AutoDepthBench {
                 samples.append(String.format(" %.0f:%.2f", t, valueAt(trace, t, 1)));
             }
             StringBuilder gapsBy = new StringBuilder("hub gaps (runs of concealed audio) / client stalls of 15 ms or more"
-                    + " / times the client lost time (its packets later for good), by 5 s:");
+                    + " / times the hub found the client lost time (its packets later for good) / times it did, seen on"
+                    + " the clean side of the line, by 5 s:");
             for (double t = 5; t < end; t += 5) {
-                gapsBy.append(String.format(" %.0f:%.0f/%.0f/%.0f", t, valueAt(trace, t, 2) - valueAt(trace, t - 5, 2),
-                        valueAt(trace, t, 3) - valueAt(trace, t - 5, 3), valueAt(trace, t, 4) - valueAt(trace, t - 5, 4)));
+                double from = t - 5;
+                double to = t;
+                long lost = losses.stream().filter(loss -> {
+                    double at = (loss.observedNanos() - start) / 1e9;
+                    return at > from && at <= to;
+                }).count();
+                gapsBy.append(String.format(" %.0f:%.0f/%.0f/%.0f/%d", t, valueAt(trace, t, 2) - valueAt(trace, t - 5, 2),
+                        valueAt(trace, t, 3) - valueAt(trace, t - 5, 3), valueAt(trace, t, 4) - valueAt(trace, t - 5, 4),
+                        lost));
             }
             out.add("");
             out.add(samples.toString());
