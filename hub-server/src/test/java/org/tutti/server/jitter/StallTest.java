@@ -189,7 +189,7 @@ class StallTest {
         System.out.println("lost time, " + packets + " packets deep: " + run);
         assertEquals(1, run.output().count(), "one glitch: " + run);
         long stallFrames = STALL_NANOS * RATE / 1_000_000_000L;
-        assertTrue(run.output().brokenSamples() <= stallFrames + (packets + StreamInput.LATE_WHILE_DRY + 2) * FRAMES,
+        assertTrue(run.output().brokenSamples() <= stallFrames + (packets + ShortfallWatch.LATE_WHILE_DRY + 2) * FRAMES,
                 "the stall, the refill and a few periods concealed, not a 250 ms coast: " + run);
         assertEquals(run.depthBefore(), run.depthAfter(), "the same depth: " + run);
         assertEquals(run.latencyBefore() + stallFrames, run.latencyAfter(), FRAMES,
@@ -208,7 +208,7 @@ class StallTest {
         Run run = simulate(Stall.CLIENT_FELL_BEHIND, DepthTarget.fixedPackets(8));
         System.out.println("fell behind, 8 packets deep: " + run);
         assertEquals(0, run.lateBefore(), "the jitter is absorbed before: " + run);
-        assertTrue(run.output().count() <= StreamInput.DRY_SPELLS + 1, "the dry spells and one re-prime: " + run);
+        assertTrue(run.output().count() <= ShortfallWatch.DRY_SPELLS + 1, "the dry spells and one re-prime: " + run);
         assertTrue(run.realignments() <= 2, "the start-up fix and the re-prime: " + run);
         assertEquals(run.depthBefore(), run.depthAfter(), 2 * FRAMES, "about the same depth: " + run);
         assertFalse(run.correcting(), "no drift correction: " + run);
@@ -216,7 +216,7 @@ class StallTest {
 
     /**
      * A client that lost a little less than the buffer's depth: the buffer never runs dry, but plays on
-     * with two packets left of sixteen. It re-primes within {@value StreamInput#SHORT_SECONDS} s, one gap
+     * with two packets left of sixteen. It re-primes within {@value ShortfallWatch#SHORT_SECONDS} s, one gap
      * next to the loss, so the packet that comes 3 periods late a second later is absorbed again. (Before,
      * it played on two packets deep, that packet ran it dry, and only the realignment of a lasting offset,
      * 5 s after the stall, restored the depth.) The same during the start-up (at 1 s), where a rule that

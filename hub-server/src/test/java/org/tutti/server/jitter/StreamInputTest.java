@@ -193,7 +193,7 @@ class StreamInputTest {
         Run run = simulate(HUB_RATE, 50, steppedJitter, 90, DepthTarget.adaptive(2.0), 5);
         long[] gaps = run.gapsAt();
         assertEquals(0, gaps[40] - gaps[20], "the jitter absorbed before the loss: " + run);
-        assertTrue(gaps[42] - gaps[40] <= 2 * StreamInput.LATE_WHILE_SHORT + 1, "a few gaps, then the re-prime's: "
+        assertTrue(gaps[42] - gaps[40] <= 2 * ShortfallWatch.LATE_WHILE_SHORT + 1, "a few gaps, then the re-prime's: "
                 + (gaps[42] - gaps[40]) + " gaps in the two seconds after the loss, " + run);
         assertTrue(gaps[89] - gaps[42] <= 2, "then at its depth again: " + (gaps[89] - gaps[42]) + " gaps, " + run);
     }
@@ -271,7 +271,7 @@ class StreamInputTest {
                     + (long) (random.nextDouble() * (sent > 10e9 && sent < 20e9 ? 20e6 : 0.5e6));
             Run run = simulate(HUB_RATE, 0, stepped, 70, DepthTarget.adaptive(2.0), 5);
             long[] gaps = run.gapsAt();
-            assertTrue(gaps[at + 2] - gaps[at] <= StreamInput.TRICKLING_PERIODS + 1, (gaps[at + 2] - gaps[at])
+            assertTrue(gaps[at + 2] - gaps[at] <= ShortfallWatch.TRICKLING_PERIODS + 1, (gaps[at + 2] - gaps[at])
                     + " gaps in the two seconds after " + lostMillis + " ms were lost at " + at + " s, " + run);
         }
     }
