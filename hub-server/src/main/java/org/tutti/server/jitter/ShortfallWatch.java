@@ -99,7 +99,7 @@ final class ShortfallWatch {
      * {@code setpoint}).
      */
     boolean reprimedAfterStartUp(int goal, double depth, double setpoint) {
-        if (timeLost && lostTimeOnAJitteryPath(goal)) {
+        if (timeLost && lostTimeOnAJitteryPath(goal, setpoint)) {
             return true;
         }
         if (senderLostTime(goal)) {
@@ -236,11 +236,16 @@ final class ShortfallWatch {
      * JACK server drops a cycle every second or two (2.7 ms each, faster than resampling makes it up) keeps
      * it short: 129 gaps for 52 such losses on a path with 20 ms of jitter, 30 with this (StreamInputTest).
      * On a calm path (a spread of {@value #JITTERY_PACKETS} packets or less) the depth left is enough, and
-     * the resampler makes the time up with no gap. Adaptive depth only: a fixed depth is what the operator
-     * chose, and this hub's own receive lag under a flood of datagrams reads as a loss of time too.
+     * the resampler makes the time up with no gap. Only while the buffer's recent mean depth is short of its
+     * setpoint by half a packet or more: losses in a row are found one by one, half a second apart, and a
+     * buffer that has re-primed since, or was deep enough, needs nothing (a trace had four such re-primes,
+     * two of them with the buffer at its target or deeper, each a gap). Adaptive depth only: a fixed depth
+     * is what the operator chose, and this hub's own receive lag under a flood of datagrams reads as a
+     * loss of time too.
      */
-    private boolean lostTimeOnAJitteryPath(int goal) {
+    private boolean lostTimeOnAJitteryPath(int goal, double setpoint) {
         if (!target.adaptive() || buffer.arrivalSpreadSeconds() * clientRate <= JITTERY_PACKETS * buffer.framesPerPacket()
+                || Double.isNaN(recentDepth) || recentDepth > setpoint - buffer.framesPerPacket() / 2.0
                 || !buffer.realign(-goal)) {
             return false;
         }
