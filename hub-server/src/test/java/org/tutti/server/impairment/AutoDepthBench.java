@@ -100,44 +100,67 @@ class AutoDepthBench {
         int roundSeconds = Math.max(1, SWEEP_SECONDS / Math.max(1, SWEEP_ROUNDS)); // rounds 0: the auto part alone
         long[][] gaps = new long[9][SWEEP_ROUNDS];
         long[][] stalls = new long[9][SWEEP_ROUNDS];
+        long[][] clientLosses = new long[9][SWEEP_ROUNDS];
+        long[][] hubsOwn = new long[9][SWEEP_ROUNDS];
         for (int round = 0; round < SWEEP_ROUNDS; round++) {
             for (int q = 2; q <= 8; q++) {
                 try (Hub run = start(Integer.toString(q))) {
+                    RelayTap sent = new RelayTap(PACKET, roundSeconds + 10);
+                    run.relay().observeUplink(sent);
+                    sent.start();
                     Thread.sleep(3000); // past the start-up
+                    long from = System.nanoTime();
                     long gapsBefore = run.gaps();
                     long stallsBefore = run.arrivalStalls();
-                    Thread.sleep(roundSeconds * 1000L);
+                    List<double[]> trace = new ArrayList<>();
+                    while (System.nanoTime() - from < roundSeconds * 1_000_000_000L) {
+                        Thread.sleep(250);
+                        trace.add(new double[] {(System.nanoTime() - from) / 1e9, run.gaps()});
+                    }
+                    sent.stop();
                     gaps[q][round] = run.gaps() - gapsBefore;
                     stalls[q][round] = run.arrivalStalls() - stallsBefore;
-                    System.out.printf("-q %d round %d: %d gaps, %d client stalls%n", q, round + 1, gaps[q][round],
-                            stalls[q][round]);
+                    List<ClientTimeLosses.Loss> losses = ClientTimeLosses.of(sent, RATE);
+                    clientLosses[q][round] = losses.stream().filter(loss -> loss.observedNanos() >= from).count();
+                    hubsOwn[q][round] = ClientTimeLosses.gapsBeyondOnePerLoss(
+                            gapTimes(trace, 1, gapsBefore, from, 0, roundSeconds), losses);
+                    System.out.printf("-q %d round %d: %d gaps, %d client time losses, %d gaps beyond one per loss,"
+                            + " %d client stalls%n", q, round + 1, gaps[q][round], clientLosses[q][round],
+                            hubsOwn[q][round], stalls[q][round]);
                 }
             }
         }
-        // A depth is glitch-free when none of its rounds had a gap while the client's packets kept coming
-        // (a gap in a round in which the client stalled is put down to that stall: the issue-12 rule,
-        // attribute what the machine did) and most of its rounds had no gap at all (so that a machine
-        // that stalls in every round cannot excuse every depth). The table shows both, round by round.
-        out.add("| hub depth | hub gaps, by round of " + roundSeconds + " s (clean line) | client stalls of 15 ms or"
-                + " more, by round | gap-free apart from stalled rounds |");
-        out.add("|---|---|---|---|");
+        // A depth is glitch-free when none of its rounds had a gap of the hub's own (beyond one per time the
+        // client lost time: its JACK server dropped cycles, its audio is missing there) while the client's
+        // packets kept coming (a gap in a round in which the client stalled is put down to that stall: the
+        // issue-12 rule, attribute what the machine did), and most of its rounds had none at all (so that a
+        // machine that stalls in every round cannot excuse every depth). The table shows all, round by round.
+        out.add("| hub depth | hub gaps, by round of " + roundSeconds + " s (clean line) | client time losses, by round"
+                + " | gaps beyond one per client time loss, by round | client stalls of 15 ms or more, by round"
+                + " | glitch-free apart from the client's machine |");
+        out.add("|---|---|---|---|---|---|");
         Integer shallowest = null;
         for (int q = 2; q <= 8; q++) {
             boolean free = true;
             int clean = 0;
             StringBuilder g = new StringBuilder();
+            StringBuilder l = new StringBuilder();
+            StringBuilder own = new StringBuilder();
             StringBuilder st = new StringBuilder();
             for (int round = 0; round < SWEEP_ROUNDS; round++) {
-                free &= gaps[q][round] == 0 || stalls[q][round] > 0;
-                clean += gaps[q][round] == 0 ? 1 : 0;
-                g.append(round == 0 ? "" : ", ").append(gaps[q][round]);
-                st.append(round == 0 ? "" : ", ").append(stalls[q][round]);
+                free &= hubsOwn[q][round] == 0 || stalls[q][round] > 0;
+                clean += hubsOwn[q][round] == 0 ? 1 : 0;
+                String comma = round == 0 ? "" : ", ";
+                g.append(comma).append(gaps[q][round]);
+                l.append(comma).append(clientLosses[q][round]);
+                own.append(comma).append(hubsOwn[q][round]);
+                st.append(comma).append(stalls[q][round]);
             }
             free &= 2 * clean > SWEEP_ROUNDS;
             if (free && shallowest == null) {
                 shallowest = q;
             }
-            out.add("| -q " + q + " | " + g + " | " + st + " | " + (free ? "yes" : "no") + " |");
+            out.add("| -q " + q + " | " + g + " | " + l + " | " + own + " | " + st + " | " + (free ? "yes" : "no") + " |");
         }
         try (Hub run = start("auto")) {
             // The client's own time losses, read on the clean side of the relay (before the jitter).
@@ -184,7 +207,8 @@ class AutoDepthBench {
             double gapsDuring = valueAt(trace, jitterTo, 2) - valueAt(trace, jitterFrom + 5, 2);
             // The client's audio is missing where it lost time: the hub may conceal that once. Gaps beyond one per
             // loss are the hub's own doing.
-            double hubsOwnGaps = Math.max(0, gapsDuring - clientLossesDuring);
+            double hubsOwnGaps = ClientTimeLosses.gapsBeyondOnePerLoss(gapTimes(trace, 2,
+                    valueAt(trace, jitterFrom + 5, 2), start, jitterFrom + 5, jitterTo), losses);
             double concealedDuring = valueAt(trace, jitterTo, 5) - valueAt(trace, jitterFrom + 5, 5);
             // Gaps in a quarter second in which, or right after one in which, the client's packets stopped for 15 ms
             // or more: an upper bound on what the machine explains, as the jitter's own spread plus the relay's
@@ -265,6 +289,26 @@ class AutoDepthBench {
             }
         }
         return gaps;
+    }
+
+    /**
+     * When the gaps counted in {@code column} of the samples in ({@code from}, {@code to}] s happened
+     * (System.nanoTime, {@code start} at 0 s): each in the middle of the quarter second before its sample.
+     */
+    private static long[] gapTimes(List<double[]> trace, int column, double before, long start, double from,
+                                   double to) {
+        List<Long> times = new ArrayList<>();
+        double last = before;
+        for (double[] sample : trace) {
+            if (sample[0] <= from || sample[0] > to) {
+                continue;
+            }
+            for (long n = Math.round(sample[column] - last); n > 0; n--) {
+                times.add(start + (long) ((sample[0] - 0.125) * 1e9));
+            }
+            last = sample[column];
+        }
+        return times.stream().mapToLong(Long::longValue).toArray();
     }
 
     private static double valueAt(List<double[]> trace, double seconds, int column) {

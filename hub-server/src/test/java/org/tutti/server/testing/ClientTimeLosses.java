@@ -54,4 +54,31 @@ public final class ClientTimeLosses {
         }
         return losses;
     }
+
+    /** A gap this long before a loss as found (its window's start) or this long after it is put down to it. */
+    static final long BEFORE_NANOS = 500_000_000L;
+    static final long AFTER_NANOS = 1_250_000_000L;
+
+    /**
+     * The gaps at {@code gapNanos} (System.nanoTime, sorted) that no time loss of the client explains: each
+     * loss explains one gap, from half a second before it was found to a second and a quarter after (the
+     * hub conceals the missing audio when its packets stop, or re-primes once the loss shows). The client's
+     * audio is missing there, which a hub may fill in once; more gaps than that are the hub's doing.
+     */
+    public static int gapsBeyondOnePerLoss(long[] gapNanos, List<Loss> losses) {
+        boolean[] used = new boolean[losses.size()];
+        int unexplained = 0;
+        for (long gap : gapNanos) {
+            boolean explained = false;
+            for (int i = 0; i < losses.size() && !explained; i++) {
+                long at = losses.get(i).observedNanos();
+                if (!used[i] && gap >= at - BEFORE_NANOS && gap <= at + AFTER_NANOS) {
+                    used[i] = true;
+                    explained = true;
+                }
+            }
+            unexplained += explained ? 0 : 1;
+        }
+        return unexplained;
+    }
 }

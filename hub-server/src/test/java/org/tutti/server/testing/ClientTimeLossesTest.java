@@ -55,4 +55,13 @@ class ClientTimeLossesTest {
     void sendJitterAndPacketsLostOnTheWayAreNoLossOfTime() {
         assertEquals(List.of(), ClientTimeLosses.of(tap(new int[0], new int[0], 500, 1700, 1701, 1702), RATE));
     }
+
+    @Test
+    void eachLossExplainsOneGapNearIt() {
+        List<ClientTimeLosses.Loss> losses = List.of(new ClientTimeLosses.Loss(10_000_000_000L, 2.7),
+                new ClientTimeLosses.Loss(20_000_000_000L, 8.0));
+        long[] gaps = {9_700_000_000L, 10_200_000_000L, 15_000_000_000L, 21_000_000_000L, 21_300_000_000L};
+        // 9.7 s and 21.0 s are the losses'; 10.2 s is a second gap for the first, 15 s near none, 21.3 s too late
+        assertEquals(3, ClientTimeLosses.gapsBeyondOnePerLoss(gaps, losses));
+    }
 }
