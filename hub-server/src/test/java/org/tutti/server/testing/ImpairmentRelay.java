@@ -15,9 +15,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -106,7 +108,19 @@ public final class ImpairmentRelay implements AutoCloseable {
         }
     }
 
-    private record Pending(long due, long order, DatagramChannel via, ByteBuffer data, InetSocketAddress to) {
+    /** A datagram held back until {@code due} (System.nanoTime); {@code order} keeps equal dues in order. */
+    private record Pending(long due, long order, DatagramChannel via, ByteBuffer data, InetSocketAddress to)
+            implements Delayed {
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(due - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            Pending that = (Pending) other;
+            return due != that.due ? Long.compare(due, that.due) : Long.compare(order, that.order);
+        }
     }
 
     private final class Flow {
@@ -135,8 +149,13 @@ public final class ImpairmentRelay implements AutoCloseable {
     private final Selector selector;
     private final ConcurrentLinkedQueue<Flow> newFlows = new ConcurrentLinkedQueue<>();
     private final List<Flow> flows = new ArrayList<>();
-    private final PriorityQueue<Pending> queue = new PriorityQueue<>((a, b) -> a.due != b.due
-            ? Long.compare(a.due, b.due) : Long.compare(a.order, b.order));
+    /**
+     * Delayed datagrams, sent by their own thread, which sleeps until each is due (to within the timer's
+     * tens of microseconds). The selector's millisecond timeouts woke a millisecond late or more, so
+     * every delayed datagram was, and jitter of 10 ms arrived 1–21 ms late instead of netem's 0–20 ms.
+     */
+    private final DelayQueue<Pending> delayed = new DelayQueue<>();
+    private final Thread sender;
     private final Thread acceptor;
     private final Thread forwarder;
     private final AtomicLong forwarded = new AtomicLong();
@@ -156,10 +175,13 @@ public final class ImpairmentRelay implements AutoCloseable {
         this.selector = Selector.open();
         this.acceptor = new Thread(this::acceptLoop, "relay-tcp");
         this.forwarder = new Thread(this::forwardLoop, "relay-udp");
+        this.sender = new Thread(this::sendLoop, "relay-udp-delayed");
+        sender.setDaemon(true);
         acceptor.setDaemon(true);
         forwarder.setDaemon(true);
         acceptor.start();
         forwarder.start();
+        sender.start();
     }
 
     /** The TCP port clients connect to instead of the hub's. */
@@ -256,10 +278,7 @@ public final class ImpairmentRelay implements AutoCloseable {
                     flow.front.register(selector, SelectionKey.OP_READ, flow);
                     flow.back.register(selector, SelectionKey.OP_READ, flow);
                 }
-                long now = System.nanoTime();
-                sendDue(now);
-                long wait = queue.isEmpty() ? 50 : Math.max(1, (queue.peek().due - now) / 1_000_000);
-                selector.select(Math.min(wait, 50));
+                selector.select(50);
                 for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
                     SelectionKey key = it.next();
                     it.remove();
@@ -309,8 +328,8 @@ public final class ImpairmentRelay implements AutoCloseable {
         Pending heldBack = direction.heldBack;
         if (heldBack != null) {
             // the held-back packet goes right after this one
-            queue.add(pending);
-            queue.add(new Pending(due, order++, heldBack.via(), heldBack.data(), heldBack.to()));
+            dispatch(pending);
+            dispatch(new Pending(due, order++, heldBack.via(), heldBack.data(), heldBack.to()));
             direction.heldBack = null;
             return;
         }
@@ -319,15 +338,37 @@ public final class ImpairmentRelay implements AutoCloseable {
             direction.reordered.incrementAndGet();
             return;
         }
-        queue.add(pending);
-        sendDue(System.nanoTime());
+        dispatch(pending);
     }
 
-    private void sendDue(long now) throws IOException {
-        while (!queue.isEmpty() && queue.peek().due <= now) {
-            Pending next = queue.poll();
-            next.via().send(next.data(), next.to());
-            forwarded.incrementAndGet();
+    /** Sends a datagram that is due now at once (relay thread), and hands a later one to the sender thread. */
+    private void dispatch(Pending pending) throws IOException {
+        if (pending.due() <= System.nanoTime()) {
+            send(pending);
+        } else {
+            delayed.add(pending);
+        }
+    }
+
+    private void send(Pending pending) throws IOException {
+        pending.via().send(pending.data(), pending.to());
+        forwarded.incrementAndGet();
+    }
+
+    private void sendLoop() {
+        try {
+            while (running) {
+                Pending next = delayed.poll(50, TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    send(next);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            if (running) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -338,6 +379,8 @@ public final class ImpairmentRelay implements AutoCloseable {
         selector.wakeup();
         try {
             forwarder.join(1000);
+            sender.interrupt();
+            sender.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
