@@ -24,8 +24,8 @@ final class ShortfallWatch {
      * burst refills it, and short enough that the re-prime stays next to the stall that caused it.
      */
     static final double SHORT_SECONDS = 0.25;
-    /** Packets late for their turn, while the mean depth sits short of the target, that make it re-prime. */
-    static final int LATE_WHILE_SHORT = 3;
+    /** Packets or periods concealed, while the mean depth sits short of the target, that make it re-prime. */
+    static final int CONCEALED_WHILE_SHORT = 3;
     /** Time constant of the recent mean depth: long enough to average jitter of tens of ms out. */
     static final double RECENT_SECONDS = 0.25;
     /** An arrival spread beyond this many packets makes a path jittery (see {@link #lostTimeOnAJitteryPath}). */
@@ -57,8 +57,8 @@ final class ShortfallWatch {
     private double recentDepth = Double.NaN;
     /** Whether the recent mean depth is short of the target by more than {@link #offTargetFrames}. */
     private boolean meanShort;
-    /** The buffer's count of late packets when the mean depth got short. */
-    private long lateWhenShort;
+    /** The buffer's count of packets and periods concealed when the mean depth got short. */
+    private long concealedWhenShort;
     /** The sender's time losses its arrivals had shown (see {@link ArrivalSpread}) at the last period. */
     private long timeLossesSeen;
     private boolean timeLost;
@@ -201,9 +201,12 @@ final class ShortfallWatch {
      * Whether the buffer plays on short of its depth and conceals for it: its mean depth over the last
      * {@value #RECENT_SECONDS} s (so jitter does not count, and a loss shows at once: with the 1 s mean a
      * 16 ms loss on a path with 20 ms of jitter went on concealing for a third of a second before it
-     * counted) short of the target by more than a packet and a half, and {@value #LATE_WHILE_SHORT}
-     * packets came after their turn since it got there (lost ones do not count: no depth helps them).
-     * The sender lost part of the depth for good (its JACK server dropped a few milliseconds of cycles,
+     * counted) short of the target by more than a packet and a half, and {@value #CONCEALED_WHILE_SHORT}
+     * packets or periods concealed since it got there (missing at their turn, or the buffer dry: a lost
+     * packet does not make the mean depth short, so this is not loss). Counting only packets that came
+     * after their turn missed a trace's 13 ms loss under 10 ms of jitter: the jitter had brought the later
+     * packets first, so the missing ones counted as lost, 25 gaps in a third of a second before the loss
+     * was found. The sender lost part of the depth for good (its JACK server dropped a few milliseconds of cycles,
      * or the path got longer) on a path whose jitter needs all of it, so every packet the jitter delays
      * beyond what is left is concealed. Then it re-primes, one gap, rather than conceal packet after
      * packet until a realignment 5 s later or until resampling (at most 1000 ppm, held back to 0.02 Hz)
@@ -211,17 +214,18 @@ final class ShortfallWatch {
      * the resampler.
      */
     private boolean limping(double off) {
-        long late = buffer.stats().late();
+        JitterStats stats = buffer.stats();
+        long concealed = stats.lost() + stats.underruns();
         if (off >= -offTargetFrames) {
             meanShort = false;
             return false;
         }
         if (!meanShort) {
             meanShort = true;
-            lateWhenShort = late;
+            concealedWhenShort = concealed;
             return false;
         }
-        if (late - lateWhenShort >= LATE_WHILE_SHORT && buffer.realign(off)) {
+        if (concealed - concealedWhenShort >= CONCEALED_WHILE_SHORT && buffer.realign(off)) {
             meanShort = false;
             return true;
         }

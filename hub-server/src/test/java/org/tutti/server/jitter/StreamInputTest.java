@@ -193,7 +193,7 @@ class StreamInputTest {
         Run run = simulate(HUB_RATE, 50, steppedJitter, 90, DepthTarget.adaptive(2.0), 5);
         long[] gaps = run.gapsAt();
         assertEquals(0, gaps[40] - gaps[20], "the jitter absorbed before the loss: " + run);
-        assertTrue(gaps[42] - gaps[40] <= 2 * ShortfallWatch.LATE_WHILE_SHORT + 1, "a few gaps, then the re-prime's: "
+        assertTrue(gaps[42] - gaps[40] <= 2 * ShortfallWatch.CONCEALED_WHILE_SHORT + 1, "a few gaps, then the re-prime's: "
                 + (gaps[42] - gaps[40]) + " gaps in the two seconds after the loss, " + run);
         assertTrue(gaps[89] - gaps[42] <= 2, "then at its depth again: " + (gaps[89] - gaps[42]) + " gaps, " + run);
     }
