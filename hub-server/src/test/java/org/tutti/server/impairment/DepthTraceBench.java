@@ -13,6 +13,7 @@ import org.tutti.server.testing.ImpairmentRelay.Impairment;
 import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.RelayTap;
+import org.tutti.server.testing.StallWitness;
 import org.tutti.server.testing.TestHub;
 import org.tutti.testsupport.Ports;
 
@@ -68,7 +69,10 @@ class DepthTraceBench {
             TestHub.await(java.time.Duration.ofSeconds(10), "streaming",
                     () -> hub.participant("trace") != null && hub.participant("trace").stream() != null);
             ParticipantStream stream = hub.participant("trace").stream();
+            StallWitness witness = StallWitness.start()
+                    .watch("hub late periods", () -> hub.hub().timings().latePeriods());
             long start = System.nanoTime();
+            System.out.println("trace starts at " + java.time.Instant.now() + " (0 s below)");
             Counters last = Counters.of(stream.jitter().stats());
             List<String> lines = new ArrayList<>(); // printed at the end: printing while tracing would disturb it
             boolean jittering = false;
@@ -96,6 +100,24 @@ class DepthTraceBench {
                 Thread.sleep(2);
             }
             sent.stop();
+            witness.close();
+            for (StallWitness.Event event : witness.events()) {
+                lines.add(String.format("%7.3f s %s", (event.nanos() - start) / 1e9, event.what()));
+            }
+            List<long[]> lateSends = relay.lateSends();
+            for (long[] late : lateSends) {
+                if (late[1] >= 3_000_000L) {
+                    lines.add(String.format("%7.3f s the relay sent a delayed datagram %.1f ms late",
+                            (late[0] - start) / 1e9, late[1] / 1e6));
+                }
+            }
+            List<long[]> lateReads = relay.lateReads();
+            for (long[] late : lateReads) {
+                if (late[1] >= 3_000_000L) {
+                    lines.add(String.format("%7.3f s the relay read a datagram %.1f ms after it was sent",
+                            (late[0] - start) / 1e9, late[1] / 1e6));
+                }
+            }
             List<ClientTimeLosses.Loss> losses = ClientTimeLosses.of(sent, RATE);
             for (ClientTimeLosses.Loss loss : losses) {
                 lines.add(String.format("%7.3f s the client lost %.1f ms (its packets, on the clean side of the line)",
@@ -105,6 +127,8 @@ class DepthTraceBench {
             lines.forEach(System.out::println);
             System.out.printf("the client lost time %d times, %.1f ms in all%n", losses.size(),
                     losses.stream().mapToDouble(ClientTimeLosses.Loss::millis).sum());
+            System.out.printf("the relay sent %d delayed datagrams a millisecond late or more, read %d a millisecond"
+                    + " or more after they were sent%n", lateSends.size(), lateReads.size());
             System.out.println("trace end (" + queue + ", " + seconds + " s): " + stream.jitter().stats()
                     + "; target " + stream.reader().targetFrames() + " frames");
         }

@@ -128,6 +128,9 @@ public final class ImpairmentRelay implements AutoCloseable {
         final DatagramChannel back;
         final InetSocketAddress hub;
         volatile InetSocketAddress client;
+        /** When each direction's datagrams were sent (forwarder thread only). */
+        final SenderClock clientClock = new SenderClock();
+        final SenderClock hubClock = new SenderClock();
 
         Flow(int hubPort) throws IOException {
             front = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
@@ -141,6 +144,9 @@ public final class ImpairmentRelay implements AutoCloseable {
             return ((InetSocketAddress) front.getLocalAddress()).getPort();
         }
     }
+
+    /** A delayed datagram sent (or any read) this much after it was due (or sent) counts as late. */
+    public static final long LATE_SEND_NANOS = 1_000_000L;
 
     private final ServerSocket tcp;
     private final int hubTcpPort;
@@ -159,6 +165,10 @@ public final class ImpairmentRelay implements AutoCloseable {
     private final Thread acceptor;
     private final Thread forwarder;
     private final AtomicLong forwarded = new AtomicLong();
+    /** {System.nanoTime sent, nanoseconds past due} of each delayed datagram sent a millisecond late or more. */
+    private final ConcurrentLinkedQueue<long[]> lateSends = new ConcurrentLinkedQueue<>();
+    /** {System.nanoTime read, nanoseconds since sent} of each datagram read a millisecond or more after it was sent. */
+    private final ConcurrentLinkedQueue<long[]> lateReads = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private long order;
 
@@ -221,6 +231,24 @@ public final class ImpairmentRelay implements AutoCloseable {
 
     public long forwarded() {
         return forwarded.get();
+    }
+
+    /**
+     * Each delayed datagram the relay sent {@link #LATE_SEND_NANOS} or more after it was due, as
+     * {System.nanoTime sent, nanoseconds late}: the relay's own stalls (it shares the machine with the
+     * hub and the client), which a test attributes rather than blames on the hub.
+     */
+    public List<long[]> lateSends() {
+        return List.copyOf(lateSends);
+    }
+
+    /**
+     * Each datagram the relay read {@link #LATE_SEND_NANOS} or more after its sender stamped it, as
+     * {System.nanoTime read, nanoseconds since sent}: the relay's stalls on the way in (or the sender's
+     * own, between stamping and sending). Its delay still counts from the stamp ({@link SenderClock}).
+     */
+    public List<long[]> lateReads() {
+        return List.copyOf(lateReads);
     }
 
     /** Datagrams reordered on the uplink. */
@@ -290,14 +318,20 @@ public final class ImpairmentRelay implements AutoCloseable {
                         if (from == null) {
                             break;
                         }
+                        long read = System.nanoTime();
                         buffer.flip();
                         ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
                         copy.put(buffer).flip();
-                        if (channel == flow.front) {
+                        boolean uplink = channel == flow.front;
+                        long sent = (uplink ? flow.clientClock : flow.hubClock).sentNanos(copy, read);
+                        if (read - sent >= LATE_SEND_NANOS) {
+                            lateReads.add(new long[] {read, read - sent});
+                        }
+                        if (uplink) {
                             flow.client = from;
-                            impair(up, copy, flow.back, flow.hub);
+                            impair(up, copy, flow.back, flow.hub, sent);
                         } else if (flow.client != null) {
-                            impair(down, copy, flow.front, flow.client);
+                            impair(down, copy, flow.front, flow.client, sent);
                         }
                     }
                 }
@@ -309,8 +343,9 @@ public final class ImpairmentRelay implements AutoCloseable {
         }
     }
 
-    private void impair(Direction direction, ByteBuffer datagram, DatagramChannel via, InetSocketAddress to)
-            throws IOException {
+    /** Drops, or delays from {@code sentNanos} (see {@link SenderClock}), and forwards one datagram. */
+    private void impair(Direction direction, ByteBuffer datagram, DatagramChannel via, InetSocketAddress to,
+                        long sentNanos) throws IOException {
         if (direction.drop(datagram)) {
             return;
         }
@@ -323,7 +358,7 @@ public final class ImpairmentRelay implements AutoCloseable {
         if (impairment.jitterMillis() > 0) {
             delay += (direction.random.nextDouble() * 2 - 1) * impairment.jitterMillis();
         }
-        long due = System.nanoTime() + (long) (Math.max(0, delay) * 1_000_000);
+        long due = sentNanos + (long) (Math.max(0, delay) * 1_000_000);
         Pending pending = new Pending(due, order++, via, datagram, to);
         Pending heldBack = direction.heldBack;
         if (heldBack != null) {
@@ -361,6 +396,10 @@ public final class ImpairmentRelay implements AutoCloseable {
                 Pending next = delayed.poll(50, TimeUnit.MILLISECONDS);
                 if (next != null) {
                     send(next);
+                    long late = System.nanoTime() - next.due();
+                    if (late >= LATE_SEND_NANOS) {
+                        lateSends.add(new long[] {next.due() + late, late});
+                    }
                 }
             }
         } catch (InterruptedException e) {

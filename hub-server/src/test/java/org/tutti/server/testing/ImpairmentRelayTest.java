@@ -16,6 +16,9 @@ import org.tutti.server.testing.ImpairmentRelay.Impairment;
 
 /** The relay delays as netem's {@code delay 10ms 10ms} does: 0–20 ms, not a millisecond more. */
 class ImpairmentRelayTest {
+    /** Past the 16-byte header, whose timestamp the relay counts delays from ({@link SenderClock}). */
+    static final int INDEX = 16;
+
     @Test
     void jitterIsUniformFromNoDelayUp() throws Exception {
         try (ServerSocket hubTcp = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
@@ -38,12 +41,12 @@ class ImpairmentRelayTest {
             long[] sent = new long[packets];
             long[] arrived = new long[packets];
             Thread receiver = new Thread(() -> {
-                ByteBuffer in = ByteBuffer.allocate(200);
+                ByteBuffer in = ByteBuffer.allocate(200).order(ByteOrder.LITTLE_ENDIAN);
                 try {
                     for (int n = 0; n < packets; n++) {
                         in.clear();
                         hubUdp.receive(in);
-                        arrived[in.getInt(0)] = System.nanoTime();
+                        arrived[in.getInt(INDEX)] = System.nanoTime();
                     }
                 } catch (java.io.IOException e) {
                     // closed: the assertions below say what came
@@ -53,8 +56,8 @@ class ImpairmentRelayTest {
             ByteBuffer datagram = ByteBuffer.allocate(200);
             InetSocketAddress to = new InetSocketAddress("127.0.0.1", front);
             for (int i = 0; i < packets; i++) {
-                datagram.clear().putInt(0, i);
                 sent[i] = System.nanoTime();
+                datagram.clear().order(ByteOrder.LITTLE_ENDIAN).putLong(0, sent[i] / 1000).putInt(INDEX, i);
                 client.send(datagram, to);
                 Thread.sleep(2);
             }
