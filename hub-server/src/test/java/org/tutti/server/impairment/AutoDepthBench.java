@@ -15,6 +15,7 @@ import org.tutti.server.testing.JackServer;
 import org.tutti.server.testing.JackTripClient;
 import org.tutti.server.testing.RelayTap;
 import org.tutti.server.testing.RepoFiles;
+import org.tutti.server.testing.StallWitness;
 import org.tutti.server.testing.TestHub;
 import org.tutti.testsupport.Ports;
 import org.tutti.transport.Transport;
@@ -167,6 +168,8 @@ class AutoDepthBench {
             RelayTap sent = new RelayTap(PACKET, 200);
             run.relay().observeUplink(sent);
             sent.start();
+            // When this machine stalled: this JVM (the hub's and the relay's) descheduled for 8 ms or more.
+            StallWitness witness = StallWitness.start();
             // {seconds, target packets, gaps, client stalls, times the hub found the client lost time,
             //  packets lost and periods dry}
             List<double[]> trace = new ArrayList<>();
@@ -189,6 +192,7 @@ class AutoDepthBench {
                 Thread.sleep(250);
             }
             sent.stop();
+            witness.close();
             System.out.println("-q auto run, the hub's jitter buffer at its end: " + run.stream().jitter().stats());
             List<ClientTimeLosses.Loss> losses = ClientTimeLosses.of(sent, RATE);
             long clientLossesDuring = losses.stream().filter(loss -> {
@@ -207,8 +211,13 @@ class AutoDepthBench {
             double gapsDuring = valueAt(trace, jitterTo, 2) - valueAt(trace, jitterFrom + 5, 2);
             // The client's audio is missing where it lost time: the hub may conceal that once. Gaps beyond one per
             // loss are the hub's own doing.
-            double hubsOwnGaps = ClientTimeLosses.gapsBeyondOnePerLoss(gapTimes(trace, 2,
+            long[] ownGaps = ClientTimeLosses.gapsNoLossExplains(gapTimes(trace, 2,
                     valueAt(trace, jitterFrom + 5, 2), start, jitterFrom + 5, jitterTo), losses);
+            double hubsOwnGaps = ownGaps.length;
+            // Of those, the ones in or just after a stall of this machine (a gap's time is known to its quarter
+            // second): what the machine did to the hub, told apart, not taken off.
+            long hubsOwnAfterStalls = java.util.Arrays.stream(ownGaps)
+                    .filter(gap -> !witness.near(gap, 500_000_000L, 250_000_000L).isEmpty()).count();
             double concealedDuring = valueAt(trace, jitterTo, 5) - valueAt(trace, jitterFrom + 5, 5);
             // Gaps in a quarter second in which, or right after one in which, the client's packets stopped for 15 ms
             // or more: an upper bound on what the machine explains, as the jitter's own spread plus the relay's
@@ -229,14 +238,20 @@ class AutoDepthBench {
                     + " 10 ms of jitter from %.0f s: %.2f packets before, deeper by 15 ms after %.2f s, %.0f hub gaps"
                     + " (runs of concealed audio; %.0f packets lost and periods dry in them)"
                     + " in the %.0f s after its first 5 (%.3f/s; the client lost time %d times then, seen on the clean side"
-                    + " of the line, so %.0f gaps beyond one per loss: %.3f/s; %.0f gaps within a second of a time the"
+                    + " of the line, so %.0f gaps beyond one per loss: %.3f/s, %d of them within half a second after this"
+                    + " machine stalled (the hub's JVM descheduled for 8 ms or more, %d times then); %.0f gaps within a"
+                    + " second of a time the"
                     + " hub found the client lost time, %.0f within half a second after its packets stopped for 15 ms or"
                     + " more), %.2f"
                     + " packets at its end, back within a packet of the clean target %.1f s after it ended (%.2f packets"
                     + " at the end of the run)", at30,
                     shallowest == null ? "none" : "-q " + shallowest, jitterFrom, before, deepened, gapsDuring,
                     concealedDuring, jitterTo - jitterFrom - 5, gapsDuring / (jitterTo - jitterFrom - 5),
-                    clientLossesDuring, hubsOwnGaps, hubsOwnGaps / (jitterTo - jitterFrom - 5),
+                    clientLossesDuring, hubsOwnGaps, hubsOwnGaps / (jitterTo - jitterFrom - 5), hubsOwnAfterStalls,
+                    witness.events().stream().filter(e -> {
+                        double at = (e.nanos() - start) / 1e9;
+                        return at > jitterFrom + 5 && at <= jitterTo;
+                    }).count(),
                     gapsNearTimeLoss, gapsAfterStalls,
                     valueAt(trace, jitterTo, 1), back, trace.get(trace.size() - 1)[1]));
             StringBuilder samples = new StringBuilder("target (packets) by 5 s:");

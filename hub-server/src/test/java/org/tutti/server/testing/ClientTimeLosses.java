@@ -66,8 +66,14 @@ public final class ClientTimeLosses {
      * audio is missing there, which a hub may fill in once; more gaps than that are the hub's doing.
      */
     public static int gapsBeyondOnePerLoss(long[] gapNanos, List<Loss> losses) {
+        return gapsNoLossExplains(gapNanos, losses).length;
+    }
+
+    /** The times of the gaps left over by {@link #gapsBeyondOnePerLoss}: the hub's own. */
+    public static long[] gapsNoLossExplains(long[] gapNanos, List<Loss> losses) {
         boolean[] used = new boolean[losses.size()];
-        int unexplained = 0;
+        long[] unexplained = new long[gapNanos.length];
+        int n = 0;
         for (long gap : gapNanos) {
             boolean explained = false;
             for (int i = 0; i < losses.size() && !explained; i++) {
@@ -77,8 +83,10 @@ public final class ClientTimeLosses {
                     explained = true;
                 }
             }
-            unexplained += explained ? 0 : 1;
+            if (!explained) {
+                unexplained[n++] = gap;
+            }
         }
-        return unexplained;
+        return java.util.Arrays.copyOf(unexplained, n);
     }
 }
