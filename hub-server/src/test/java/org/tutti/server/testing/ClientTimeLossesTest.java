@@ -63,5 +63,7 @@ class ClientTimeLossesTest {
         long[] gaps = {9_700_000_000L, 10_200_000_000L, 15_000_000_000L, 21_000_000_000L, 21_300_000_000L};
         // 9.7 s and 21.0 s are the losses'; 10.2 s is a second gap for the first, 15 s near none, 21.3 s too late
         assertEquals(3, ClientTimeLosses.gapsBeyondOnePerLoss(gaps, losses));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {10_200_000_000L, 15_000_000_000L,
+                21_300_000_000L}, ClientTimeLosses.gapsNoLossExplains(gaps, losses), "the hub's own, by when");
     }
 }
