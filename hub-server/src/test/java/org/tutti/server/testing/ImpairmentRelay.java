@@ -146,7 +146,7 @@ public final class ImpairmentRelay implements AutoCloseable {
     }
 
     /** A delayed datagram sent (or any read) this much after it was due (or sent) counts as late. */
-    public static final long LATE_SEND_NANOS = 1_000_000L;
+    public static final long LATE_NANOS = 1_000_000L;
 
     private final ServerSocket tcp;
     private final int hubTcpPort;
@@ -234,7 +234,7 @@ public final class ImpairmentRelay implements AutoCloseable {
     }
 
     /**
-     * Each delayed datagram the relay sent {@link #LATE_SEND_NANOS} or more after it was due, as
+     * Each delayed datagram the relay sent {@link #LATE_NANOS} or more after it was due, as
      * {System.nanoTime sent, nanoseconds late}: the relay's own stalls (it shares the machine with the
      * hub and the client), which a test attributes rather than blames on the hub.
      */
@@ -243,7 +243,7 @@ public final class ImpairmentRelay implements AutoCloseable {
     }
 
     /**
-     * Each datagram the relay read {@link #LATE_SEND_NANOS} or more after its sender stamped it, as
+     * Each datagram the relay read {@link #LATE_NANOS} or more after its sender stamped it, as
      * {System.nanoTime read, nanoseconds since sent}: the relay's stalls on the way in (or the sender's
      * own, between stamping and sending). Its delay still counts from the stamp ({@link SenderClock}).
      */
@@ -324,7 +324,7 @@ public final class ImpairmentRelay implements AutoCloseable {
                         copy.put(buffer).flip();
                         boolean uplink = channel == flow.front;
                         long sent = (uplink ? flow.clientClock : flow.hubClock).sentNanos(copy, read);
-                        if (read - sent >= LATE_SEND_NANOS) {
+                        if (read - sent >= LATE_NANOS) {
                             lateReads.add(new long[] {read, read - sent});
                         }
                         if (uplink) {
@@ -397,7 +397,7 @@ public final class ImpairmentRelay implements AutoCloseable {
                 if (next != null) {
                     send(next);
                     long late = System.nanoTime() - next.due();
-                    if (late >= LATE_SEND_NANOS) {
+                    if (late >= LATE_NANOS) {
                         lateSends.add(new long[] {next.due() + late, late});
                     }
                 }
