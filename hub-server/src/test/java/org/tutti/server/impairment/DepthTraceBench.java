@@ -105,19 +105,9 @@ class DepthTraceBench {
                 lines.add(String.format("%7.3f s %s", (event.nanos() - start) / 1e9, event.what()));
             }
             List<long[]> lateSends = relay.lateSends();
-            for (long[] late : lateSends) {
-                if (late[1] >= 3_000_000L) {
-                    lines.add(String.format("%7.3f s the relay sent a delayed datagram %.1f ms late",
-                            (late[0] - start) / 1e9, late[1] / 1e6));
-                }
-            }
             List<long[]> lateReads = relay.lateReads();
-            for (long[] late : lateReads) {
-                if (late[1] >= 3_000_000L) {
-                    lines.add(String.format("%7.3f s the relay read a datagram %.1f ms after it was sent",
-                            (late[0] - start) / 1e9, late[1] / 1e6));
-                }
-            }
+            addLate(lines, lateSends, start, "the relay sent a delayed datagram %.1f ms late");
+            addLate(lines, lateReads, start, "the relay read a datagram %.1f ms after it was sent");
             List<ClientTimeLosses.Loss> losses = ClientTimeLosses.of(sent, RATE);
             for (ClientTimeLosses.Loss loss : losses) {
                 lines.add(String.format("%7.3f s the client lost %.1f ms (its packets, on the clean side of the line)",
@@ -131,6 +121,15 @@ class DepthTraceBench {
                     + " or more after they were sent%n", lateSends.size(), lateReads.size());
             System.out.println("trace end (" + queue + ", " + seconds + " s): " + stream.jitter().stats()
                     + "; target " + stream.reader().targetFrames() + " frames");
+        }
+    }
+
+    /** A line for each of the relay's {when, how late} of 3 ms or more: the smaller ones are its timer's. */
+    private static void addLate(List<String> lines, List<long[]> late, long start, String what) {
+        for (long[] event : late) {
+            if (event[1] >= 3_000_000L) {
+                lines.add(String.format("%7.3f s " + what, (event[0] - start) / 1e9, event[1] / 1e6));
+            }
         }
     }
 }
